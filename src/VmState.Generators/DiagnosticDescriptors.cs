@@ -1,0 +1,100 @@
+using Microsoft.CodeAnalysis;
+
+namespace VmState.Generators;
+
+/// <summary>
+/// Every diagnostic of the generator, in one place. These are "cannot generate" errors: the generator cannot write
+/// correct save/load code for what was written. Policy checks (versioning practice) belong to analyzers, apart.
+/// Ids are stable; docs/diagnostics.md explains each.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "VmState.Generation";
+    private const string HelpBase = "https://github.com/vmstate/vmstate/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Create(
+        "VMS0001", "Described type must be partial",
+        "Type '{0}' has [VmState] but is not partial (nor are all types that contain it); the generator cannot add its save/load code",
+        "The generator adds members to the type in another part; mark the type and every containing type 'partial'.");
+
+    public static readonly DiagnosticDescriptor UnsupportedMemberType = Create(
+        "VMS0002", "Member type cannot be migrated",
+        "Member '{0}' of type '{1}' cannot be migrated: {2}",
+        "Supported: bool, integers, enums, double, VmTimer, byte[] buffers, arrays of these, [VmState] types and arrays of them, or any type with a Codec.");
+
+    public static readonly DiagnosticDescriptor InvalidCountField = Create(
+        "VMS0003", "Count member is missing, not integral, or declared after its array",
+        "Count member '{0}' of '{1}' {2}",
+        "A variable array or buffer takes its length from a migrated int, uint, ushort or byte member that comes earlier in the field list, as QEMU requires.");
+
+    public static readonly DiagnosticDescriptor SinceAboveVersion = Create(
+        "VMS0004", "Field version above the description's version",
+        "Field '{0}' has Since = {1} but '{2}' is at version {3}; the field would never be saved",
+        "Raise the description's Version (or the subsection's) to at least the field's Since.");
+
+    public static readonly DiagnosticDescriptor MinimumAboveVersion = Create(
+        "VMS0005", "Minimum version above version",
+        "'{0}' has MinimumVersion = {1} above Version = {2}; nothing could be loaded",
+        "MinimumVersion is the oldest incoming version accepted and must not exceed Version.");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Create(
+        "VMS0006", "Duplicate field or subsection name",
+        "'{0}' is used more than once in '{1}'",
+        "Field names identify fields in schemas and errors. They may repeat only for padding, for alternatives guarded by Exists, or for slices (Start) of one array, as in QEMU's own descriptions.");
+
+    public static readonly DiagnosticDescriptor InvalidMethod = Create(
+        "VMS0007", "Hook, test or check method not found or of the wrong shape",
+        "{0} method '{1}' on '{2}' {3}",
+        "Exists tests, checks and Needed/DevUnplugPending return bool and take nothing or one int (the version); other hooks return void or bool; PostLoad may take the version. None may be static or generic.");
+
+    public static readonly DiagnosticDescriptor InvalidSubsection = Create(
+        "VMS0008", "Invalid subsection",
+        "Subsection '{0}' of '{1}': {2}",
+        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name followed by '/' so QEMU's loader finds it, and be unique.");
+
+    public static readonly DiagnosticDescriptor InvalidShape = Create(
+        "VMS0009", "Array or buffer length missing or invalid",
+        "Member '{0}': {1}",
+        "An array or buffer needs exactly one of Length (fixed) and Count (variable); Length and Start must not be negative; scalars take neither.");
+
+    public static readonly DiagnosticDescriptor InvalidCodec = Create(
+        "VMS0010", "Codec does not fit the member",
+        "Codec '{0}' of member '{1}' must implement VmState.Codecs.IVmStateCodec<{2}>",
+        "A codec reads and writes one element of the member's type.");
+
+    public static readonly DiagnosticDescriptor MemberNotWritable = Create(
+        "VMS0011", "Member cannot be loaded",
+        "Member '{0}' {1}",
+        "Loaded values are stored back: value members need a setter and must not be readonly.");
+
+    public static readonly DiagnosticDescriptor GenericType = Create(
+        "VMS0012", "Generic described types are not supported",
+        "Type '{0}' is generic; a description has one fixed layout",
+        "Describe a closed, non-generic type.");
+
+    public static readonly DiagnosticDescriptor InvalidOption = Create(
+        "VMS0013", "Field option does not fit the member",
+        "Member '{0}': {1}",
+        "Equal applies to byte, ushort, uint, int and ulong; PositiveLe to int; Default must be a constant of the member's type.");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
+
+    public static DiagnosticDescriptor? ById(string id) => id switch
+    {
+        "VMS0001" => TypeNotPartial,
+        "VMS0002" => UnsupportedMemberType,
+        "VMS0003" => InvalidCountField,
+        "VMS0004" => SinceAboveVersion,
+        "VMS0005" => MinimumAboveVersion,
+        "VMS0006" => DuplicateName,
+        "VMS0007" => InvalidMethod,
+        "VMS0008" => InvalidSubsection,
+        "VMS0009" => InvalidShape,
+        "VMS0010" => InvalidCodec,
+        "VMS0011" => MemberNotWritable,
+        "VMS0012" => GenericType,
+        "VMS0013" => InvalidOption,
+        _ => null,
+    };
+}

@@ -1,0 +1,69 @@
+namespace VmState.Generators.Model;
+
+/// <summary>One entry of a field list, with everything the emitter needs and nothing from Roslyn.</summary>
+internal sealed record EntrySpec
+{
+    public required EntryKind Kind { get; init; }
+    public required EntryShape Shape { get; init; }
+
+    /// <summary>The QEMU field name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The name in VMDESCRIPTION: <see cref="Name"/>, or <c>name[k]</c> when several entries share it.</summary>
+    public required string DescName { get; init; }
+
+    /// <summary>The C# member (null for unused padding); for <see cref="EntryKind.Validate"/> the check method.</summary>
+    public string? MemberName { get; init; }
+
+    /// <summary>The member is a property (no refs to it).</summary>
+    public bool IsProperty { get; init; }
+
+    /// <summary>The member can be assigned (to allocate arrays, store loaded values).</summary>
+    public bool CanWrite { get; init; }
+
+    public int Since { get; init; }
+    public HookSpec? Exists { get; init; }
+
+    /// <summary>Fixed element count, or the byte count of a fixed buffer or padding.</summary>
+    public int Length { get; init; }
+
+    public int Start { get; init; }
+
+    /// <summary>The member holding the count (variable shapes).</summary>
+    public string? CountMember { get; init; }
+
+    /// <summary>The QEMU field name of the count member.</summary>
+    public string? CountName { get; init; }
+
+    /// <summary>Fully qualified element type (for arrays: the element).</summary>
+    public string? ElementType { get; init; }
+
+    /// <summary>The element is a value type (structs: call in place; classes: may be null).</summary>
+    public bool ElementIsValueType { get; init; }
+
+    /// <summary>A class element can be created with <c>new T()</c> when null on load.</summary>
+    public bool ElementHasDefaultConstructor { get; init; }
+
+    /// <summary>The codec type for values.</summary>
+    public string? Codec { get; init; }
+
+    /// <summary>The codec is one of the runtime's, so type name and size are the constants below.</summary>
+    public bool BuiltInCodec { get; init; }
+
+    public string? TypeName { get; init; }
+    public int WireSize { get; init; }
+
+    /// <summary>For enums: the underlying keyword the codec works on; values are cast.</summary>
+    public string? CastTo { get; init; }
+
+    /// <summary>The array of values has a bulk reader/writer overload (plain integers, bools, doubles).</summary>
+    public bool Bulk { get; init; }
+
+    public string? ErrorHint { get; init; }
+
+    /// <summary>C# expression of the declared default, or null.</summary>
+    public string? DefaultExpression { get; init; }
+
+    /// <summary>Version of a nested struct or tmp type, used when loading it.</summary>
+    public int NestedVersion { get; init; }
+}

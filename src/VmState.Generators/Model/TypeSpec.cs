@@ -1,0 +1,31 @@
+namespace VmState.Generators.Model;
+
+/// <summary>Everything the emitter needs to write one described type.</summary>
+internal sealed record TypeSpec
+{
+    /// <summary>Namespace, or empty for the global namespace.</summary>
+    public required string Namespace { get; init; }
+
+    /// <summary>Declarations of containing types, outermost first (<c>partial class Outer</c>).</summary>
+    public required EquatableArray<string> ContainingTypes { get; init; }
+
+    /// <summary><c>partial class Name</c> / <c>partial struct Name</c> / <c>partial record ...</c>.</summary>
+    public required string Declaration { get; init; }
+
+    public required string FullyQualifiedName { get; init; }
+    public required string HintName { get; init; }
+    public required bool IsValueType { get; init; }
+
+    public required BodySpec Main { get; init; }
+    public required EquatableArray<BodySpec> Subsections { get; init; }
+
+    public int Priority { get; init; }
+    public bool Unmigratable { get; init; }
+    public bool EarlySetup { get; init; }
+    public string? DeviceType { get; init; }
+    public int DumpSize { get; init; }
+    public HookSpec? DevUnplugPending { get; init; }
+}
+
+/// <summary>What parsing one type yields: a spec when it can be generated, and the diagnostics either way.</summary>
+internal sealed record ParseResult(TypeSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -1,0 +1,54 @@
+using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using VmState.Generators.Model;
+
+namespace VmState.Generators;
+
+/// <summary>
+/// Turns every <c>[VmState]</c> type into save/load/describe/reset code and description metadata. Pipeline only:
+/// <see cref="Parser"/> reads symbols into an equatable <see cref="TypeSpec"/>; <see cref="Emitter"/> writes text
+/// from it. Diagnostics travel as values and are reported from their own output, so generated source stays cached.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class VmStateGenerator : IIncrementalGenerator
+{
+    internal const string VmStateAttributeName = "VmState.VmStateAttribute";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                VmStateAttributeName,
+                predicate: static (node, _) => node is TypeDeclarationSyntax,
+                transform: static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+            .WithTrackingName(TrackingNames.Parse);
+
+        IncrementalValuesProvider<TypeSpec> specs = results
+            .Where(static r => r.Spec is not null)
+            .Select(static (r, _) => r.Spec!)
+            .WithTrackingName(TrackingNames.Specs);
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
+            .Select(static (r, _) => r.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(specs, static (spc, spec) =>
+            spc.AddSource(spec.HintName, SourceText.From(Emitter.Emit(spec), Encoding.UTF8)));
+
+        context.RegisterSourceOutput(diagnostics, static (spc, list) =>
+        {
+            foreach (DiagnosticInfo d in list)
+            {
+                DiagnosticDescriptor? descriptor = DiagnosticDescriptors.ById(d.Id);
+                if (descriptor is not null)
+                {
+                    spc.ReportDiagnostic(Diagnostic.Create(descriptor, d.Location?.ToLocation(), d.Arguments.Cast<object>().ToArray()));
+                }
+            }
+        });
+    }
+}

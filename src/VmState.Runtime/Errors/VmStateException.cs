@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+
+namespace VmState;
+
+/// <summary>
+/// Base of every error the runtime raises. It names where the problem is: the description (QEMU's vmsd name,
+/// or a subsection's name), the field path inside it (<c>tx.data</c>, <c>env.segs[3].base</c>), and the stream
+/// offset. The context is filled in while the error travels out of nested structs, so
+/// <see cref="Exception.Message"/> is composed on demand.
+/// </summary>
+public abstract class VmStateException : Exception
+{
+    private string _fieldPath = "";
+
+    /// <summary>Creates an error with its reason and, when known, the stream offset.</summary>
+    protected VmStateException(string reason, long offset, Exception? inner = null)
+        : base(reason, inner)
+    {
+        Reason = reason;
+        Offset = offset;
+    }
+
+    /// <summary>What went wrong, without the location.</summary>
+    public string Reason { get; }
+
+    /// <summary>The section's id string, when the error happened inside a stream section.</summary>
+    public string? Section { get; internal set; }
+
+    /// <summary>The description (vmsd) name, or null when the error is not inside one.</summary>
+    public string? Description { get; internal set; }
+
+    /// <summary>The field path inside <see cref="Description"/>; empty when the error is not about one field.</summary>
+    public string FieldPath => _fieldPath;
+
+    /// <summary>Absolute offset in the stream (or buffer) where the problem was found; -1 when not applicable.</summary>
+    public long Offset { get; internal set; }
+
+    /// <summary><c>description/field.path</c>, or as much of it as is known.</summary>
+    public string Location => Description is null ? _fieldPath
+        : _fieldPath.Length == 0 ? Description
+        : Description + "/" + _fieldPath;
+
+    /// <inheritdoc />
+    public override string Message
+    {
+        get
+        {
+            var sb = new StringBuilder(Reason);
+            string location = Location;
+            if (Section is not null && Section != Description)
+            {
+                sb.Append(" in section '").Append(Section).Append('\'');
+            }
+
+            if (location.Length > 0)
+            {
+                sb.Append(" at ").Append(location);
+            }
+
+            if (Offset >= 0)
+            {
+                sb.Append(" (stream offset ").Append(Offset.ToString(CultureInfo.InvariantCulture)).Append(')');
+            }
+
+            return sb.ToString();
+        }
+    }
+
+    /// <summary>Called by generated code as the error leaves a field: puts <c>name[index].</c> in front of the path.</summary>
+    /// <param name="name">The field's name in its description.</param>
+    /// <param name="index">The element index, or -1 for a field that is not an array.</param>
+    public void PrependField(string name, int index)
+    {
+        var sb = new StringBuilder(name);
+        if (index >= 0)
+        {
+            sb.Append('[').Append(index.ToString(CultureInfo.InvariantCulture)).Append(']');
+        }
+
+        if (_fieldPath.Length > 0)
+        {
+            sb.Append('.').Append(_fieldPath);
+        }
+
+        _fieldPath = sb.ToString();
+    }
+
+    /// <summary>Called by generated code as the error leaves a subsection: puts <c>name/</c> in front of the path.</summary>
+    /// <param name="name">The subsection's name without its parent's prefix (<c>mit_state</c> for <c>e1000/mit_state</c>).</param>
+    public void PrependSubsection(string name)
+    {
+        _fieldPath = _fieldPath.Length == 0 ? name : name + "/" + _fieldPath;
+    }
+
+    /// <summary>Sets the description name unless an inner description (a subsection) has already claimed the error.</summary>
+    public void SetDescriptionIfUnset(string description)
+    {
+        Description ??= description;
+    }
+
+    /// <summary>Sets the section id string unless already set.</summary>
+    public void SetSectionIfUnset(string section)
+    {
+        Section ??= section;
+    }
+}
+
+/// <summary>A load failed: the input is truncated, malformed, of an unsupported version, or refused by a check.</summary>
+public sealed class VmStateLoadException : VmStateException
+{
+    /// <summary>Creates a load error.</summary>
+    public VmStateLoadException(string reason, long offset, Exception? inner = null)
+        : base(reason, offset, inner)
+    {
+    }
+}
+
+/// <summary>A save failed: a hook refused, a device is unmigratable, or the state is inconsistent (a count past its array).</summary>
+public sealed class VmStateSaveException : VmStateException
+{
+    /// <summary>Creates a save error.</summary>
+    public VmStateSaveException(string reason, long offset = -1, Exception? inner = null)
+        : base(reason, offset, inner)
+    {
+    }
+}

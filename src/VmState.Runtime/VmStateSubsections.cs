@@ -1,0 +1,62 @@
+using System.Text;
+using VmState.Wire;
+
+namespace VmState;
+
+/// <summary>QEMU's rules for finding the next subsection of a body on load (notes §2.9).</summary>
+public static class VmStateSubsections
+{
+    /// <summary>
+    /// Looks at the next bytes. Returns false (consuming nothing) unless they are a subsection marker whose name
+    /// starts with <paramref name="parent"/>: the caller then goes on with what follows its body. A name with the
+    /// prefix that is not one of <paramref name="names"/> is an error naming it. Otherwise consumes the header and
+    /// returns the subsection's index and incoming version (only its low byte, as QEMU reads it).
+    /// </summary>
+    public static bool TryReadHeader(ref VmStateReader reader, string parent, string[] names, out int index, out int version)
+    {
+        ArgumentNullException.ThrowIfNull(parent);
+        ArgumentNullException.ThrowIfNull(names);
+        index = -1;
+        version = 0;
+        if (reader.PeekByte() != (int)QemuVmSectionType.Subsection)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[2 + 255];
+        if (!reader.TryPeek(head[..2]))
+        {
+            return false;
+        }
+
+        int length = head[1];
+        if (length < parent.Length + 1 || !reader.TryPeek(head[..(2 + length)]))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> name = head.Slice(2, length);
+        if (!Ascii.Equals(name[..parent.Length], parent))
+        {
+            return false;
+        }
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (Ascii.Equals(name, names[i]))
+            {
+                index = i;
+                break;
+            }
+        }
+
+        if (index < 0)
+        {
+            ThrowHelper.Load($"Subsection '{Encoding.ASCII.GetString(name)}' does not exist in '{parent}'", reader.Position);
+        }
+
+        reader.Skip(2 + length);
+        version = (byte)reader.ReadUInt32();
+        return true;
+    }
+}
