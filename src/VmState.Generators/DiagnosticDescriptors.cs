@@ -45,7 +45,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidMethod = Create(
         "VMS0007", "Hook, test or check method not found or of the wrong shape",
         "{0} method '{1}' on '{2}' {3}",
-        "Exists tests, checks and Needed/DevUnplugPending return bool and take nothing or one int (the version); other hooks return void or bool; PostLoad may take the version. None may be static or generic.");
+        "Exists tests, checks and Needed/DevUnplugPending return bool and take nothing or one int (the version); other hooks return void or bool; PostLoad may take the version. None may be generic.");
 
     public static readonly DiagnosticDescriptor InvalidSubsection = Create(
         "VMS0008", "Invalid subsection",

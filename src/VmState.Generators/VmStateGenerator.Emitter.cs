@@ -384,7 +384,11 @@ public sealed partial class VmStateGenerator
                         w.Open();
                         w.Line((e.CastTo ?? e.ElementType) + " __v = " + Cast(e, m) + ";");
                         w.Line(e.Codec + ".Load(ref reader, ref __v" + Hint(e) + ");");
-                        w.Line(m + " = " + BackCast(e) + "__v;");
+                        if (e.CanWrite)
+                        {
+                            w.Line(m + " = " + BackCast(e) + "__v;");
+                        }
+
                         w.Close();
                     }
 
@@ -620,7 +624,8 @@ public sealed partial class VmStateGenerator
             switch (e.Kind)
             {
                 case EntryKind.Value when e.Shape == EntryShape.Single:
-                    if (e.CanWrite)
+                    // A codec over a reference type (a config space array, say) fills it in place: keep the storage.
+                    if (e.CanWrite && e.ElementIsValueType)
                     {
                         w.Line(m + " = " + value + ";");
                     }
@@ -773,8 +778,9 @@ public sealed partial class VmStateGenerator
                 : Call(hook, version) + ";");
         }
 
+        // Unqualified, so static tests (QEMU's are plain functions) and instance methods are called alike.
         private static string Call(HookSpec hook, string version) =>
-            "this." + hook.MethodName + "(" + (hook.TakesVersion ? version : "") + ")";
+            hook.MethodName + "(" + (hook.TakesVersion ? version : "") + ")";
 
         private static string Safe(EntrySpec e) => new string((e.MemberName ?? "x").Where(char.IsLetterOrDigit).ToArray());
 

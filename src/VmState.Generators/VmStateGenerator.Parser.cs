@@ -316,9 +316,9 @@ public sealed partial class VmStateGenerator
             bool returnsVoid = m.ReturnsVoid;
             bool versionParam = m.Parameters.Length == 1 && m.Parameters[0].Type.SpecialType == SpecialType.System_Int32 && m.Parameters[0].RefKind == RefKind.None;
             string? problem = null;
-            if (m.IsStatic || m.IsGenericMethod)
+            if (m.IsGenericMethod)
             {
-                problem = "must be an instance method that is not generic";
+                problem = "must not be generic";
             }
             else if (requireBool ? !returnsBool : !(returnsBool || returnsVoid))
             {
@@ -462,7 +462,7 @@ public sealed partial class VmStateGenerator
             }
 
             bool copiedOnLoad = built.Kind is EntryKind.Struct && built.ElementIsValueType && isProperty && !isArray;
-            if ((built.Kind == EntryKind.Value && !isArray && !canWrite) || (copiedOnLoad && !canWrite))
+            if ((built.Kind == EntryKind.Value && !isArray && !canWrite && type.IsValueType) || (copiedOnLoad && !canWrite))
             {
                 Report(DiagnosticDescriptors.MemberNotWritable, location, memberName, isProperty ? "has no setter" : "is readonly");
                 return;
@@ -567,6 +567,7 @@ public sealed partial class VmStateGenerator
             {
                 Kind = EntryKind.Value,
                 ElementType = valueType.ToDisplayString(TypeFormat),
+                ElementIsValueType = valueType.IsValueType,
                 Codec = codec.ToDisplayString(TypeFormat),
                 BuiltInCodec = false,
             };
@@ -605,6 +606,7 @@ public sealed partial class VmStateGenerator
             {
                 Kind = EntryKind.Value,
                 ElementType = type.ToDisplayString(TypeFormat),
+                ElementIsValueType = true,
                 Codec = "global::VmState.Codecs." + info.Value.Codec,
                 BuiltInCodec = true,
                 TypeName = info.Value.Name,
@@ -760,7 +762,8 @@ public sealed partial class VmStateGenerator
             List<EntrySpec> same = body.Entries.Select(x => x.Entry).Where(x => x.Name == e.Name).ToList();
             return same.All(x => x.Kind == EntryKind.Unused)
                 || same.All(x => x.Exists is not null)
-                || (same.All(x => x.MemberName == e.MemberName && x.Shape == EntryShape.Fixed));
+                || (same.All(x => x.Kind == EntryKind.Value && x.Shape == EntryShape.Fixed && x.ElementType == e.ElementType)
+                    && same.Select(x => x.Start).Distinct().Count() == same.Count);
         }
 
         private EquatableArray<string> ContainingDeclarations()

@@ -1,0 +1,51 @@
+using System.CommandLine;
+using SampleMachine.Devices.E1000;
+using SampleMachine.Devices.Pci;
+using VmState;
+
+namespace SampleMachine.Cli;
+
+/// <summary>The sample machine's commands.</summary>
+public static class CommandLine
+{
+    /// <summary>The machine type name the sample machine reports in schemas and streams.</summary>
+    public const string MachineName = "vmstate-sample-1.0";
+
+    /// <summary>Every device description the program knows, in the order a dump lists them.</summary>
+    public static IReadOnlyList<VmStateDescription> KnownDevices { get; } =
+    [
+        E1000Nic.VmStateDescription,
+    ];
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("VmState sample machine: QEMU-compatible device state in C#");
+        root.Subcommands.Add(DumpVmState());
+        return root;
+    }
+
+    private static Command DumpVmState()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Where to write the schema (QEMU's -dump-vmstate JSON)" };
+        var withoutNum = new Option<bool>("--without-num")
+        {
+            Description = "Leave out \"num\" for arrays, as QEMU 7.2 does (newer QEMU writes it)",
+        };
+        var command = new Command("dump-vmstate", "Write the schema of every device the machine knows, as QEMU's -dump-vmstate does")
+        {
+            file,
+            withoutNum,
+        };
+        command.SetAction(parse =>
+        {
+            FileInfo target = parse.GetValue(file)!;
+            var options = new DumpVmStateOptions { IncludeNum = !parse.GetValue(withoutNum) };
+            string text = DumpVmStateWriter.Write(MachineName, KnownDevices, options);
+            File.WriteAllText(target.FullName, text);
+            Console.WriteLine($"wrote {KnownDevices.Count} device schema(s) to {target.FullName}");
+            return 0;
+        });
+        return command;
+    }
+}

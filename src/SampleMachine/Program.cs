@@ -1,0 +1,3 @@
+using SampleMachine.Cli;
+
+return CommandLine.Build().Parse(args).Invoke();
