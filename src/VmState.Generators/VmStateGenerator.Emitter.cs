@@ -155,7 +155,8 @@ public sealed partial class VmStateGenerator
                 for (int s = 0; s < spec.Subsections.Count; s++)
                 {
                     BodySpec sub = spec.Subsections[s];
-                    w.Open(sub.Needed is { } needed ? "if (" + Call(needed, Str(sub.Version)) + ")" : "");
+                    // A rollback snapshot sets SaveAllSubsections so that every subsection field is captured.
+                    w.Open(sub.Needed is { } needed ? "if (writer.SaveAllSubsections || " + Call(needed, Str(sub.Version)) + ")" : "");
                     w.Line("__field = " + Str(-2 - s) + ";");
                     w.Line("writer.WriteBytes(__VmsSubsectionHeader" + Str(s) + ");");
                     w.Line("__SaveBody" + Str(s + 1) + "(ref writer);");

@@ -23,16 +23,23 @@ public static class VmStateSubsections
             return false;
         }
 
+        // A marker whose header runs past the end is reported as truncation (not "no subsection"), so that a network
+        // loader waits for the rest instead of misreading what follows.
         Span<byte> head = stackalloc byte[2 + 255];
         if (!reader.TryPeek(head[..2]))
+        {
+            ThrowHelper.Truncated(reader.Position, 2, reader.Remaining);
+        }
+
+        int length = head[1];
+        if (length < parent.Length + 1)
         {
             return false;
         }
 
-        int length = head[1];
-        if (length < parent.Length + 1 || !reader.TryPeek(head[..(2 + length)]))
+        if (!reader.TryPeek(head[..(2 + length)]))
         {
-            return false;
+            ThrowHelper.Truncated(reader.Position, 2 + length, reader.Remaining);
         }
 
         ReadOnlySpan<byte> name = head.Slice(2, length);

@@ -10,7 +10,10 @@ public static class ThrowHelper
     [DoesNotReturn]
     public static void Truncated(long offset, long needed, long remaining) =>
         throw new VmStateLoadException(
-            string.Create(CultureInfo.InvariantCulture, $"Unexpected end of input: needed {needed} byte(s), {remaining} left"), offset);
+            string.Create(CultureInfo.InvariantCulture, $"Unexpected end of input: needed {needed} byte(s), {remaining} left"), offset)
+        {
+            IsEndOfInput = true,
+        };
 
     /// <summary>A general load failure.</summary>
     [DoesNotReturn]

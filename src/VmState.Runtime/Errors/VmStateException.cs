@@ -114,6 +114,12 @@ public sealed class VmStateLoadException : VmStateException
         : base(reason, offset, inner)
     {
     }
+
+    /// <summary>
+    /// True when the input simply ended (as opposed to holding a wrong value). A network loader uses it to wait for
+    /// more bytes and retry the frame; a file loader reports it as a truncated file.
+    /// </summary>
+    public bool IsEndOfInput { get; internal init; }
 }
 
 /// <summary>A save failed: a hook refused, a device is unmigratable, or the state is inconsistent (a count past its array).</summary>

@@ -39,6 +39,12 @@ public ref struct VmStateWriter
         _flushed = 0;
     }
 
+    /// <summary>
+    /// Writes every subsection, needed or not. Only for a private rollback snapshot of a device (its reload must
+    /// restore every field); never for a stream, where QEMU writes only needed subsections.
+    /// </summary>
+    public bool SaveAllSubsections { readonly get; set; }
+
     /// <summary>Bytes written so far (plus the base offset).</summary>
     public readonly long Position => _flushed + _buffered;
 

@@ -1,0 +1,82 @@
+namespace VmState.Migration;
+
+/// <summary>QEMU's <c>MIG_CMD_*</c> values carried by a COMMAND frame (0x08).</summary>
+public enum MigrationCommand : ushort
+{
+    /// <summary>Never valid.</summary>
+    Invalid = 0,
+
+    /// <summary>The destination opens a return path to the source.</summary>
+    OpenReturnPath = 1,
+
+    /// <summary>be32 value, answered with a pong on the return path.</summary>
+    Ping = 2,
+
+    /// <summary>Postcopy may follow; 0 or 16 bytes of page-size information.</summary>
+    PostcopyAdvise = 3,
+
+    /// <summary>The destination starts listening for postcopy page requests.</summary>
+    PostcopyListen = 4,
+
+    /// <summary>The destination starts the guest in postcopy.</summary>
+    PostcopyRun = 5,
+
+    /// <summary>Pages the destination must discard before postcopy.</summary>
+    PostcopyRamDiscard = 6,
+
+    /// <summary>be32 length; that many bytes of a nested stream follow.</summary>
+    Packaged = 7,
+
+    /// <summary>COLO fault tolerance is enabled.</summary>
+    EnableColo = 8,
+
+    /// <summary>A paused postcopy resumes.</summary>
+    PostcopyResume = 9,
+
+    /// <summary>The source asks for a RAM block's received bitmap.</summary>
+    RecvBitmap = 10,
+
+    /// <summary>The source is about to stop the guest (QEMU 10.0 and later).</summary>
+    SwitchoverStart = 11,
+}
+
+/// <summary>The payload lengths QEMU accepts per command (-1: variable).</summary>
+internal static class MigrationCommandLengths
+{
+    public const int Variable = -1;
+
+    /// <summary>Number of defined commands; a value at or above it is unknown.</summary>
+    public const int Count = 12;
+
+    public static int Of(MigrationCommand command) => command switch
+    {
+        MigrationCommand.OpenReturnPath => 0,
+        MigrationCommand.Ping => 4,
+        MigrationCommand.PostcopyAdvise => Variable, // 0 or 16, checked apart
+        MigrationCommand.PostcopyListen => 0,
+        MigrationCommand.PostcopyRun => 0,
+        MigrationCommand.PostcopyRamDiscard => Variable,
+        MigrationCommand.Packaged => 4,
+        MigrationCommand.EnableColo => 0,
+        MigrationCommand.PostcopyResume => 0,
+        MigrationCommand.RecvBitmap => Variable,
+        MigrationCommand.SwitchoverStart => 0,
+        _ => Variable,
+    };
+
+    public static string Name(MigrationCommand command) => command switch
+    {
+        MigrationCommand.OpenReturnPath => "OPEN_RETURN_PATH",
+        MigrationCommand.Ping => "PING",
+        MigrationCommand.PostcopyAdvise => "POSTCOPY_ADVISE",
+        MigrationCommand.PostcopyListen => "POSTCOPY_LISTEN",
+        MigrationCommand.PostcopyRun => "POSTCOPY_RUN",
+        MigrationCommand.PostcopyRamDiscard => "POSTCOPY_RAM_DISCARD",
+        MigrationCommand.Packaged => "PACKAGED",
+        MigrationCommand.EnableColo => "ENABLE_COLO",
+        MigrationCommand.PostcopyResume => "POSTCOPY_RESUME",
+        MigrationCommand.RecvBitmap => "RECV_BITMAP",
+        MigrationCommand.SwitchoverStart => "SWITCHOVER_START",
+        _ => "INVALID",
+    };
+}

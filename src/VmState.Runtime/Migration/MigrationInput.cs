@@ -1,0 +1,93 @@
+namespace VmState.Migration;
+
+/// <summary>
+/// The loader's view of its input: the bytes received and not yet consumed. Over memory everything is there at once;
+/// over a <see cref="Stream"/> the loader asks for more when a frame runs past what has arrived, and parses the frame
+/// again from its start.
+/// </summary>
+internal sealed class MigrationInput
+{
+    private const int InitialBuffer = 1 << 16;
+
+    private readonly Stream? _stream;
+    private readonly int _maxFrame;
+    private ReadOnlyMemory<byte> _memory;
+    private byte[] _buffer = [];
+    private int _start;
+    private int _end;
+    private long _bufferOffset;
+    private bool _eof;
+
+    public MigrationInput(ReadOnlyMemory<byte> data)
+    {
+        _memory = data;
+        _eof = true;
+    }
+
+    public MigrationInput(Stream stream, int maxFrame)
+    {
+        _stream = stream;
+        _maxFrame = maxFrame;
+        _buffer = new byte[InitialBuffer];
+    }
+
+    /// <summary>Stream offset of the first unconsumed byte.</summary>
+    public long Offset => _bufferOffset + _start;
+
+    /// <summary>True when no more bytes can arrive.</summary>
+    public bool AtEnd => _eof;
+
+    public ReadOnlySpan<byte> Available => _stream is null ? _memory.Span[_start..] : _buffer.AsSpan(_start, _end - _start);
+
+    public void Consume(long count)
+    {
+        _start += checked((int)count);
+    }
+
+    /// <summary>
+    /// Reads at least as many bytes again as are buffered now (at least 64 KiB), so a frame re-parsed after each
+    /// refill costs amortised linear time. False when the stream has ended.
+    /// </summary>
+    public bool ReadMore()
+    {
+        if (_stream is null || _eof)
+        {
+            return false;
+        }
+
+        int buffered = _end - _start;
+        int want = Math.Max(InitialBuffer, buffered);
+        if (buffered + want > _buffer.Length - _start)
+        {
+            if (buffered + want > _buffer.Length)
+            {
+                if (buffered >= _maxFrame)
+                {
+                    ThrowHelper.Load($"A frame is larger than the {_maxFrame}-byte limit for streamed input", Offset);
+                }
+
+                var bigger = new byte[Math.Min((long)_maxFrame + InitialBuffer, (long)(buffered + want) * 2)];
+                _buffer.AsSpan(_start, buffered).CopyTo(bigger);
+                _buffer = bigger;
+            }
+            else
+            {
+                _buffer.AsSpan(_start, buffered).CopyTo(_buffer);
+            }
+
+            _bufferOffset += _start;
+            _start = 0;
+            _end = buffered;
+        }
+
+        int minimum = Math.Min(want, _buffer.Length - _end);
+        int got = _stream.ReadAtLeast(_buffer.AsSpan(_end), minimum, throwOnEndOfStream: false);
+        _end += got;
+        if (got < minimum)
+        {
+            _eof = true;
+        }
+
+        return got > 0;
+    }
+}

@@ -1,0 +1,426 @@
+using System.Globalization;
+using System.Text;
+using VmState.Wire;
+
+namespace VmState.Migration;
+
+/// <summary>
+/// Reads a QEMU migration stream into a registry, strictly, as QEMU's <c>qemu_loadvm_state</c> does: magic and version,
+/// configuration, then sections routed by id string and instance, version windows, footers, commands, EOF and the
+/// VMDESCRIPTION. Transactional: every device touched is snapshotted first and every live section can roll back, so
+/// a load that fails at any byte leaves every registered device exactly as it was.
+/// </summary>
+public sealed class MigrationLoader
+{
+    private readonly VmStateRegistry _registry;
+    private readonly MigrationStreamOptions _options;
+
+    /// <summary>A loader for <paramref name="registry"/>; <paramref name="options"/> must match the source's.</summary>
+    public MigrationLoader(VmStateRegistry registry, MigrationStreamOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        _registry = registry;
+        _options = options ?? MigrationStreamOptions.Default;
+    }
+
+    /// <summary>Consumes sections that have no registered entry; null (the default) makes them an error, as in QEMU.</summary>
+    public IUnknownSectionSkipper? UnknownSections { get; init; }
+
+    /// <summary>The largest frame buffered when loading from a <see cref="Stream"/> (default 1 GiB).</summary>
+    public int MaxStreamedFrame { get; init; } = 1 << 30;
+
+    /// <summary>Loads a whole stream held in memory.</summary>
+    /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
+    public MigrationLoadResult Load(ReadOnlyMemory<byte> stream) => new Session(this, new MigrationInput(stream)).Run();
+
+    /// <summary>Loads a stream as it arrives (a socket); it must end after the VMDESCRIPTION, or after EOF without one.</summary>
+    /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
+    public MigrationLoadResult Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new Session(this, new MigrationInput(stream, MaxStreamedFrame)).Run();
+    }
+
+    private delegate bool FrameParser(ref VmStateReader reader);
+
+    private sealed class Session
+    {
+        private readonly MigrationLoader _owner;
+        private readonly MigrationInput _input;
+        private readonly Dictionary<int, SectionEntry> _sections = [];
+        private readonly Dictionary<int, SectionHeader> _headers = [];
+        private readonly Dictionary<int, SectionHeader> _skipped = [];
+        private readonly List<DeviceSectionEntry> _touched = [];
+        private readonly List<LiveSectionEntry> _started = [];
+        private readonly List<string> _warnings = [];
+        private ConfigurationInfo? _configuration;
+        private string? _vmdesc;
+        private int _loaded;
+        private int _skippedCount;
+
+        public Session(MigrationLoader owner, MigrationInput input)
+        {
+            _owner = owner;
+            _input = input;
+        }
+
+        private MigrationStreamOptions Options => _owner._options;
+
+        public MigrationLoadResult Run()
+        {
+            bool committed = false;
+            try
+            {
+                Frame(ReadHeader);
+                if (Options.SendConfiguration)
+                {
+                    Frame(ReadConfiguration);
+                }
+
+                while (!Frame(ReadSection))
+                {
+                }
+
+                Frame(ReadVmDescription);
+                Commit();
+                committed = true;
+                return new MigrationLoadResult
+                {
+                    Configuration = _configuration,
+                    SectionsLoaded = _loaded,
+                    SectionsSkipped = _skippedCount,
+                    BytesRead = _input.Offset,
+                    VmDescription = _vmdesc,
+                    Warnings = _warnings,
+                };
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    Rollback();
+                }
+
+                foreach (LiveSectionEntry live in _started)
+                {
+                    live.Handler.LoadCleanup();
+                }
+            }
+        }
+
+        // Parses one frame; over a stream that has not delivered all of it yet, waits for more and parses it again.
+        private bool Frame(FrameParser parse)
+        {
+            while (true)
+            {
+                var reader = new VmStateReader(_input.Available, _input.Offset);
+                try
+                {
+                    bool result = parse(ref reader);
+                    _input.Consume(reader.Position - _input.Offset);
+                    return result;
+                }
+                catch (VmStateLoadException e) when (e.IsEndOfInput && !_input.AtEnd)
+                {
+                    _input.ReadMore();
+                }
+            }
+        }
+
+        private bool ReadHeader(ref VmStateReader reader)
+        {
+            uint magic = reader.ReadUInt32();
+            if (magic != QemuVmFile.Magic)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Not a migration stream (magic 0x{magic:x8}, expected 0x{QemuVmFile.Magic:x8})"), 0);
+            }
+
+            uint version = reader.ReadUInt32();
+            if (version == QemuVmFile.VersionCompat)
+            {
+                ThrowHelper.Load("SaveVM v2 format is obsolete and no longer supported", 4);
+            }
+
+            if (version != QemuVmFile.Version)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unsupported migration stream version {version}"), 4);
+            }
+
+            return true;
+        }
+
+        private bool ReadConfiguration(ref VmStateReader reader)
+        {
+            long at = reader.Position;
+            byte type = reader.ReadUInt8();
+            if (type != (byte)QemuVmSectionType.Configuration)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Configuration section missing (section type {type})"), at);
+            }
+
+            try
+            {
+                _configuration = ConfigurationSection.Load(ref reader, Options);
+            }
+            catch (VmStateException e)
+            {
+                e.SetSectionIfUnset(ConfigurationSection.Name);
+                throw;
+            }
+
+            return true;
+        }
+
+        // Returns true at EOF.
+        private bool ReadSection(ref VmStateReader reader)
+        {
+            long at = reader.Position;
+            byte type = reader.ReadUInt8();
+            switch ((QemuVmSectionType)type)
+            {
+                case QemuVmSectionType.SectionStart:
+                case QemuVmSectionType.SectionFull:
+                    ReadStartOrFull(ref reader, (QemuVmSectionType)type, at);
+                    return false;
+                case QemuVmSectionType.SectionPart:
+                case QemuVmSectionType.SectionEnd:
+                    ReadPartOrEnd(ref reader, (QemuVmSectionType)type, at);
+                    return false;
+                case QemuVmSectionType.Command:
+                    ReadCommand(ref reader, at);
+                    return false;
+                case QemuVmSectionType.Eof:
+                    return true;
+                default:
+                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section type {type}"), at);
+                    return true;
+            }
+        }
+
+        private void ReadStartOrFull(ref VmStateReader reader, QemuVmSectionType type, long at)
+        {
+            int sectionId = (int)reader.ReadUInt32();
+            string idStr = reader.ReadCountedString();
+            int instanceId = (int)reader.ReadUInt32();
+            int versionId = (int)reader.ReadUInt32();
+            var header = new SectionHeader(type, sectionId, idStr, instanceId, versionId);
+            try
+            {
+                SectionEntry? entry = _owner._registry.Find(idStr, instanceId);
+                if (entry is null)
+                {
+                    if (_owner.UnknownSections is not { } skipper)
+                    {
+                        ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section or instance '{idStr}' {instanceId}. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices"), at);
+                        return;
+                    }
+
+                    skipper.Skip(ref reader, header, type);
+                    _skipped[sectionId] = header;
+                    _skippedCount++;
+                    ReadFooter(ref reader, sectionId, idStr);
+                    return;
+                }
+
+                if (versionId > entry.Version)
+                {
+                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"savevm: unsupported version {versionId} for '{idStr}' v{entry.Version}"), at);
+                }
+
+                _sections[sectionId] = entry;
+                _headers[sectionId] = header;
+                switch (entry)
+                {
+                    case LiveSectionEntry live:
+                        StartLive(live);
+                        live.Handler.LoadState(ref reader, versionId);
+                        break;
+                    case DeviceSectionEntry device when type == QemuVmSectionType.SectionFull:
+                        if (!_touched.Contains(device))
+                        {
+                            device.BeginLoad();
+                            _touched.Add(device);
+                        }
+
+                        device.Load(ref reader, versionId);
+                        break;
+                    default:
+                        ThrowHelper.Load($"Section '{idStr}' is a device; it cannot start a live section", at);
+                        break;
+                }
+
+                _loaded++;
+                ReadFooter(ref reader, sectionId, idStr);
+            }
+            catch (VmStateException e)
+            {
+                e.SetSectionIfUnset(idStr);
+                throw;
+            }
+        }
+
+        private void ReadPartOrEnd(ref VmStateReader reader, QemuVmSectionType type, long at)
+        {
+            int sectionId = (int)reader.ReadUInt32();
+            if (_skipped.TryGetValue(sectionId, out SectionHeader skippedHeader))
+            {
+                try
+                {
+                    _owner.UnknownSections!.Skip(ref reader, skippedHeader, type);
+                    _skippedCount++;
+                    ReadFooter(ref reader, sectionId, skippedHeader.IdStr);
+                }
+                catch (VmStateException e)
+                {
+                    e.SetSectionIfUnset(skippedHeader.IdStr);
+                    throw;
+                }
+
+                return;
+            }
+
+            if (!_sections.TryGetValue(sectionId, out SectionEntry? entry) || entry is not LiveSectionEntry live)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section {sectionId}"), at);
+                return;
+            }
+
+            try
+            {
+                live.Handler.LoadState(ref reader, _headers[sectionId].VersionId);
+                _loaded++;
+                ReadFooter(ref reader, sectionId, live.IdStr);
+            }
+            catch (VmStateException e)
+            {
+                e.SetSectionIfUnset(live.IdStr);
+                throw;
+            }
+        }
+
+        private static void ReadCommand(ref VmStateReader reader, long at)
+        {
+            ushort raw = reader.ReadUInt16();
+            ushort length = reader.ReadUInt16();
+            var command = (MigrationCommand)raw;
+            if (raw == 0 || raw >= MigrationCommandLengths.Count)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
+            }
+
+            int expected = MigrationCommandLengths.Of(command);
+            bool badLength = command == MigrationCommand.PostcopyAdvise
+                ? length is not (0 or 16)
+                : expected != MigrationCommandLengths.Variable && length != expected;
+            if (badLength)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandLengths.Name(command)} received with bad length - expecting {expected}, received {length}"), at);
+            }
+
+            reader.Skip(length);
+            switch (command)
+            {
+                case MigrationCommand.OpenReturnPath:
+                case MigrationCommand.Ping:
+                case MigrationCommand.SwitchoverStart:
+                    // Nothing to answer without a return path; the stream goes on.
+                    break;
+                default:
+                    ThrowHelper.Load($"MIG_CMD {MigrationCommandLengths.Name(command)} is not supported by this loader (precopy only)", at);
+                    break;
+            }
+        }
+
+        private void ReadFooter(ref VmStateReader reader, int sectionId, string idStr)
+        {
+            if (!Options.SendSectionFooter)
+            {
+                // Without footers a body that ends exactly at the bytes received so far may still miss subsections.
+                if (reader.End && !_input.AtEnd)
+                {
+                    ThrowHelper.Truncated(reader.Position, 1, 0);
+                }
+
+                return;
+            }
+
+            long at = reader.Position;
+            byte marker = reader.ReadUInt8();
+            if (marker != (byte)QemuVmSectionType.SectionFooter)
+            {
+                ThrowHelper.Load($"Missing section footer for {idStr} (read 0x{marker:x2})", at);
+            }
+
+            int id = (int)reader.ReadUInt32();
+            if (id != sectionId)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Mismatched section id in footer for {idStr} -- read 0x{id:x} expected 0x{sectionId:x}"), at);
+            }
+        }
+
+        private bool ReadVmDescription(ref VmStateReader reader)
+        {
+            if (!Options.SendVmDescription)
+            {
+                return true;
+            }
+
+            if (reader.End)
+            {
+                _warnings.Add("The stream ended after EOF without a VMDESCRIPTION");
+                return true;
+            }
+
+            long at = reader.Position;
+            byte type = reader.ReadUInt8();
+            if (type != (byte)QemuVmSectionType.VmDescription)
+            {
+                // QEMU only reports this; the device state is complete.
+                _warnings.Add(string.Create(CultureInfo.InvariantCulture, $"Expected vmdescription section, but got {type} at offset {at}"));
+                return true;
+            }
+
+            uint length = reader.ReadUInt32();
+            reader.EnsureAvailable(length, 1);
+            byte[] json = new byte[length];
+            reader.ReadBytes(json);
+            _vmdesc = Encoding.UTF8.GetString(json);
+            return true;
+        }
+
+        private void StartLive(LiveSectionEntry live)
+        {
+            if (!_started.Contains(live))
+            {
+                _started.Add(live);
+                live.Handler.LoadSetup();
+            }
+        }
+
+        private void Commit()
+        {
+            foreach (DeviceSectionEntry device in _touched)
+            {
+                device.CommitLoad();
+            }
+
+            foreach (LiveSectionEntry live in _started)
+            {
+                live.Handler.LoadCommit();
+            }
+        }
+
+        private void Rollback()
+        {
+            for (int i = _touched.Count - 1; i >= 0; i--)
+            {
+                _touched[i].RollbackLoad();
+            }
+
+            for (int i = _started.Count - 1; i >= 0; i--)
+            {
+                _started[i].Handler.LoadRollback();
+            }
+        }
+    }
+}

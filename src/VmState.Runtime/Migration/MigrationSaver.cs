@@ -1,0 +1,321 @@
+using System.Buffers;
+using System.Text;
+using VmState.Wire;
+
+namespace VmState.Migration;
+
+/// <summary>
+/// Writes a migration stream in QEMU's format from a registry, in QEMU's phases: <see cref="SaveSetup"/> (header,
+/// configuration, early-setup devices, START of live sections), <see cref="SaveIterate"/> (PART sections while the
+/// guest runs), <see cref="SaveCompletePrecopy"/> (END sections, every device as FULL, EOF, VMDESCRIPTION), then
+/// <see cref="SaveCleanup"/>. <see cref="SaveSnapshot"/> runs all of them for a stopped machine.
+/// </summary>
+public sealed class MigrationSaver
+{
+    private readonly VmStateRegistry _registry;
+    private readonly IBufferWriter<byte> _output;
+    private readonly MigrationStreamOptions _options;
+    private readonly List<LiveSectionEntry> _live = [];
+    private VmDescWriter? _vmdesc;
+    private Phase _phase;
+    private long _written;
+
+    /// <summary>A saver writing into <paramref name="output"/>.</summary>
+    public MigrationSaver(VmStateRegistry registry, IBufferWriter<byte> output, MigrationStreamOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        ArgumentNullException.ThrowIfNull(output);
+        _registry = registry;
+        _output = output;
+        _options = options ?? MigrationStreamOptions.Default;
+    }
+
+    private enum Phase
+    {
+        New,
+        Setup,
+        Complete,
+        Failed,
+    }
+
+    /// <summary>Bytes written so far.</summary>
+    public long BytesWritten => _written;
+
+    /// <summary>Live sections still iterating (PART sections) in this migration.</summary>
+    public int ActiveLiveSections => _live.Count;
+
+    /// <summary>Writes a whole stream of a stopped machine: setup, iterations until done, completion.</summary>
+    public static long SaveSnapshot(VmStateRegistry registry, IBufferWriter<byte> output, MigrationStreamOptions? options = null)
+    {
+        var saver = new MigrationSaver(registry, output, options);
+        try
+        {
+            saver.SaveSetup();
+            while (!saver.SaveIterate())
+            {
+            }
+
+            saver.SaveCompletePrecopy();
+            return saver.BytesWritten;
+        }
+        finally
+        {
+            saver.SaveCleanup();
+        }
+    }
+
+    /// <summary>Header, configuration, FULL sections of early-setup devices, START sections of live ones.</summary>
+    /// <exception cref="VmStateSaveException">A registered device is unmigratable, or a device refused to save.</exception>
+    public void SaveSetup()
+    {
+        Expect(Phase.New);
+        _phase = Phase.Failed;
+        foreach (SectionEntry e in _registry.Entries)
+        {
+            if (e.IsUnmigratable)
+            {
+                var ex = new VmStateSaveException($"State blocked by non-migratable device '{e.IdStr}'");
+                ex.SetSectionIfUnset(e.IdStr);
+                throw ex;
+            }
+        }
+
+        var w = Writer();
+        w.WriteUInt32(QemuVmFile.Magic);
+        w.WriteUInt32(QemuVmFile.Version);
+        if (_options.SendConfiguration)
+        {
+            WriteConfiguration(ref w);
+        }
+
+        Commit(ref w);
+        if (_options.SendVmDescription)
+        {
+            _vmdesc = new VmDescWriter();
+            _vmdesc.BeginObject();
+            _vmdesc.Number("page_size", _options.TargetPageSize);
+            _vmdesc.BeginArray("devices");
+        }
+
+        foreach (SectionEntry e in _registry.Entries)
+        {
+            if (e is DeviceSectionEntry device && device.IsEarlySetup && device.IsNeeded())
+            {
+                SaveDevice(device);
+            }
+        }
+
+        foreach (SectionEntry e in _registry.Entries)
+        {
+            if (e is LiveSectionEntry live && live.Handler.IsActive)
+            {
+                _live.Add(live);
+                w = Writer();
+                WriteFullHeader(ref w, QemuVmSectionType.SectionStart, live);
+                Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveSetup(ref x));
+                WriteFooter(ref w, live);
+                Commit(ref w);
+            }
+        }
+
+        _phase = Phase.Setup;
+    }
+
+    /// <summary>
+    /// One round of PART sections, one per live section that still has data, each of about <paramref name="budget"/>
+    /// bytes at most. Returns true when every live section reported it had nothing left.
+    /// </summary>
+    public bool SaveIterate(long budget = long.MaxValue)
+    {
+        Expect(Phase.Setup);
+        bool allDone = true;
+        foreach (LiveSectionEntry live in _live)
+        {
+            var w = Writer();
+            w.WriteUInt8((byte)QemuVmSectionType.SectionPart);
+            w.WriteUInt32((uint)live.SectionId);
+            bool done = false;
+            try
+            {
+                done = live.Handler.SaveIterate(ref w, budget);
+            }
+            catch (VmStateException e)
+            {
+                _phase = Phase.Failed;
+                e.SetSectionIfUnset(live.IdStr);
+                throw;
+            }
+
+            WriteFooter(ref w, live);
+            Commit(ref w);
+            allDone &= done;
+        }
+
+        return allDone;
+    }
+
+    /// <summary>What the live sections still have to send, cheaply estimated.</summary>
+    public PendingBytes SavePendingEstimate()
+    {
+        PendingBytes sum = default;
+        foreach (LiveSectionEntry live in _live)
+        {
+            sum += live.Handler.SavePendingEstimate();
+        }
+
+        return sum;
+    }
+
+    /// <summary>What the live sections still have to send, after synchronising their dirty tracking.</summary>
+    public PendingBytes SavePendingExact()
+    {
+        PendingBytes sum = default;
+        foreach (LiveSectionEntry live in _live)
+        {
+            sum += live.Handler.SavePendingExact();
+        }
+
+        return sum;
+    }
+
+    /// <summary>With the guest stopped: END sections, FULL sections of every other needed device, EOF, VMDESCRIPTION.</summary>
+    public void SaveCompletePrecopy()
+    {
+        Expect(Phase.Setup);
+        _phase = Phase.Failed;
+        foreach (LiveSectionEntry live in _live)
+        {
+            var w = Writer();
+            w.WriteUInt8((byte)QemuVmSectionType.SectionEnd);
+            w.WriteUInt32((uint)live.SectionId);
+            Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePrecopy(ref x));
+            WriteFooter(ref w, live);
+            Commit(ref w);
+        }
+
+        foreach (SectionEntry e in _registry.Entries)
+        {
+            if (e is DeviceSectionEntry device && !device.IsEarlySetup && device.IsNeeded())
+            {
+                SaveDevice(device);
+            }
+        }
+
+        var end = Writer();
+        end.WriteUInt8((byte)QemuVmSectionType.Eof);
+        if (_vmdesc is not null)
+        {
+            _vmdesc.EndArray();
+            _vmdesc.EndObject();
+            byte[] json = Encoding.UTF8.GetBytes(_vmdesc.ToString());
+            end.WriteUInt8((byte)QemuVmSectionType.VmDescription);
+            end.WriteUInt32((uint)json.Length);
+            end.WriteBytes(json);
+        }
+
+        Commit(ref end);
+        _phase = Phase.Complete;
+    }
+
+    /// <summary>Lets every live section release what it set up; safe to call after a failure.</summary>
+    public void SaveCleanup()
+    {
+        foreach (LiveSectionEntry live in _live)
+        {
+            live.Handler.SaveCleanup();
+        }
+
+        _live.Clear();
+    }
+
+    private delegate void SaveStep(LiveSectionEntry entry, ref VmStateWriter writer);
+
+    private void Guard(LiveSectionEntry live, ref VmStateWriter w, SaveStep step)
+    {
+        try
+        {
+            step(live, ref w);
+        }
+        catch (VmStateException e)
+        {
+            _phase = Phase.Failed;
+            e.SetSectionIfUnset(live.IdStr);
+            throw;
+        }
+    }
+
+    private void SaveDevice(DeviceSectionEntry device)
+    {
+        var w = Writer();
+        WriteFullHeader(ref w, QemuVmSectionType.SectionFull, device);
+        try
+        {
+            device.Save(ref w);
+        }
+        catch (VmStateException e)
+        {
+            e.SetSectionIfUnset(device.IdStr);
+            throw;
+        }
+
+        WriteFooter(ref w, device);
+        Commit(ref w);
+        if (_vmdesc is not null)
+        {
+            _vmdesc.BeginObject();
+            _vmdesc.String("name", device.IdStr);
+            _vmdesc.Number("instance_id", device.InstanceId);
+            device.Describe(_vmdesc);
+            _vmdesc.EndObject();
+        }
+    }
+
+    private void WriteConfiguration(ref VmStateWriter w)
+    {
+        byte[] name = Encoding.UTF8.GetBytes(_options.MachineName);
+        w.WriteUInt8((byte)QemuVmSectionType.Configuration);
+        w.WriteUInt32((uint)name.Length);
+        w.WriteBytes(name);
+        if (_options.TargetPageBits is int bits)
+        {
+            w.WriteUInt8((byte)QemuVmSectionType.Subsection);
+            w.WriteCountedString(ConfigurationSection.TargetPageBits);
+            w.WriteUInt32(1);
+            w.WriteUInt32((uint)bits);
+        }
+    }
+
+    private static void WriteFullHeader(ref VmStateWriter w, QemuVmSectionType type, SectionEntry e)
+    {
+        w.WriteUInt8((byte)type);
+        w.WriteUInt32((uint)e.SectionId);
+        w.WriteCountedString(e.IdStr);
+        w.WriteUInt32((uint)e.InstanceId);
+        w.WriteUInt32((uint)e.Version);
+    }
+
+    private void WriteFooter(ref VmStateWriter w, SectionEntry e)
+    {
+        if (_options.SendSectionFooter)
+        {
+            w.WriteUInt8((byte)QemuVmSectionType.SectionFooter);
+            w.WriteUInt32((uint)e.SectionId);
+        }
+    }
+
+    private VmStateWriter Writer() => new(_output, _written);
+
+    private void Commit(ref VmStateWriter w)
+    {
+        w.Flush();
+        _written = w.Position;
+    }
+
+    private void Expect(Phase phase)
+    {
+        if (_phase != phase)
+        {
+            throw new InvalidOperationException($"The saver is in phase {_phase}; this step needs {phase}");
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace VmState.Migration;
+
+/// <summary>What a stream carries besides sections, on both sides (QEMU's migration properties).</summary>
+public sealed record MigrationStreamOptions
+{
+    /// <summary>The machine type sent in the configuration section; the loader refuses a different one.</summary>
+    public string MachineName { get; init; } = "vmstate";
+
+    /// <summary>Sends and expects the configuration section (QEMU's <c>send-configuration</c>, on by default).</summary>
+    public bool SendConfiguration { get; init; } = true;
+
+    /// <summary>Sends and expects section footers (QEMU's <c>send-section-footer</c>, on by default).</summary>
+    public bool SendSectionFooter { get; init; } = true;
+
+    /// <summary>Appends the VMDESCRIPTION JSON after EOF (off is QEMU's <c>suppress-vmdesc</c>).</summary>
+    public bool SendVmDescription { get; init; } = true;
+
+    /// <summary>The target page size written as the VMDESCRIPTION's <c>page_size</c>.</summary>
+    public int TargetPageSize { get; init; } = 4096;
+
+    /// <summary>
+    /// Target page bits sent in the <c>configuration/target-page-bits</c> subsection. Null (x86 and other fixed-page
+    /// targets) leaves the subsection out, as QEMU does when the bits are the target's minimum.
+    /// </summary>
+    public int? TargetPageBits { get; init; }
+
+    /// <summary>Defaults: configuration, footers and VMDESCRIPTION on.</summary>
+    public static MigrationStreamOptions Default { get; } = new();
+}

@@ -1,0 +1,425 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using VmState.Migration;
+
+namespace VmState.Ram;
+
+/// <summary>
+/// QEMU's <c>ram</c> live section (instance 0, version 4) over a set of <see cref="RamBlock"/>s. Save: the block list
+/// in START, then pages (ZERO as one byte, PAGE as 4096 bytes, CONTINUE within a block) in PART/END sections, each
+/// ending with EOS; dirty pages are collected from the blocks at every <see cref="SavePendingExact"/>. Load: the same
+/// records; every page overwritten is first copied to an undo log so a failed stream can be rolled back.
+/// </summary>
+public sealed class RamSection : LiveSectionHandler
+{
+    /// <summary>The section's id string.</summary>
+    public const string IdStr = "ram";
+
+    /// <summary>The section's version; QEMU accepts no other.</summary>
+    public const int SectionVersion = 4;
+
+    private const ulong FlagMask = RamBlock.PageSize - 1;
+    private const int UndoChunkPages = 256;
+
+    private readonly RamBlock[] _blocks;
+    private ulong[][] _toSend = [];
+    private long _pendingPages;
+    private int _cursorBlock;
+    private long _cursorPage;
+    private RamBlock? _lastLoadBlock;
+    private UndoLog? _undo;
+
+    /// <summary>A section over <paramref name="blocks"/> (their ids must be distinct).</summary>
+    public RamSection(IEnumerable<RamBlock> blocks)
+    {
+        ArgumentNullException.ThrowIfNull(blocks);
+        _blocks = [.. blocks];
+        if (_blocks.Select(b => b.Id).Distinct(StringComparer.Ordinal).Count() != _blocks.Length)
+        {
+            throw new ArgumentException("RAM block ids must be distinct", nameof(blocks));
+        }
+    }
+
+    /// <summary>The blocks, in the order they are listed on the wire.</summary>
+    public IReadOnlyList<RamBlock> Blocks => _blocks;
+
+    /// <summary>
+    /// Keep an undo log while loading so a failed stream restores the old contents (default). A fresh destination
+    /// that is discarded on failure can turn it off and save a copy of every page.
+    /// </summary>
+    public bool TransactionalLoad { get; set; } = true;
+
+    /// <summary>Pages sent as PAGE records by this save.</summary>
+    public long NormalPages { get; private set; }
+
+    /// <summary>Pages sent as ZERO records by this save.</summary>
+    public long ZeroPages { get; private set; }
+
+    /// <summary>Times dirty bits were collected from the blocks (QEMU's <c>dirty-sync-count</c>).</summary>
+    public long DirtySyncCount { get; private set; }
+
+    /// <summary>Pages that were newly found dirty at the last collection.</summary>
+    public long LastDirtyPages { get; private set; }
+
+    /// <summary>Total bytes of all blocks.</summary>
+    public long TotalBytes => _blocks.Sum(b => b.Length);
+
+    /// <inheritdoc/>
+    public override void SaveSetup(ref VmStateWriter writer)
+    {
+        _toSend = new ulong[_blocks.Length][];
+        _pendingPages = 0;
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            RamBlock block = _blocks[i];
+            ulong[] bits = new ulong[(block.PageCount + 63) / 64];
+            bits.AsSpan().Fill(ulong.MaxValue);
+            if (block.PageCount % 64 != 0)
+            {
+                bits[^1] = (1UL << (int)(block.PageCount % 64)) - 1;
+            }
+
+            _toSend[i] = bits;
+            _pendingPages += block.PageCount;
+
+            // Everything is sent in the first pass; writes from now on are caught by the dirty bits.
+            block.ClearDirty();
+        }
+
+        _cursorBlock = 0;
+        _cursorPage = 0;
+        NormalPages = ZeroPages = 0;
+        DirtySyncCount = 1;
+        LastDirtyPages = _pendingPages;
+
+        writer.WriteUInt64((ulong)TotalBytes | (ulong)RamRecordKinds.MemSize);
+        foreach (RamBlock block in _blocks)
+        {
+            writer.WriteCountedString(block.Id);
+            writer.WriteUInt64((ulong)block.Length);
+        }
+
+        writer.WriteUInt64((ulong)RamRecordKinds.Eos);
+    }
+
+    /// <inheritdoc/>
+    public override bool SaveIterate(ref VmStateWriter writer, long budget)
+    {
+        SendPages(ref writer, budget);
+        writer.WriteUInt64((ulong)RamRecordKinds.Eos);
+        return _pendingPages == 0;
+    }
+
+    /// <inheritdoc/>
+    public override PendingBytes SavePendingEstimate() => new(_pendingPages * RamBlock.PageSize, 0);
+
+    /// <inheritdoc/>
+    public override PendingBytes SavePendingExact()
+    {
+        CollectDirty();
+        return SavePendingEstimate();
+    }
+
+    /// <inheritdoc/>
+    public override void SaveCompletePrecopy(ref VmStateWriter writer)
+    {
+        CollectDirty();
+        SendPages(ref writer, long.MaxValue);
+        writer.WriteUInt64((ulong)RamRecordKinds.Eos);
+    }
+
+    /// <inheritdoc/>
+    public override void SaveCleanup() => _toSend = [];
+
+    /// <inheritdoc/>
+    public override void LoadSetup()
+    {
+        _lastLoadBlock = null;
+        _undo = TransactionalLoad ? new UndoLog(_blocks) : null;
+    }
+
+    /// <inheritdoc/>
+    public override void LoadState(ref VmStateReader reader, int versionId)
+    {
+        if (versionId != SectionVersion)
+        {
+            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"RAM section version {versionId} is not supported (only {SectionVersion})"), reader.Position);
+        }
+
+        while (true)
+        {
+            long at = reader.Position;
+            ulong header = reader.ReadUInt64();
+            var flags = (RamRecordKinds)(header & FlagMask);
+            ulong address = header & ~FlagMask;
+            switch (flags & ~RamRecordKinds.Continue)
+            {
+                case RamRecordKinds.MemSize:
+                    LoadBlockList(ref reader, address, at);
+                    break;
+                case RamRecordKinds.Zero:
+                case RamRecordKinds.Page:
+                    LoadPage(ref reader, flags, address, at);
+                    break;
+                case RamRecordKinds.MultifdFlush:
+                    break;
+                case RamRecordKinds.Eos:
+                    return;
+                default:
+                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown combination of migration flags: 0x{(ulong)flags:x}"), at);
+                    break;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void LoadCommit() => _undo?.Discard();
+
+    /// <inheritdoc/>
+    public override void LoadRollback() => _undo?.Restore();
+
+    /// <inheritdoc/>
+    public override void LoadCleanup()
+    {
+        _undo?.Dispose();
+        _undo = null;
+        _lastLoadBlock = null;
+    }
+
+    private void LoadBlockList(ref VmStateReader reader, ulong total, long at)
+    {
+        ulong remaining = total;
+        while (remaining > 0)
+        {
+            long blockAt = reader.Position;
+            string id = reader.ReadCountedString();
+            ulong length = reader.ReadUInt64();
+            RamBlock? block = Find(id);
+            if (block is null)
+            {
+                ThrowHelper.Load($"Unknown ramblock \"{id}\", cannot accept migration", blockAt);
+            }
+
+            if ((ulong)block.Length != length)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Length mismatch: {id}: 0x{length:x} in != 0x{block.Length:x}"), blockAt);
+            }
+
+            if (length > remaining)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"RAM block list runs past the announced total of 0x{total:x} bytes"), at);
+            }
+
+            remaining -= length;
+        }
+    }
+
+    private void LoadPage(ref VmStateReader reader, RamRecordKinds flags, ulong address, long at)
+    {
+        RamBlock? block;
+        if ((flags & RamRecordKinds.Continue) != 0)
+        {
+            block = _lastLoadBlock;
+            if (block is null)
+            {
+                ThrowHelper.Load("RAM page continues a block, but no block came before it", at);
+            }
+        }
+        else
+        {
+            string id = reader.ReadCountedString();
+            block = Find(id);
+            if (block is null)
+            {
+                ThrowHelper.Load($"Can't find block {id}", at);
+            }
+
+            _lastLoadBlock = block;
+        }
+
+        if (address >= (ulong)block.Length)
+        {
+            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Illegal RAM offset 0x{address:x} in block {block.Id} of 0x{block.Length:x} bytes"), at);
+        }
+
+        long page = (long)(address >> RamBlock.PageShift);
+        if ((flags & RamRecordKinds.Zero) != 0)
+        {
+            byte fill = reader.ReadUInt8();
+            _undo?.Keep(block, page);
+            Span<byte> target = block.Page(page);
+            if (fill != 0 || target.ContainsAnyExcept((byte)0))
+            {
+                target.Fill(fill);
+            }
+        }
+        else
+        {
+            reader.EnsureAvailable(RamBlock.PageSize, 1);
+            _undo?.Keep(block, page);
+            reader.ReadBytes(block.Page(page));
+        }
+    }
+
+    private RamBlock? Find(string id)
+    {
+        foreach (RamBlock b in _blocks)
+        {
+            if (string.Equals(b.Id, id, StringComparison.Ordinal))
+            {
+                return b;
+            }
+        }
+
+        return null;
+    }
+
+    private void CollectDirty()
+    {
+        long added = 0;
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            added += _blocks[i].CollectDirty(_toSend[i]);
+        }
+
+        _pendingPages += added;
+        LastDirtyPages = added;
+        DirtySyncCount++;
+    }
+
+    // Sends pages marked in _toSend from the cursor on, wrapping around, until the budget is spent.
+    private void SendPages(ref VmStateWriter writer, long budget)
+    {
+        long start = writer.Position;
+        RamBlock? last = null;
+        for (int visited = 0; visited <= _blocks.Length && _pendingPages > 0; visited++)
+        {
+            RamBlock block = _blocks[_cursorBlock];
+            ulong[] bits = _toSend[_cursorBlock];
+            long page = _cursorPage;
+            while (page < block.PageCount)
+            {
+                int word = (int)(page >> 6);
+                ulong w = bits[word] & (ulong.MaxValue << (int)(page & 63));
+                if (w == 0)
+                {
+                    page = (long)(word + 1) << 6;
+                    continue;
+                }
+
+                page = ((long)word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
+                bits[word] &= ~(1UL << (int)(page & 63));
+                _pendingPages--;
+                WritePage(ref writer, block, page, ReferenceEquals(block, last));
+                last = block;
+                page++;
+                if (writer.Position - start >= budget)
+                {
+                    _cursorPage = page;
+                    return;
+                }
+            }
+
+            _cursorBlock = (_cursorBlock + 1) % _blocks.Length;
+            _cursorPage = 0;
+        }
+    }
+
+    private void WritePage(ref VmStateWriter writer, RamBlock block, long page, bool sameBlock)
+    {
+        ReadOnlySpan<byte> data = block.Page(page);
+        bool zero = !data.ContainsAnyExcept((byte)0);
+        ulong header = ((ulong)page << RamBlock.PageShift)
+            | (ulong)(zero ? RamRecordKinds.Zero : RamRecordKinds.Page)
+            | (ulong)(sameBlock ? RamRecordKinds.Continue : RamRecordKinds.None);
+        writer.WriteUInt64(header);
+        if (!sameBlock)
+        {
+            writer.WriteCountedString(block.Id);
+        }
+
+        if (zero)
+        {
+            writer.WriteUInt8(0);
+            ZeroPages++;
+        }
+        else
+        {
+            writer.WriteBytes(data);
+            NormalPages++;
+        }
+    }
+
+    // Original contents of pages overwritten by a load, kept in native chunks until commit or rollback.
+    private sealed unsafe class UndoLog : IDisposable
+    {
+        private readonly Dictionary<RamBlock, Dictionary<long, int>> _slots = [];
+        private readonly List<nint> _chunks = [];
+        private int _used;
+
+        public UndoLog(RamBlock[] blocks)
+        {
+            foreach (RamBlock b in blocks)
+            {
+                _slots[b] = [];
+            }
+        }
+
+        public void Keep(RamBlock block, long page)
+        {
+            Dictionary<long, int> slots = _slots[block];
+            if (slots.ContainsKey(page))
+            {
+                return;
+            }
+
+            if (_used == _chunks.Count * UndoChunkPages)
+            {
+                _chunks.Add((nint)NativeMemory.Alloc((nuint)UndoChunkPages * RamBlock.PageSize));
+            }
+
+            int slot = _used++;
+            block.Page(page).CopyTo(Slot(slot));
+            slots[page] = slot;
+        }
+
+        public void Restore()
+        {
+            foreach ((RamBlock block, Dictionary<long, int> slots) in _slots)
+            {
+                foreach ((long page, int slot) in slots)
+                {
+                    Slot(slot).CopyTo(block.Page(page));
+                }
+
+                slots.Clear();
+            }
+
+            _used = 0;
+        }
+
+        public void Discard()
+        {
+            foreach (Dictionary<long, int> slots in _slots.Values)
+            {
+                slots.Clear();
+            }
+
+            _used = 0;
+        }
+
+        public void Dispose()
+        {
+            foreach (nint chunk in _chunks)
+            {
+                NativeMemory.Free((void*)chunk);
+            }
+
+            _chunks.Clear();
+            _used = 0;
+        }
+
+        private Span<byte> Slot(int slot) =>
+            new((byte*)_chunks[slot / UndoChunkPages] + ((long)(slot % UndoChunkPages) * RamBlock.PageSize), RamBlock.PageSize);
+    }
+}
