@@ -77,5 +77,9 @@ public static class ThrowHelper
     public static void CountTooLarge(long count, long elementSize, long remaining, long offset) =>
         throw new VmStateLoadException(
             string.Create(CultureInfo.InvariantCulture,
-                $"Count {count} of {elementSize}-byte elements exceeds the {remaining} byte(s) left in the input"), offset);
+                $"Count {count} of {elementSize}-byte elements exceeds the {remaining} byte(s) left in the input"), offset)
+        {
+            // Over a network the rest may still come; the loader then reads more and bounds the frame itself.
+            IsEndOfInput = true,
+        };
 }

@@ -365,10 +365,10 @@ public sealed class MigrationLoader
                 return true;
             }
 
+            // The source promised a VMDESCRIPTION: a stream that ends right after EOF was cut short.
             if (reader.End)
             {
-                _warnings.Add("The stream ended after EOF without a VMDESCRIPTION");
-                return true;
+                ThrowHelper.Truncated(reader.Position, 1, 0);
             }
 
             long at = reader.Position;

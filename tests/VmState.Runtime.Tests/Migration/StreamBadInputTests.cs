@@ -1,0 +1,206 @@
+using System.Buffers;
+using VmState.Migration;
+
+namespace VmState.Runtime.Tests.Migration;
+
+/// <summary>Malformed streams: each gives a typed error with its offset and leaves the registered devices unchanged.</summary>
+public sealed class StreamBadInputTests
+{
+    private static readonly MigrationStreamOptions Bare = new() { SendConfiguration = false, SendVmDescription = false };
+
+    // Header, then FULL mydev (section 7) as in the format notes, then EOF.
+    private static readonly byte[] Example = Convert.FromHexString(
+        "5145564d00000003" + "04" + "00000007" + "056d79646576" + "00000000" + "00000002" + "11223344" + "01" + "000100020003"
+        + "05" + "096d796465762f737562" + "00000001" + "fffffffffffffffb" + "7e00000007" + "00");
+
+    private static (MyDev Dev, VmStateRegistry Registry) Target()
+    {
+        var dev = new MyDev { A = 77, X = 99 };
+        var registry = new VmStateRegistry();
+        registry.Register(dev);
+        return (dev, registry);
+    }
+
+    private static VmStateLoadException LoadFails(byte[] stream, MigrationStreamOptions options, out MyDev dev)
+    {
+        (dev, VmStateRegistry registry) = Target();
+        byte[] before = VmStateSerializer.Save(dev);
+        VmStateRegistry r = registry;
+        VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => new MigrationLoader(r, options).Load(stream));
+        Assert.Equal(before, VmStateSerializer.Save(dev));
+        Assert.Equal(77u, dev.A);
+        Assert.Equal(99, dev.X);
+        return e;
+    }
+
+    [Fact]
+    public void The_example_itself_loads()
+    {
+        (MyDev dev, VmStateRegistry registry) = Target();
+        new MigrationLoader(registry, Bare).Load(Example);
+        Assert.Equal(0x11223344u, dev.A);
+        Assert.Equal(-5, dev.X);
+    }
+
+    [Fact]
+    public void Truncation_at_every_offset_of_a_small_stream_fails_and_changes_nothing()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        byte[] stream = source.Save();
+        using var target = new StreamTestMachine(fill: false);
+        target.Dev0.A = 1234;
+        target.Ram.Write(0, "before"u8);
+        string before = target.Hash();
+        var loader = new MigrationLoader(target.Registry, StreamTestMachine.Options);
+
+        for (int cut = 0; cut < stream.Length; cut += cut < 4096 ? 1 : 97)
+        {
+            VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => loader.Load(stream.AsMemory(0, cut)));
+            Assert.InRange(e.Offset, 0, cut);
+            Assert.Equal(before, target.Hash());
+        }
+
+        loader.Load(stream);
+        Assert.Equal(source.Hash(), target.Hash());
+    }
+
+    [Fact]
+    public void Wrong_magic()
+    {
+        byte[] s = (byte[])Example.Clone();
+        s[0] = 0x52;
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Not a migration stream", e.Message, StringComparison.Ordinal);
+        Assert.Equal(0, e.Offset);
+    }
+
+    [Fact]
+    public void Version_2_is_obsolete()
+    {
+        byte[] s = (byte[])Example.Clone();
+        s[7] = 2;
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("obsolete", e.Message, StringComparison.Ordinal);
+        Assert.Equal(4, e.Offset);
+    }
+
+    [Fact]
+    public void Unknown_section_type()
+    {
+        byte[] s = [.. Example[..8], 0x09];
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Unknown savevm section type 9", e.Message, StringComparison.Ordinal);
+        Assert.Equal(8, e.Offset);
+    }
+
+    [Fact]
+    public void Part_for_a_section_never_started()
+    {
+        byte[] s = [.. Example[..8], 0x02, 0, 0, 0, 0x63, 0x7e, 0, 0, 0, 0x63, 0];
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Unknown savevm section 99", e.Message, StringComparison.Ordinal);
+        Assert.Equal(8, e.Offset);
+    }
+
+    [Fact]
+    public void Footer_mismatch_names_the_section_and_rolls_back()
+    {
+        byte[] s = (byte[])Example.Clone();
+        s[^2] = 8; // footer section id 7 -> 8
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Mismatched section id in footer for mydev", e.Message, StringComparison.Ordinal);
+        Assert.Equal("mydev", e.Section);
+        Assert.Equal(s.Length - 6, e.Offset);
+    }
+
+    [Fact]
+    public void Missing_footer()
+    {
+        byte[] s = (byte[])Example.Clone();
+        s[^6] = 0x7d;
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Missing section footer for mydev", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Idstr_length_running_past_the_end()
+    {
+        byte[] s = [.. Example[..8], 0x04, 0, 0, 0, 1, 0xff, (byte)'m', (byte)'y'];
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.True(e.IsEndOfInput);
+        Assert.Equal(14, e.Offset);
+    }
+
+    [Fact]
+    public void Vmdescription_length_past_the_end()
+    {
+        byte[] s = [.. Example, 0x06, 0x7f, 0xff, 0xff, 0xff, (byte)'{', (byte)'}'];
+        VmStateLoadException e = LoadFails(s, Bare with { SendVmDescription = true }, out _);
+        Assert.True(e.IsEndOfInput);
+        Assert.Equal(Example.Length + 5, e.Offset);
+    }
+
+    [Fact]
+    public void Subsection_without_the_parent_prefix_is_not_taken_and_the_footer_check_fails()
+    {
+        byte[] s = (byte[])Example.Clone();
+        int name = Array.IndexOf(s, (byte)'/') - 5; // "mydev/sub" -> "other/sub"
+        "other"u8.CopyTo(s.AsSpan(name));
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Missing section footer for mydev", e.Message, StringComparison.Ordinal);
+        Assert.Equal(name - 2, e.Offset);
+    }
+
+    [Fact]
+    public void Unknown_section_names_idstr_and_instance()
+    {
+        byte[] s = (byte[])Example.Clone();
+        s[22] = 4; // instance 0 -> 4
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("Unknown savevm section or instance 'mydev' 4", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_above_the_registered_one()
+    {
+        byte[] s = (byte[])Example.Clone();
+        s[26] = 3; // version 2 -> 3
+        VmStateLoadException e = LoadFails(s, Bare, out _);
+        Assert.Contains("unsupported version 3 for 'mydev' v2", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Machine_name_mismatch_names_both()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        byte[] stream = source.Save();
+        using var target = new StreamTestMachine(fill: false);
+        VmStateLoadException e = Assert.Throws<VmStateLoadException>(
+            () => new MigrationLoader(target.Registry, StreamTestMachine.Options with { MachineName = "other" }).Load(stream));
+        Assert.Contains("'test-machine'", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'other'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Commands_are_checked_against_their_lengths()
+    {
+        byte[] ping = [.. Example[..8], 0x08, 0, 2, 0, 3, 1, 2, 3];
+        Assert.Contains("PING received with bad length", LoadFails(ping, Bare, out _).Message, StringComparison.Ordinal);
+        byte[] unknown = [.. Example[..8], 0x08, 0, 0x40, 0, 0];
+        Assert.Contains("MIG_CMD 0x40 unknown", LoadFails(unknown, Bare, out _).Message, StringComparison.Ordinal);
+        byte[] openReturnPath = [.. Example[..8], 0x08, 0, 1, 0, 0, .. Example[8..]];
+        (MyDev dev, VmStateRegistry registry) = Target();
+        new MigrationLoader(registry, Bare).Load(openReturnPath);
+        Assert.Equal(-5, dev.X);
+    }
+
+    [Fact]
+    public void Wrong_byte_after_eof_is_only_a_warning_but_a_missing_vmdescription_is_truncation()
+    {
+        (_, VmStateRegistry registry) = Target();
+        MigrationLoadResult r = new MigrationLoader(registry, Bare with { SendVmDescription = true }).Load((byte[])[.. Example, 0x07]);
+        Assert.Single(r.Warnings);
+        VmStateLoadException e = LoadFails(Example, Bare with { SendVmDescription = true }, out _);
+        Assert.True(e.IsEndOfInput);
+    }
+}

@@ -1,0 +1,163 @@
+using System.Buffers;
+using VmState.Migration;
+
+namespace VmState.Runtime.Tests.Migration;
+
+public sealed class StreamRoundTripTests
+{
+    [Fact]
+    public void Snapshot_round_trip_restores_ram_and_devices()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        using var target = new StreamTestMachine(fill: false);
+        Assert.NotEqual(source.Hash(), target.Hash());
+
+        byte[] stream = source.Save();
+        MigrationLoadResult result = new MigrationLoader(target.Registry, StreamTestMachine.Options).Load(stream);
+
+        Assert.Equal(source.Hash(), target.Hash());
+        Assert.Equal(stream.Length, result.BytesRead);
+        Assert.Equal("test-machine", result.Configuration!.MachineName);
+        Assert.StartsWith("{\"page_size\": 4096, \"devices\": [{\"name\": \"mig-dev\", \"instance_id\": 0, \"vmsd_name\": \"mig-dev\", \"version\": 3, \"fields\": [", result.VmDescription, StringComparison.Ordinal);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void Stream_input_arriving_in_small_pieces_loads_the_same()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        using var target = new StreamTestMachine(fill: false);
+        byte[] stream = source.Save();
+
+        new MigrationLoader(target.Registry, StreamTestMachine.Options).Load(new TrickleStream(stream, 7));
+
+        Assert.Equal(source.Hash(), target.Hash());
+    }
+
+    [Fact]
+    public void Stream_starts_with_header_and_configuration_and_ends_with_eof_and_vmdescription()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        byte[] stream = source.Save();
+
+        Assert.Equal(new byte[] { 0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 7, 0, 0, 0, 12 }, stream[..13]);
+        Assert.Equal("test-machine"u8.ToArray(), stream[13..25]);
+
+        // START of "ram": section 0, idstr, instance 0, version 4, MEM_SIZE | total bytes.
+        Assert.Equal(new byte[] { 1, 0, 0, 0, 0, 3, (byte)'r', (byte)'a', (byte)'m', 0, 0, 0, 0, 0, 0, 0, 4 }, stream[25..42]);
+        Assert.Equal(BitConverter.GetBytes(((68UL * 4096) | 4)).Reverse().ToArray(), stream[42..50]);
+
+        string json = System.Text.Encoding.UTF8.GetString(stream.AsSpan(stream.AsSpan().LastIndexOf("{\"page_size\""u8)));
+        int jsonAt = stream.Length - json.Length;
+        Assert.Equal(0x00, stream[jsonAt - 6]);
+        Assert.Equal(0x06, stream[jsonAt - 5]);
+        Assert.Equal(json.Length, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(stream.AsSpan(jsonAt - 4)));
+    }
+
+    [Fact]
+    public void Worked_example_of_the_format_notes_is_written_byte_for_byte()
+    {
+        var registry = new VmStateRegistry();
+
+        // Section ids count registrations: take 0..6 with throw-away devices.
+        for (int i = 0; i < 7; i++)
+        {
+            registry.Unregister(registry.Register(new Iommu()));
+        }
+
+        var my = new MyDev { A = 0x11223344, B = true, SubNeeded = true, X = -5 };
+        my.Arr[0] = 1;
+        my.Arr[1] = 2;
+        my.Arr[2] = 3;
+        registry.Register(my);
+        var output = new ArrayBufferWriter<byte>();
+        MigrationSaver.SaveSnapshot(registry, output, new MigrationStreamOptions { SendConfiguration = false, SendVmDescription = false });
+
+        byte[] expected = Convert.FromHexString(
+            "5145564d00000003" + "04" + "00000007" + "056d79646576" + "00000000" + "00000002" + "11223344" + "01" + "000100020003"
+            + "05" + "096d796465762f737562" + "00000001" + "fffffffffffffffb" + "7e00000007" + "00");
+        Assert.Equal(expected, output.WrittenSpan.ToArray());
+    }
+
+    [Fact]
+    public void Registry_orders_by_priority_and_numbers_instances()
+    {
+        var registry = new VmStateRegistry();
+        var a = new MigDev();
+        var b = new MigDev();
+        var iommu = new Iommu();
+        registry.Register(a);
+        registry.Register(iommu);
+        registry.Register(b);
+        SectionEntry c = registry.Register(new MigDev(), devicePath: "0000:00:03.0");
+
+        Assert.Same(iommu, registry.Entries[0].Target);
+        Assert.Equal([0, 1], registry.Entries.Where(e => e.IdStr == "mig-dev").Select(e => e.InstanceId));
+        Assert.Equal("0000:00:03.0/mig-dev", c.IdStr);
+        Assert.Equal(0, c.InstanceId);
+        Assert.Same(c, registry.Find("0000:00:03.0/mig-dev", 0));
+        Assert.Same(c, registry.Find("mig-dev", 0) == c ? c : registry.Entries.First(e => e.CompatIdStr == "mig-dev"));
+        Assert.Equal([0, 1, 2, 3], registry.Entries.Select(e => e.SectionId).Order());
+        Assert.Throws<ArgumentException>(() => registry.Register(new MigDev(), instanceId: 1));
+        Assert.True(registry.Unregister(b));
+        Assert.False(registry.Unregister(b));
+    }
+
+    [Fact]
+    public void Unmigratable_device_fails_the_save_naming_it()
+    {
+        var registry = new VmStateRegistry();
+        registry.Register(new MigDev());
+        registry.Register(new Blocker());
+        VmStateSaveException e = Assert.Throws<VmStateSaveException>(() => MigrationSaver.SaveSnapshot(registry, new ArrayBufferWriter<byte>()));
+        Assert.Contains("'blocker'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Early_setup_devices_come_before_live_sections()
+    {
+        using var machine = new StreamTestMachine(fill: false);
+        machine.Registry.Register(new EarlyDev { X = 9 });
+        byte[] stream = machine.Save(new MigrationStreamOptions { SendConfiguration = false, SendVmDescription = false });
+
+        // Right after the header: FULL "early".
+        Assert.Equal(0x04, stream[8]);
+        Assert.Equal("early"u8.ToArray(), stream[14..19]);
+    }
+
+    /// <summary>A stream that returns at most a few bytes per read, like a slow socket.</summary>
+    private sealed class TrickleStream(byte[] data, int chunk) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(Math.Min(chunk, buffer.Length), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
