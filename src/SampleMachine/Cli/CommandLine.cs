@@ -21,6 +21,13 @@ public static class CommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand("VmState sample machine: QEMU-compatible device state in C#");
+        root.Options.Add(CommonOptions.Verbose);
+        root.Subcommands.Add(DemoCommand.Build());
+        root.Subcommands.Add(MachineCommands.Run());
+        root.Subcommands.Add(MachineCommands.Save());
+        root.Subcommands.Add(MachineCommands.Load());
+        root.Subcommands.Add(MigrationCommands.Migrate());
+        root.Subcommands.Add(MigrationCommands.Incoming());
         root.Subcommands.Add(DumpVmState());
         return root;
     }

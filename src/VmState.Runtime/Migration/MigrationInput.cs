@@ -45,8 +45,8 @@ internal sealed class MigrationInput
     }
 
     /// <summary>
-    /// Reads at least as many bytes again as are buffered now (at least 64 KiB), so a frame re-parsed after each
-    /// refill costs amortised linear time. False when the stream has ended.
+    /// Makes room for at least as many bytes again as are buffered now (at least 64 KiB) and reads what has arrived.
+    /// False when the stream has ended.
     /// </summary>
     public bool ReadMore()
     {
@@ -80,10 +80,11 @@ internal sealed class MigrationInput
             _end = buffered;
         }
 
-        int minimum = Math.Min(want, _buffer.Length - _end);
-        int got = _stream.ReadAtLeast(_buffer.AsSpan(_end), minimum, throwOnEndOfStream: false);
+        // One read: it returns what has arrived (a socket's peer may be waiting for our answer, so never ask for more
+        // than it sent). The buffer has room for at least as much again as is buffered, so reads grow with the frame.
+        int got = _stream.Read(_buffer.AsSpan(_end));
         _end += got;
-        if (got < minimum)
+        if (got == 0)
         {
             _eof = true;
         }

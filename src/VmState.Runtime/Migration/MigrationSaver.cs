@@ -44,14 +44,17 @@ public sealed class MigrationSaver
     /// <summary>Live sections still iterating (PART sections) in this migration.</summary>
     public int ActiveLiveSections => _live.Count;
 
-    /// <summary>Writes a whole stream of a stopped machine: setup, iterations until done, completion.</summary>
-    public static long SaveSnapshot(VmStateRegistry registry, IBufferWriter<byte> output, MigrationStreamOptions? options = null)
+    /// <summary>
+    /// Writes a whole stream of a stopped machine: setup, iterations until done, completion. Live sections are cut
+    /// into PART sections of about <paramref name="partBudget"/> bytes, so a streaming reader never buffers much.
+    /// </summary>
+    public static long SaveSnapshot(VmStateRegistry registry, IBufferWriter<byte> output, MigrationStreamOptions? options = null, long partBudget = 4 << 20)
     {
         var saver = new MigrationSaver(registry, output, options);
         try
         {
             saver.SaveSetup();
-            while (!saver.SaveIterate())
+            while (!saver.SaveIterate(partBudget))
             {
             }
 

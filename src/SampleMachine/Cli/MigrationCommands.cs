@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Net;
+using SampleMachine.Machine;
+using SampleMachine.Migration;
+
+namespace SampleMachine.Cli;
+
+/// <summary><c>migrate</c> and <c>incoming</c>.</summary>
+internal static class MigrationCommands
+{
+    public static Command Migrate()
+    {
+        var to = new Option<string>("--to") { Description = "Destination HOST:PORT", Required = true };
+        var memory = CommonOptions.Memory();
+        var seed = CommonOptions.Seed();
+        var rate = CommonOptions.DirtyRate(20_000);
+        var bandwidth = new Option<string>("--bandwidth") { Description = "Bytes per second to send at most (K/M/G suffixes; 0 = unlimited)", DefaultValueFactory = _ => "0" };
+        var downtime = new Option<int>("--downtime-limit") { Description = "Longest acceptable guest pause in ms", DefaultValueFactory = _ => 300 };
+        var iterations = new Option<int>("--max-iterations") { Description = "Give up after this many passes unless auto-converging", DefaultValueFactory = _ => 30 };
+        var autoConverge = new Option<bool>("--auto-converge") { Description = "Throttle the guest until the migration converges" };
+        var warmup = new Option<double>("--warmup") { Description = "Seconds the guest runs before the migration starts", DefaultValueFactory = _ => 0.5 };
+        var report = new Option<FileInfo?>("--report") { Description = "Write an SVG chart of remaining bytes and dirty rate per iteration" };
+        var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
+        {
+            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, report,
+        };
+        command.SetAction(parse => CommonOptions.Run(parse, () =>
+        {
+            IPEndPoint endpoint = CommonOptions.Endpoint(parse.GetValue(to)!);
+            var parameters = new MigrationParameters
+            {
+                Bandwidth = SizeParser.Parse(parse.GetValue(bandwidth)!),
+                DowntimeLimitMs = parse.GetValue(downtime),
+                MaxIterations = parse.GetValue(iterations),
+                AutoConverge = parse.GetValue(autoConverge),
+            };
+            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
+            guest.Resume();
+            Thread.Sleep(TimeSpan.FromSeconds(parse.GetValue(warmup)));
+            MigrationStats stats = Ui.WithProgress("migrating", progress =>
+                new MigrationSource(machine, guest, parameters) { Progress = progress }.Migrate(endpoint.Address.ToString(), endpoint.Port));
+            Ui.Stats(stats);
+            if (parse.GetValue(report) is { } svg)
+            {
+                File.WriteAllText(svg.FullName, SvgReport.Render(stats));
+                Ui.Line("report: " + svg.FullName);
+            }
+
+            if (!stats.Completed)
+            {
+                Ui.Line($"the source keeps running ({(guest.IsRunning ? "guest running" : "guest stopped")})");
+                guest.Pause();
+                Ui.Line("state sha256: " + machine.StateHash());
+                return 1;
+            }
+
+            Ui.Line("state sha256: " + stats.SourceHash);
+            if (stats.SourceHash != stats.DestinationHash)
+            {
+                Console.Error.WriteLine($"error: the destination's state differs (sha256 {stats.DestinationHash})");
+                return 5;
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
+    public static Command Incoming()
+    {
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT to accept the migration on", Required = true };
+        var memory = CommonOptions.Memory();
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory };
+        command.SetAction(parse => CommonOptions.Run(parse, () =>
+        {
+            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!));
+            Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
+            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            (var result, string hash) = destination.Accept(machine);
+            Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.SectionsLoaded} sections; guest started");
+            Ui.Line("state sha256: " + hash);
+            return 0;
+        }));
+        return command;
+    }
+}

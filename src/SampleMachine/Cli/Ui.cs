@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using SampleMachine.Migration;
+using Spectre.Console;
+
+namespace SampleMachine.Cli;
+
+/// <summary>Console output: Spectre.Console on a terminal, plain lines when redirected.</summary>
+internal static class Ui
+{
+    public static bool Fancy => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Ansi;
+
+    public static void Line(string text) => Console.WriteLine(text);
+
+    /// <summary>Runs <paramref name="work"/> with a progress display fed by the callback it receives.</summary>
+    public static T WithProgress<T>(string title, Func<Action<MigrationProgress>, T> work)
+    {
+        if (!Fancy)
+        {
+            var last = Stopwatch.StartNew();
+            int lastIteration = 0;
+            return work(p =>
+            {
+                if (p.Iteration != lastIteration || last.ElapsedMilliseconds >= 500)
+                {
+                    lastIteration = p.Iteration;
+                    last.Restart();
+                    Line(Describe(p));
+                }
+            });
+        }
+
+        T result = default!;
+        AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask(title, maxValue: 1);
+                result = work(p =>
+                {
+                    double total = p.Transferred + p.Remaining;
+                    task.MaxValue = Math.Max(total, 1);
+                    task.Value = p.Transferred;
+                    task.Description = Markup.Escape(Describe(p));
+                });
+                task.Value = task.MaxValue;
+            });
+        return result;
+    }
+
+    public static string Describe(MigrationProgress p)
+    {
+        string text = string.Create(
+            CultureInfo.InvariantCulture,
+            $"iteration {p.Iteration}: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, dirty {p.DirtyRate:0} pages/s, {SizeParser.Format(p.Bandwidth)}/s, ETA {p.Eta.TotalSeconds:0.0} s");
+        return p.Throttle > 0 ? text + ", throttle " + p.Throttle.ToString("P0", CultureInfo.InvariantCulture) : text;
+    }
+
+    /// <summary>Prints QEMU's query-migrate figures.</summary>
+    public static void Stats(MigrationStats s)
+    {
+        var rows = new List<(string, string)>
+        {
+            ("status", s.Completed ? "completed" : "failed: " + s.FailureReason),
+            ("total time", Ms(s.TotalTime)),
+            ("downtime", s.Completed ? Ms(s.Downtime) : "-"),
+            ("setup", Ms(s.SetupTime)),
+            ("transferred", SizeParser.Format(s.Transferred)),
+            ("throughput", s.Mbps.ToString("0.0", CultureInfo.InvariantCulture) + " Mbps"),
+            ("normal pages", s.NormalPages.ToString(CultureInfo.InvariantCulture)),
+            ("zero pages", s.ZeroPages.ToString(CultureInfo.InvariantCulture)),
+            ("dirty pages rate", s.DirtyPagesRate.ToString("0", CultureInfo.InvariantCulture) + " pages/s"),
+            ("iterations", s.Iterations.ToString(CultureInfo.InvariantCulture)),
+            ("throttle", s.Throttle.ToString("P0", CultureInfo.InvariantCulture)),
+        };
+        Table("migration", rows);
+    }
+
+    public static void Table(string title, IReadOnlyList<(string Key, string Value)> rows)
+    {
+        if (Fancy)
+        {
+            var table = new Table().Title(Markup.Escape(title)).AddColumn("").AddColumn("");
+            table.HideHeaders();
+            foreach ((string k, string v) in rows)
+            {
+                table.AddRow(Markup.Escape(k), Markup.Escape(v));
+            }
+
+            AnsiConsole.Write(table);
+            return;
+        }
+
+        Line(title + ":");
+        foreach ((string k, string v) in rows)
+        {
+            Line($"  {k,-18} {v}");
+        }
+    }
+
+    public static string Ms(TimeSpan t) => t.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
+}

@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using SampleMachine.Devices.E1000;
+using VmState;
+using VmState.Migration;
+using VmState.Ram;
+
+namespace SampleMachine.Machine;
+
+/// <summary>
+/// The reference machine: guest RAM in one block (<c>pc.ram</c>), an e1000 NIC at PCI 00:03.0 and an x86 CPU, all
+/// registered for migration under the id strings QEMU 7.2's <c>pc</c> machine uses, so state moves between the two.
+/// </summary>
+public sealed class VirtualMachine : IDisposable
+{
+    /// <summary>Default guest RAM: 256 MiB.</summary>
+    public const long DefaultMemory = 256L << 20;
+
+    /// <summary>The NIC's PCI address, the prefix of its section id string.</summary>
+    public const string NicPath = "0000:00:03.0";
+
+    /// <summary>The machine type carried by our streams.</summary>
+    public const string MachineType = "vmstate-sample-1.0";
+
+    private static readonly byte[] DefaultMac = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
+
+    /// <summary>A powered-on machine with <paramref name="memoryBytes"/> of zeroed RAM.</summary>
+    public VirtualMachine(long memoryBytes = DefaultMemory, string ramBlockId = "pc.ram")
+    {
+        Ram = new RamBlock(ramBlockId, memoryBytes);
+        RamSection = new RamSection([Ram]);
+        Registry.RegisterLive(RamSection.IdStr, RamSection, RamSection.SectionVersion);
+        Nic.PowerOn(DefaultMac);
+        Registry.Register(Nic, devicePath: NicPath);
+    }
+
+    /// <summary>Everything that migrates, in save order.</summary>
+    public VmStateRegistry Registry { get; } = new();
+
+    /// <summary>Guest RAM.</summary>
+    public RamBlock Ram { get; }
+
+    /// <summary>The <c>ram</c> live section over <see cref="Ram"/>.</summary>
+    public RamSection RamSection { get; }
+
+    /// <summary>The NIC.</summary>
+    public E1000Nic Nic { get; } = new();
+
+    /// <summary>Stream options of this machine type.</summary>
+    public static MigrationStreamOptions StreamOptions { get; } = new() { MachineName = MachineType };
+
+    /// <summary>
+    /// SHA-256 over the complete machine state: every RAM page, then every device's full state (all subsections, so
+    /// that nothing a stream could carry escapes the comparison), in registry order.
+    /// </summary>
+    public string StateHash()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (long p = 0; p < Ram.PageCount; p++)
+        {
+            sha.AppendData(Ram.Page(p));
+        }
+
+        var output = new ArrayBufferWriter<byte>();
+        foreach (SectionEntry entry in Registry.Entries)
+        {
+            if (entry.Target is IVmStateObject device)
+            {
+                output.ResetWrittenCount();
+                var writer = new VmStateWriter(output) { SaveAllSubsections = true };
+                device.SaveVmState(ref writer);
+                writer.Flush();
+                sha.AppendData(output.WrittenSpan);
+            }
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>Writes a snapshot file atomically (the guest must be stopped).</summary>
+    public long SaveSnapshot(string path) => SnapshotFile.Save(path, Registry, StreamOptions);
+
+    /// <summary>Loads a snapshot file; on failure the machine is unchanged.</summary>
+    public MigrationLoadResult LoadSnapshot(string path) => SnapshotFile.Load(path, Registry, StreamOptions);
+
+    /// <summary>Frees guest RAM.</summary>
+    public void Dispose() => Ram.Dispose();
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SampleMachine.Machine;
+using VmState.Migration;
+
+namespace SampleMachine.Migration;
+
+/// <summary>
+/// The destination side: accepts one connection, loads the stream into a fresh machine, acknowledges with
+/// <c>LOADED</c> (the end of the downtime) and then <c>HASH</c> with its state hash. If the stream fails or is cut,
+/// everything received is discarded.
+/// </summary>
+public sealed class MigrationDestination : IDisposable
+{
+    private readonly TcpListener _listener;
+
+    /// <summary>Listens on <paramref name="endpoint"/> (port 0 picks a free port).</summary>
+    public MigrationDestination(IPEndPoint endpoint)
+    {
+        _listener = new TcpListener(endpoint);
+        _listener.Start(1);
+    }
+
+    /// <summary>The endpoint actually bound.</summary>
+    public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    /// <summary>Accepts one migration into <paramref name="machine"/>; returns its state hash after the load.</summary>
+    /// <exception cref="VmState.VmStateLoadException">The stream was bad or cut; the machine is as before.</exception>
+    public (MigrationLoadResult Result, string Hash) Accept(VirtualMachine machine)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        using TcpClient client = _listener.AcceptTcpClient();
+        client.ReceiveBufferSize = 4 << 20;
+        using NetworkStream stream = client.GetStream();
+
+        // A fresh destination is discarded on failure, so RAM needs no undo log.
+        machine.RamSection.TransactionalLoad = false;
+        MigrationLoadResult result = new MigrationLoader(machine.Registry, VirtualMachine.StreamOptions).Load(stream);
+        stream.Write("LOADED\n"u8);
+        stream.Flush();
+        string hash = machine.StateHash();
+        stream.Write(Encoding.ASCII.GetBytes("HASH " + hash + "\n"));
+        stream.Flush();
+        return (result, hash);
+    }
+
+    /// <summary>Stops listening.</summary>
+    public void Dispose() => _listener.Dispose();
+}

@@ -1,0 +1,96 @@
+namespace SampleMachine.Migration;
+
+/// <summary>Knobs of a live migration, named and defaulted as QEMU's migration parameters.</summary>
+public sealed record MigrationParameters
+{
+    /// <summary>Bytes per second the source may send; 0 for no limit.</summary>
+    public long Bandwidth { get; init; }
+
+    /// <summary>Longest acceptable pause of the guest, in milliseconds (QEMU's default: 300).</summary>
+    public int DowntimeLimitMs { get; init; } = 300;
+
+    /// <summary>Iterations before a migration that does not converge gives up (ignored with auto-converge).</summary>
+    public int MaxIterations { get; init; } = 30;
+
+    /// <summary>Throttle the guest step by step until the migration converges (QEMU's <c>auto-converge</c>).</summary>
+    public bool AutoConverge { get; init; }
+
+    /// <summary>First throttle, as a fraction (QEMU's <c>cpu-throttle-initial</c>, 20%).</summary>
+    public double ThrottleInitial { get; init; } = 0.20;
+
+    /// <summary>Added per iteration that still does not converge (QEMU's <c>cpu-throttle-increment</c>, 10%).</summary>
+    public double ThrottleIncrement { get; init; } = 0.10;
+
+    /// <summary>Bytes of pages per PART section.</summary>
+    public int ChunkBytes { get; init; } = 256 << 10;
+}
+
+/// <summary>Where a migration is, for progress displays.</summary>
+/// <param name="Iteration">The pass over dirty memory (1 is the first, full pass).</param>
+/// <param name="Transferred">Bytes sent so far.</param>
+/// <param name="Remaining">Bytes known to be still pending.</param>
+/// <param name="DirtyRate">Pages dirtied per second, measured at the last synchronisation.</param>
+/// <param name="Bandwidth">Bytes per second measured over the last pass.</param>
+/// <param name="Throttle">Guest throttle in effect.</param>
+public readonly record struct MigrationProgress(int Iteration, long Transferred, long Remaining, double DirtyRate, double Bandwidth, double Throttle)
+{
+    /// <summary>Estimated time to send what remains at the measured bandwidth.</summary>
+    public TimeSpan Eta => Bandwidth > 0 ? TimeSpan.FromSeconds(Remaining / Bandwidth) : TimeSpan.Zero;
+}
+
+/// <summary>One pass over dirty memory, as recorded for the report.</summary>
+/// <param name="Iteration">Pass number.</param>
+/// <param name="RemainingBytes">Bytes pending after the pass's dirty synchronisation.</param>
+/// <param name="DirtyPagesPerSecond">Pages dirtied per second during the pass.</param>
+/// <param name="BandwidthBytesPerSecond">Measured send rate during the pass.</param>
+/// <param name="Throttle">Guest throttle during the pass.</param>
+public readonly record struct IterationRecord(int Iteration, long RemainingBytes, double DirtyPagesPerSecond, double BandwidthBytesPerSecond, double Throttle);
+
+/// <summary>The figures of a finished (or abandoned) migration, as QEMU's <c>query-migrate</c> reports them.</summary>
+public sealed record MigrationStats
+{
+    /// <summary>True when the destination took over the guest.</summary>
+    public bool Completed { get; init; }
+
+    /// <summary>Why it did not complete.</summary>
+    public string? FailureReason { get; init; }
+
+    /// <summary>From setup to the destination's acknowledgement.</summary>
+    public TimeSpan TotalTime { get; init; }
+
+    /// <summary>From stopping the guest to the destination having loaded everything.</summary>
+    public TimeSpan Downtime { get; init; }
+
+    /// <summary>Time of the setup phase.</summary>
+    public TimeSpan SetupTime { get; init; }
+
+    /// <summary>Bytes sent.</summary>
+    public long Transferred { get; init; }
+
+    /// <summary>Pages sent whole.</summary>
+    public long NormalPages { get; init; }
+
+    /// <summary>Pages sent as zero pages.</summary>
+    public long ZeroPages { get; init; }
+
+    /// <summary>Pages dirtied per second in the last pass.</summary>
+    public double DirtyPagesRate { get; init; }
+
+    /// <summary>Passes over memory (QEMU's <c>dirty-sync-count</c>).</summary>
+    public int Iterations { get; init; }
+
+    /// <summary>Megabits per second over the whole migration.</summary>
+    public double Mbps => TotalTime.TotalSeconds > 0 ? Transferred * 8 / TotalTime.TotalSeconds / 1e6 : 0;
+
+    /// <summary>Final guest throttle.</summary>
+    public double Throttle { get; init; }
+
+    /// <summary>State hash of the source at the switchover.</summary>
+    public string? SourceHash { get; init; }
+
+    /// <summary>State hash the destination reported.</summary>
+    public string? DestinationHash { get; init; }
+
+    /// <summary>Per-pass record, for the SVG report.</summary>
+    public IReadOnlyList<IterationRecord> History { get; init; } = [];
+}

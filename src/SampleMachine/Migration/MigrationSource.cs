@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using SampleMachine.Machine;
+using VmState.Migration;
+
+namespace SampleMachine.Migration;
+
+/// <summary>
+/// The source side of a precopy live migration over a stream (TCP). Iterates over dirty memory while the guest
+/// runs; switches over when what remains fits the downtime limit at the measured bandwidth (QEMU's rule); gives up
+/// cleanly after the iteration limit, or with auto-converge throttles the guest until it converges.
+/// </summary>
+public sealed class MigrationSource
+{
+    private readonly VirtualMachine _machine;
+    private readonly GuestWorkload? _guest;
+    private readonly MigrationParameters _parameters;
+
+    /// <summary>A source for <paramref name="machine"/>, whose running guest is <paramref name="guest"/> (null: idle).</summary>
+    public MigrationSource(VirtualMachine machine, GuestWorkload? guest, MigrationParameters parameters)
+    {
+        _machine = machine;
+        _guest = guest;
+        _parameters = parameters;
+    }
+
+    /// <summary>Called after every chunk and pass.</summary>
+    public Action<MigrationProgress>? Progress { get; init; }
+
+    /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> and migrates.</summary>
+    public MigrationStats Migrate(string host, int port)
+    {
+        using var client = new TcpClient { NoDelay = true, SendBufferSize = 4 << 20 };
+        client.Connect(host, port);
+        using NetworkStream stream = client.GetStream();
+        return Migrate(stream, client.Client);
+    }
+
+    /// <summary>Migrates over an open connection; <paramref name="socket"/> (optional) is shut down on give-up.</summary>
+    public MigrationStats Migrate(Stream connection, Socket? socket = null)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var output = new StreamBufferWriter(connection, 1 << 20);
+        var saver = new MigrationSaver(_machine.Registry, output, VirtualMachine.StreamOptions);
+        var total = Stopwatch.StartNew();
+        var history = new List<IterationRecord>();
+        var ram = _machine.RamSection;
+        double throttle = 0;
+        bool paused = false;
+        try
+        {
+            saver.SaveSetup();
+            output.Flush();
+            TimeSpan setup = total.Elapsed;
+            int iteration = 0;
+            double bandwidth = 0;
+            double dirtyRate = 0;
+            long remaining = saver.SavePendingEstimate().Total;
+            while (true)
+            {
+                iteration++;
+                var pass = Stopwatch.StartNew();
+                long passStart = output.BytesWritten;
+                bool done;
+                do
+                {
+                    done = saver.SaveIterate(_parameters.ChunkBytes);
+                    Pace(output.BytesWritten - passStart, pass);
+                    Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, saver.SavePendingEstimate().Total, dirtyRate, bandwidth, throttle));
+                }
+                while (!done);
+
+                output.Flush();
+                double seconds = Math.Max(pass.Elapsed.TotalSeconds, 1e-6);
+                bandwidth = (output.BytesWritten - passStart) / seconds;
+                remaining = saver.SavePendingExact().Total;
+                dirtyRate = ram.LastDirtyPages / seconds;
+                history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle));
+                Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, remaining, dirtyRate, bandwidth, throttle));
+
+                double threshold = bandwidth * _parameters.DowntimeLimitMs / 1000.0;
+                if (remaining <= threshold)
+                {
+                    break;
+                }
+
+                if (_parameters.AutoConverge)
+                {
+                    // QEMU throttles once a pass dirtied more than half of what it sent; any non-converging pass here.
+                    throttle = throttle == 0 ? _parameters.ThrottleInitial : Math.Min(0.99, throttle + _parameters.ThrottleIncrement);
+                    if (_guest is not null)
+                    {
+                        _guest.Throttle = throttle;
+                    }
+                }
+                else if (iteration >= _parameters.MaxIterations)
+                {
+                    return GiveUp(saver, socket, total, iteration, output, history, dirtyRate,
+                        $"did not converge after {iteration} iterations: {remaining:N0} bytes pending, {threshold:N0} bytes fit in {_parameters.DowntimeLimitMs} ms at the measured bandwidth");
+                }
+            }
+
+            // Switchover: stop the guest, send the rest and every device.
+            _guest?.Pause();
+            paused = true;
+            var downtime = Stopwatch.StartNew();
+            saver.SaveCompletePrecopy();
+            output.Flush();
+            string loaded = ReadLine(connection);
+            downtime.Stop();
+            if (loaded != "LOADED")
+            {
+                throw new IOException($"The destination did not load the state: {loaded}");
+            }
+
+            string sourceHash = _machine.StateHash();
+            string hashLine = ReadLine(connection);
+            string? destinationHash = hashLine.StartsWith("HASH ", StringComparison.Ordinal) ? hashLine[5..] : null;
+            total.Stop();
+            return new MigrationStats
+            {
+                Completed = true,
+                TotalTime = total.Elapsed,
+                Downtime = downtime.Elapsed,
+                SetupTime = setup,
+                Transferred = output.BytesWritten,
+                NormalPages = ram.NormalPages,
+                ZeroPages = ram.ZeroPages,
+                DirtyPagesRate = dirtyRate,
+                Iterations = iteration,
+                Throttle = throttle,
+                SourceHash = sourceHash,
+                DestinationHash = destinationHash,
+                History = history,
+            };
+        }
+        catch
+        {
+            // A failed migration leaves the source running.
+            if (paused)
+            {
+                _guest?.Resume();
+            }
+
+            throw;
+        }
+        finally
+        {
+            saver.SaveCleanup();
+            if (_guest is not null)
+            {
+                _guest.Throttle = 0;
+            }
+        }
+    }
+
+    private MigrationStats GiveUp(MigrationSaver saver, Socket? socket, Stopwatch total, int iterations, StreamBufferWriter output, List<IterationRecord> history, double dirtyRate, string reason)
+    {
+        // Closing the connection mid-stream makes the destination discard what it loaded.
+        saver.SaveCleanup();
+        socket?.Shutdown(SocketShutdown.Both);
+        return new MigrationStats
+        {
+            Completed = false,
+            FailureReason = reason,
+            TotalTime = total.Elapsed,
+            Transferred = output.BytesWritten,
+            NormalPages = _machine.RamSection.NormalPages,
+            ZeroPages = _machine.RamSection.ZeroPages,
+            DirtyPagesRate = dirtyRate,
+            Iterations = iterations,
+            History = history,
+        };
+    }
+
+    private void Pace(long sent, Stopwatch pass)
+    {
+        if (_parameters.Bandwidth <= 0)
+        {
+            return;
+        }
+
+        double due = sent / (double)_parameters.Bandwidth;
+        double ahead = due - pass.Elapsed.TotalSeconds;
+        if (ahead > 0.001)
+        {
+            Thread.Sleep(TimeSpan.FromSeconds(ahead));
+        }
+    }
+
+    internal static string ReadLine(Stream stream)
+    {
+        var line = new StringBuilder();
+        Span<byte> one = stackalloc byte[1];
+        while (line.Length < 4096)
+        {
+            if (stream.Read(one) == 0)
+            {
+                return line.Length == 0 ? "(connection closed)" : line.ToString();
+            }
+
+            if (one[0] == (byte)'\n')
+            {
+                return line.ToString();
+            }
+
+            line.Append((char)one[0]);
+        }
+
+        return line.ToString();
+    }
+}
