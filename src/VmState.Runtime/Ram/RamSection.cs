@@ -135,7 +135,7 @@ public sealed class RamSection : LiveSectionHandler
     public override void LoadSetup()
     {
         _lastLoadBlock = null;
-        _undo = TransactionalLoad ? new UndoLog(_blocks) : null;
+        _undo = TransactionalLoad ? new UndoLog() : null;
     }
 
     /// <inheritdoc/>
@@ -246,10 +246,10 @@ public sealed class RamSection : LiveSectionHandler
         if ((flags & RamRecordKinds.Zero) != 0)
         {
             byte fill = reader.ReadUInt8();
-            _undo?.Keep(block, page);
             Span<byte> target = block.Page(page);
-            if (fill != 0 || target.ContainsAnyExcept((byte)0))
+            if (target.ContainsAnyExcept(fill))
             {
+                _undo?.Keep(block, page);
                 target.Fill(fill);
             }
         }
@@ -350,62 +350,57 @@ public sealed class RamSection : LiveSectionHandler
         }
     }
 
-    // Original contents of pages overwritten by a load, kept in native chunks until commit or rollback.
+    // Original contents of pages overwritten by a load, kept in native chunks until commit or rollback. A slot table
+    // per block (slot + 1, 0 for none) is allocated on the block's first kept page.
     private sealed unsafe class UndoLog : IDisposable
     {
-        private readonly Dictionary<RamBlock, Dictionary<long, int>> _slots = [];
+        private readonly Dictionary<RamBlock, int[]> _slots = [];
         private readonly List<nint> _chunks = [];
-        private int _used;
-
-        public UndoLog(RamBlock[] blocks)
-        {
-            foreach (RamBlock b in blocks)
-            {
-                _slots[b] = [];
-            }
-        }
+        private readonly List<(RamBlock Block, long Page)> _kept = [];
 
         public void Keep(RamBlock block, long page)
         {
-            Dictionary<long, int> slots = _slots[block];
-            if (slots.ContainsKey(page))
+            if (!_slots.TryGetValue(block, out int[]? slots))
+            {
+                slots = new int[block.PageCount];
+                _slots[block] = slots;
+            }
+
+            if (slots[page] != 0)
             {
                 return;
             }
 
-            if (_used == _chunks.Count * UndoChunkPages)
+            int slot = _kept.Count;
+            if (slot == _chunks.Count * UndoChunkPages)
             {
                 _chunks.Add((nint)NativeMemory.Alloc((nuint)UndoChunkPages * RamBlock.PageSize));
             }
 
-            int slot = _used++;
             block.Page(page).CopyTo(Slot(slot));
-            slots[page] = slot;
+            slots[page] = slot + 1;
+            _kept.Add((block, page));
         }
 
         public void Restore()
         {
-            foreach ((RamBlock block, Dictionary<long, int> slots) in _slots)
+            for (int slot = 0; slot < _kept.Count; slot++)
             {
-                foreach ((long page, int slot) in slots)
-                {
-                    Slot(slot).CopyTo(block.Page(page));
-                }
-
-                slots.Clear();
+                (RamBlock block, long page) = _kept[slot];
+                Slot(slot).CopyTo(block.Page(page));
             }
 
-            _used = 0;
+            Discard();
         }
 
         public void Discard()
         {
-            foreach (Dictionary<long, int> slots in _slots.Values)
+            foreach ((RamBlock block, long page) in _kept)
             {
-                slots.Clear();
+                _slots[block][page] = 0;
             }
 
-            _used = 0;
+            _kept.Clear();
         }
 
         public void Dispose()
@@ -416,7 +411,7 @@ public sealed class RamSection : LiveSectionHandler
             }
 
             _chunks.Clear();
-            _used = 0;
+            _kept.Clear();
         }
 
         private Span<byte> Slot(int slot) =>
