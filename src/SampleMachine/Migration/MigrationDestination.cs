@@ -9,7 +9,7 @@ namespace SampleMachine.Migration;
 /// <summary>
 /// The destination side: accepts one connection, loads the stream into a fresh machine, acknowledges with
 /// <c>LOADED</c> (the end of the downtime) and then <c>HASH</c> with its state hash. If the stream fails or is cut,
-/// everything received is discarded.
+/// everything received is rolled back.
 /// </summary>
 public sealed class MigrationDestination : IDisposable
 {
@@ -34,8 +34,8 @@ public sealed class MigrationDestination : IDisposable
         client.ReceiveBufferSize = 4 << 20;
         using NetworkStream stream = client.GetStream();
 
-        // A fresh destination is discarded on failure, so RAM needs no undo log.
-        machine.RamSection.TransactionalLoad = false;
+        // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
+        // undo log only lists pages, since they were all zeros).
         MigrationLoadResult result = new MigrationLoader(machine.Registry, VirtualMachine.StreamOptions).Load(stream);
         stream.Write("LOADED\n"u8);
         stream.Flush();

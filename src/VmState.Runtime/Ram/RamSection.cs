@@ -356,7 +356,8 @@ public sealed class RamSection : LiveSectionHandler
     {
         private readonly Dictionary<RamBlock, int[]> _slots = [];
         private readonly List<nint> _chunks = [];
-        private readonly List<(RamBlock Block, long Page)> _kept = [];
+        private readonly List<(RamBlock Block, long Page, int Slot)> _kept = [];
+        private int _copies;
 
         public void Keep(RamBlock block, long page)
         {
@@ -371,23 +372,38 @@ public sealed class RamSection : LiveSectionHandler
                 return;
             }
 
-            int slot = _kept.Count;
+            // A page that was all zeros (every page of a fresh destination) is remembered without a copy.
+            Span<byte> original = block.Page(page);
+            if (!original.ContainsAnyExcept((byte)0))
+            {
+                slots[page] = -1;
+                _kept.Add((block, page, -1));
+                return;
+            }
+
+            int slot = _copies++;
             if (slot == _chunks.Count * UndoChunkPages)
             {
                 _chunks.Add((nint)NativeMemory.Alloc((nuint)UndoChunkPages * RamBlock.PageSize));
             }
 
-            block.Page(page).CopyTo(Slot(slot));
+            original.CopyTo(Slot(slot));
             slots[page] = slot + 1;
-            _kept.Add((block, page));
+            _kept.Add((block, page, slot));
         }
 
         public void Restore()
         {
-            for (int slot = 0; slot < _kept.Count; slot++)
+            foreach ((RamBlock block, long page, int slot) in _kept)
             {
-                (RamBlock block, long page) = _kept[slot];
-                Slot(slot).CopyTo(block.Page(page));
+                if (slot < 0)
+                {
+                    block.Page(page).Clear();
+                }
+                else
+                {
+                    Slot(slot).CopyTo(block.Page(page));
+                }
             }
 
             Discard();
@@ -395,12 +411,13 @@ public sealed class RamSection : LiveSectionHandler
 
         public void Discard()
         {
-            foreach ((RamBlock block, long page) in _kept)
+            foreach ((RamBlock block, long page, _) in _kept)
             {
                 _slots[block][page] = 0;
             }
 
             _kept.Clear();
+            _copies = 0;
         }
 
         public void Dispose()
