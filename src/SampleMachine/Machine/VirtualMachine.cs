@@ -46,8 +46,11 @@ public sealed class VirtualMachine : IDisposable
     /// <summary>The NIC.</summary>
     public E1000Nic Nic { get; } = new();
 
+    /// <summary>The machine type its streams carry (an imported machine keeps its source's, e.g. <c>pc-i440fx-7.2</c>).</summary>
+    public string MachineTypeName { get; set; } = MachineType;
+
     /// <summary>Stream options of this machine type.</summary>
-    public static MigrationStreamOptions StreamOptions { get; } = new() { MachineName = MachineType };
+    public MigrationStreamOptions StreamOptions => new() { MachineName = MachineTypeName };
 
     /// <summary>
     /// SHA-256 over the complete machine state: every RAM page, then every device's full state (all subsections, so

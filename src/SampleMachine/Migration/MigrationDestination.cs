@@ -36,7 +36,7 @@ public sealed class MigrationDestination : IDisposable
 
         // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
         // undo log only lists pages, since they were all zeros).
-        MigrationLoadResult result = new MigrationLoader(machine.Registry, VirtualMachine.StreamOptions).Load(stream);
+        MigrationLoadResult result = new MigrationLoader(machine.Registry, machine.StreamOptions).Load(stream);
         stream.Write("LOADED\n"u8);
         stream.Flush();
         string hash = machine.StateHash();

@@ -42,7 +42,7 @@ public sealed class MigrationSource
     {
         ArgumentNullException.ThrowIfNull(connection);
         var output = new StreamBufferWriter(connection, 1 << 20);
-        var saver = new MigrationSaver(_machine.Registry, output, VirtualMachine.StreamOptions);
+        var saver = new MigrationSaver(_machine.Registry, output, _machine.StreamOptions);
         var total = Stopwatch.StartNew();
         var history = new List<IterationRecord>();
         var ram = _machine.RamSection;

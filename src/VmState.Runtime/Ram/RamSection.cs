@@ -27,6 +27,7 @@ public sealed class RamSection : LiveSectionHandler
     private int _cursorBlock;
     private long _cursorPage;
     private RamBlock? _lastLoadBlock;
+    private bool _haveLoadBlock;
     private UndoLog? _undo;
 
     /// <summary>A section over <paramref name="blocks"/> (their ids must be distinct).</summary>
@@ -48,6 +49,12 @@ public sealed class RamSection : LiveSectionHandler
     /// that is discarded on failure can turn it off and save a copy of every page.
     /// </summary>
     public bool TransactionalLoad { get; set; } = true;
+
+    /// <summary>
+    /// Accept blocks on load that this section does not have, and skip their pages (an import option for taking
+    /// some of a foreign machine's RAM, e.g. only <c>pc.ram</c> of a QEMU stream). Off: an unknown block is an error.
+    /// </summary>
+    public bool SkipUnknownBlocks { get; set; }
 
     /// <summary>Pages sent as PAGE records by this save.</summary>
     public long NormalPages { get; private set; }
@@ -135,6 +142,7 @@ public sealed class RamSection : LiveSectionHandler
     public override void LoadSetup()
     {
         _lastLoadBlock = null;
+        _haveLoadBlock = false;
         _undo = TransactionalLoad ? new UndoLog() : null;
     }
 
@@ -195,12 +203,12 @@ public sealed class RamSection : LiveSectionHandler
             string id = reader.ReadCountedString();
             ulong length = reader.ReadUInt64();
             RamBlock? block = Find(id);
-            if (block is null)
+            if (block is null && !SkipUnknownBlocks)
             {
                 ThrowHelper.Load($"Unknown ramblock \"{id}\", cannot accept migration", blockAt);
             }
 
-            if ((ulong)block.Length != length)
+            if (block is not null && (ulong)block.Length != length)
             {
                 ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Length mismatch: {id}: 0x{length:x} in != 0x{block.Length:x}"), blockAt);
             }
@@ -219,22 +227,33 @@ public sealed class RamSection : LiveSectionHandler
         RamBlock? block;
         if ((flags & RamRecordKinds.Continue) != 0)
         {
-            block = _lastLoadBlock;
-            if (block is null)
+            if (!_haveLoadBlock)
             {
                 ThrowHelper.Load("RAM page continues a block, but no block came before it", at);
             }
+
+            block = _lastLoadBlock;
         }
         else
         {
             string id = reader.ReadCountedString();
             block = Find(id);
-            if (block is null)
+            if (block is null && !SkipUnknownBlocks)
             {
                 ThrowHelper.Load($"Can't find block {id}", at);
             }
 
             _lastLoadBlock = block;
+            _haveLoadBlock = true;
+        }
+
+        if (block is null)
+        {
+            // A block this machine does not model (SkipUnknownBlocks): read past the payload.
+            int size = (flags & RamRecordKinds.Zero) != 0 ? 1 : RamBlock.PageSize;
+            reader.EnsureAvailable(size, 1);
+            reader.Skip(size);
+            return;
         }
 
         if (address >= (ulong)block.Length)

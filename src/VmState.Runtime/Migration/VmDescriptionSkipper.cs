@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using VmState.Ram;
+using VmState.Wire;
+
+namespace VmState.Migration;
+
+/// <summary>
+/// Skips sections the registry does not know by walking the stream's own VMDESCRIPTION (each field's size, array
+/// length, nested struct and the subsections that were sent), and <c>ram</c> sections by their record format. This
+/// is the explicit import option for loading a subset of a foreign machine's stream, e.g. one device of a QEMU stream.
+/// </summary>
+public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
+{
+    private readonly Dictionary<(string Name, int Instance), JsonElement> _devices = [];
+    private readonly int _pageSize;
+
+    /// <summary>A skipper for the devices described in <paramref name="vmDescriptionJson"/>.</summary>
+    /// <exception cref="VmStateLoadException">The description is not valid JSON of the expected shape.</exception>
+    public VmDescriptionSkipper(string vmDescriptionJson)
+    {
+        ArgumentNullException.ThrowIfNull(vmDescriptionJson);
+        try
+        {
+            JsonElement root = JsonDocument.Parse(vmDescriptionJson).RootElement;
+            _pageSize = root.TryGetProperty("page_size", out JsonElement ps) ? ps.GetInt32() : RamBlock.PageSize;
+            foreach (JsonElement device in root.GetProperty("devices").EnumerateArray())
+            {
+                _devices[(device.GetProperty("name").GetString()!, device.GetProperty("instance_id").GetInt32())] = device;
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new VmStateLoadException("The VMDESCRIPTION is not a valid description: " + e.Message, -1, e);
+        }
+    }
+
+    /// <summary>A skipper from the VMDESCRIPTION at the end of a whole stream.</summary>
+    /// <exception cref="VmStateLoadException">The stream has no VMDESCRIPTION.</exception>
+    public static VmDescriptionSkipper FromStream(ReadOnlySpan<byte> stream) =>
+        new(FindVmDescription(stream) ?? throw new VmStateLoadException("The stream has no VMDESCRIPTION to skip unknown sections with", stream.Length));
+
+    /// <summary>
+    /// The VMDESCRIPTION JSON of a whole stream, found from its end as QEMU's analyzer does (the last NUL byte, the
+    /// first brace after it, checked against the 0x06 type byte and length before it); null when there is none.
+    /// </summary>
+    public static string? FindVmDescription(ReadOnlySpan<byte> stream)
+    {
+        int nul = stream.LastIndexOf((byte)0);
+        if (nul < 0)
+        {
+            return null;
+        }
+
+        int brace = stream[nul..].IndexOf((byte)'{');
+        if (brace < 0)
+        {
+            return null;
+        }
+
+        int json = nul + brace;
+        if (json < 5 || stream[json - 5] != (byte)QemuVmSectionType.VmDescription)
+        {
+            return null;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32BigEndian(stream[(json - 4)..]);
+        return length > (uint)(stream.Length - json) ? null : Encoding.UTF8.GetString(stream.Slice(json, (int)length));
+    }
+
+    /// <inheritdoc/>
+    public void Skip(ref VmStateReader reader, in SectionHeader header, QemuVmSectionType frame)
+    {
+        if (string.Equals(header.IdStr, RamSection.IdStr, StringComparison.Ordinal))
+        {
+            SkipRam(ref reader);
+            return;
+        }
+
+        if (frame != QemuVmSectionType.SectionFull || !_devices.TryGetValue((header.IdStr, header.InstanceId), out JsonElement device))
+        {
+            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Section '{header.IdStr}' {header.InstanceId} is not in the VMDESCRIPTION; it cannot be skipped"), reader.Position);
+            return;
+        }
+
+        SkipBody(ref reader, device);
+    }
+
+    private static void SkipBody(ref VmStateReader reader, JsonElement body)
+    {
+        if (body.TryGetProperty("fields", out JsonElement fields))
+        {
+            foreach (JsonElement field in fields.EnumerateArray())
+            {
+                int count = field.TryGetProperty("array_len", out JsonElement n) ? n.GetInt32() : 1;
+                for (int i = 0; i < count; i++)
+                {
+                    if (field.TryGetProperty("struct", out JsonElement nested))
+                    {
+                        SkipBody(ref reader, nested);
+                    }
+                    else
+                    {
+                        long size = field.GetProperty("size").GetInt64();
+                        reader.EnsureAvailable(size, 1);
+                        reader.Skip(size);
+                    }
+                }
+            }
+        }
+
+        if (body.TryGetProperty("subsections", out JsonElement subsections))
+        {
+            foreach (JsonElement sub in subsections.EnumerateArray())
+            {
+                long at = reader.Position;
+                if (reader.ReadUInt8() != (byte)QemuVmSectionType.Subsection)
+                {
+                    ThrowHelper.Load($"Subsection {sub.GetProperty("vmsd_name").GetString()} not found", at);
+                }
+
+                reader.ReadCountedString();
+                reader.ReadUInt32();
+                SkipBody(ref reader, sub);
+            }
+        }
+    }
+
+    private void SkipRam(ref VmStateReader reader)
+    {
+        ulong mask = (ulong)_pageSize - 1;
+        while (true)
+        {
+            long at = reader.Position;
+            ulong header = reader.ReadUInt64();
+            var flags = (RamRecordKinds)(header & mask);
+            switch (flags & ~RamRecordKinds.Continue)
+            {
+                case RamRecordKinds.MemSize:
+                    for (ulong left = header & ~mask; left > 0;)
+                    {
+                        reader.ReadCountedString();
+                        ulong length = reader.ReadUInt64();
+                        if (length > left)
+                        {
+                            ThrowHelper.Load("RAM block list runs past its total", at);
+                        }
+
+                        left -= length;
+                    }
+
+                    break;
+                case RamRecordKinds.Zero:
+                case RamRecordKinds.Page:
+                    if ((flags & RamRecordKinds.Continue) == 0)
+                    {
+                        reader.ReadCountedString();
+                    }
+
+                    int size = (flags & RamRecordKinds.Zero) != 0 ? 1 : _pageSize;
+                    reader.EnsureAvailable(size, 1);
+                    reader.Skip(size);
+                    break;
+                case RamRecordKinds.MultifdFlush:
+                    break;
+                case RamRecordKinds.Eos:
+                    return;
+                default:
+                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags 0x{(ulong)flags:x}"), at);
+                    break;
+            }
+        }
+    }
+}
