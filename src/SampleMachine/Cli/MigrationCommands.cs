@@ -19,10 +19,11 @@ internal static class MigrationCommands
         var iterations = new Option<int>("--max-iterations") { Description = "Give up after this many passes unless auto-converging", DefaultValueFactory = _ => 30 };
         var autoConverge = new Option<bool>("--auto-converge") { Description = "Throttle the guest until the migration converges" };
         var warmup = new Option<double>("--warmup") { Description = "Seconds the guest runs before the migration starts", DefaultValueFactory = _ => 0.5 };
+        var fill = new Option<double>("--fill") { Description = "Fraction of RAM to fill with random bytes first (0 to 1)" };
         var report = new Option<FileInfo?>("--report") { Description = "Write an SVG chart of remaining bytes and dirty rate per iteration" };
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
-            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, report,
+            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -35,6 +36,7 @@ internal static class MigrationCommands
                 AutoConverge = parse.GetValue(autoConverge),
             };
             using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
             guest.Resume();
             Thread.Sleep(TimeSpan.FromSeconds(parse.GetValue(warmup)));

@@ -80,6 +80,19 @@ public sealed class VirtualMachine : IDisposable
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>Fills the first <paramref name="fraction"/> of RAM with seeded random bytes (a guest that used its memory).</summary>
+    public void FillRandom(ulong seed, double fraction)
+    {
+        long pages = (long)(Ram.PageCount * Math.Clamp(fraction, 0, 1));
+        var rng = new Random((int)seed ^ (int)(seed >> 32));
+        for (long p = 0; p < pages; p++)
+        {
+            rng.NextBytes(Ram.Page(p));
+        }
+
+        Ram.MarkDirty(0, pages * RamBlock.PageSize);
+    }
+
     /// <summary>Writes a snapshot file atomically (the guest must be stopped).</summary>
     public long SaveSnapshot(string path) => SnapshotFile.Save(path, Registry, StreamOptions);
 

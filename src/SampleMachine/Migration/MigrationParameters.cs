@@ -55,7 +55,7 @@ public sealed record MigrationStats
     /// <summary>Why it did not complete.</summary>
     public string? FailureReason { get; init; }
 
-    /// <summary>From setup to the destination's acknowledgement.</summary>
+    /// <summary>From setup to the destination's acknowledgement that it loaded everything (hashing excluded).</summary>
     public TimeSpan TotalTime { get; init; }
 
     /// <summary>From stopping the guest to the destination having loaded everything.</summary>

@@ -109,6 +109,7 @@ public sealed class MigrationSource
             output.Flush();
             string loaded = ReadLine(connection);
             downtime.Stop();
+            total.Stop();
             if (loaded != "LOADED")
             {
                 throw new IOException($"The destination did not load the state: {loaded}");
@@ -117,7 +118,6 @@ public sealed class MigrationSource
             string sourceHash = _machine.StateHash();
             string hashLine = ReadLine(connection);
             string? destinationHash = hashLine.StartsWith("HASH ", StringComparison.Ordinal) ? hashLine[5..] : null;
-            total.Stop();
             return new MigrationStats
             {
                 Completed = true,
