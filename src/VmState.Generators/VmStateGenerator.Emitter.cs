@@ -137,9 +137,13 @@ public sealed partial class VmStateGenerator
             Hook(w, body.PreSave, "pre-save", load: false, "writer.Position", ver);
             w.Line("int __field = -1;");
             w.Line("int __index = -1;");
-            if (body.PostSave is not null)
+            if (body.PostSave is { } postSave)
             {
-                w.Line("bool __saved = false;");
+                if (postSave.ReturnsBool)
+                {
+                    w.Line("bool __saved = false;");
+                }
+
                 w.Open("try");
             }
 
@@ -169,7 +173,11 @@ public sealed partial class VmStateGenerator
             Catch(w, spec, k);
             if (body.PostSave is { } post)
             {
-                w.Line("__saved = true;");
+                if (post.ReturnsBool)
+                {
+                    w.Line("__saved = true;");
+                }
+
                 w.Close();
                 w.Open("finally");
                 if (post.ReturnsBool)
