@@ -15,6 +15,8 @@ public static class CommandLine
     public static IReadOnlyList<VmStateDescription> KnownDevices { get; } =
     [
         E1000Nic.VmStateDescription,
+        Devices.X86.CpuCommon.VmStateDescription,
+        Devices.X86.X86Cpu.VmStateDescription,
     ];
 
     /// <summary>Builds the root command.</summary>

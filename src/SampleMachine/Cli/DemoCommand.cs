@@ -62,6 +62,7 @@ internal static class DemoCommand
 
             // 2. Live migration over loopback while the guest keeps writing.
             using var destinationMachine = new VirtualMachine(bytes);
+            destinationMachine.Ram.Prefault();
             using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0));
             var incoming = Task.Run(() => destination.Accept(destinationMachine));
             MigrationStats stats = Ui.WithProgress("live migration", progress =>

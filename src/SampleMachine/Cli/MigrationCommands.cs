@@ -76,9 +76,11 @@ internal static class MigrationCommands
         var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
+            // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
+            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            machine.Ram.Prefault();
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!));
             Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
             (var result, string hash) = destination.Accept(machine);
             Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.SectionsLoaded} sections; guest started");
             Ui.Line("state sha256: " + hash);

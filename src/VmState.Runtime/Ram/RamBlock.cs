@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace VmState.Ram;
 
 /// <summary>
@@ -16,6 +14,8 @@ public sealed unsafe class RamBlock : IDisposable
 
     private readonly ulong[] _dirty;
     private byte* _base;
+    private nint _handle;
+    private nuint _mapped;
 
     /// <summary>A zero-filled block of <paramref name="length"/> bytes (a multiple of <see cref="PageSize"/>).</summary>
     public RamBlock(string id, long length)
@@ -35,8 +35,8 @@ public sealed unsafe class RamBlock : IDisposable
         Length = length;
         PageCount = length >> PageShift;
 
-        // calloc: the OS hands out zero pages lazily, so a large idle block costs nothing until written.
-        _base = (byte*)NativeMemory.AllocZeroed((nuint)length);
+        // Zero pages come lazily from the OS, so a large idle block costs nothing until written.
+        _base = GuestMemory.Allocate(length, out _handle, out _mapped);
         _dirty = new ulong[(PageCount + 63) / 64];
     }
 
@@ -110,6 +110,16 @@ public sealed unsafe class RamBlock : IDisposable
         return added;
     }
 
+    /// <summary>
+    /// Maps every page now (a destination does this while it waits, so that the incoming stream does not pay for
+    /// first-touch page faults). Contents are unchanged.
+    /// </summary>
+    public void Prefault()
+    {
+        ObjectDisposedException.ThrowIf(_base is null, this);
+        GuestMemory.Prefault(_base, Length);
+    }
+
     /// <summary>Clears every dirty bit.</summary>
     public void ClearDirty() => Array.Clear(_dirty);
 
@@ -118,7 +128,7 @@ public sealed unsafe class RamBlock : IDisposable
     {
         if (_base is not null)
         {
-            NativeMemory.Free(_base);
+            GuestMemory.Free(_base, _handle, _mapped);
             _base = null;
         }
     }
