@@ -510,7 +510,8 @@ public sealed partial class VmStateGenerator
                 {
                     w.Line("var __arr = " + Rt + "VmStateSpans.EnsureForLoad(" + m + ", " + start + ", __n, " + elementSize + ", ref reader);");
                     w.Line(m + " = __arr;");
-                    w.Line("var __a = __arr.AsSpan(" + start + ", __n);");
+                    // Qualified: the consumer may have no 'using System;' (no implicit usings).
+                    w.Line("var __a = global::System.MemoryExtensions.AsSpan(__arr, " + start + ", __n);");
                 }
                 else
                 {

@@ -755,15 +755,19 @@ public sealed partial class VmStateGenerator
             };
         }
 
-        // QEMU's own descriptions repeat a name only for padding, for alternatives chosen by a test, or for slices of
-        // one array; anything else is almost certainly a copy-and-paste slip.
+        // QEMU's own descriptions repeat a name only for padding, for alternatives chosen by a test, for slices of
+        // one array, or for one array of structs seen through several struct descriptions (the x86 CPU sends the low
+        // and the high halves of its vector registers as two "env.xmm_regs" arrays); anything else is almost
+        // certainly a copy-and-paste slip.
         private static bool MayRepeat(BodyBuilder body, EntrySpec e)
         {
             List<EntrySpec> same = body.Entries.Select(x => x.Entry).Where(x => x.Name == e.Name).ToList();
             return same.All(x => x.Kind == EntryKind.Unused)
                 || same.All(x => x.Exists is not null)
                 || (same.All(x => x.Kind == EntryKind.Value && x.Shape == EntryShape.Fixed && x.ElementType == e.ElementType)
-                    && same.Select(x => x.Start).Distinct().Count() == same.Count);
+                    && same.Select(x => x.Start).Distinct().Count() == same.Count)
+                || (same.All(x => x.Kind == EntryKind.Struct && x.Shape == EntryShape.Fixed)
+                    && same.Select(x => (x.Start, x.ElementType)).Distinct().Count() == same.Count);
         }
 
         private EquatableArray<string> ContainingDeclarations()

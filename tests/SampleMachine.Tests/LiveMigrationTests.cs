@@ -135,7 +135,7 @@ public sealed class LiveMigrationTests
         var parameters = new MigrationParameters
         {
             Bandwidth = 8 << 20,
-            DowntimeLimitMs = 5,
+            DowntimeLimitMs = 50,
             MaxIterations = 3,
             AutoConverge = true,
             ThrottleIncrement = 0.25,

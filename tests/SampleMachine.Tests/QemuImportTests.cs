@@ -77,13 +77,18 @@ public sealed class QemuImportTests
         Assert.Equal(before, machine.StateHash());
     }
 
-    // The length of an e1000 body, by loading it (the format has no lengths of its own).
+    // The length of a body, by loading it (the format has no lengths of its own).
     private static int BodyLength(StreamSections.Section section, byte[]? stream = null)
     {
         stream ??= Stream;
-        var nic = new E1000Nic();
+        IVmStateObject device = section.IdStr switch
+        {
+            "cpu" => new Devices.X86.X86Cpu(),
+            "cpu_common" => new Devices.X86.CpuCommon(),
+            _ => new E1000Nic(),
+        };
         var reader = new VmStateReader(stream.AsSpan(section.BodyStart), section.BodyStart);
-        nic.LoadVmState(ref reader, section.Version);
+        device.LoadVmState(ref reader, section.Version);
         return (int)(reader.Position - section.BodyStart);
     }
 
@@ -101,7 +106,7 @@ public sealed class QemuImportTests
             }
 
             byte[] ours = File.ReadAllBytes(file);
-            foreach (string idStr in new[] { "0000:00:03.0/e1000" })
+            foreach (string idStr in new[] { "cpu_common", "cpu", "0000:00:03.0/e1000" })
             {
                 StreamSections.Section original = StreamSections.FindFull(Stream, idStr);
                 StreamSections.Section saved = StreamSections.FindFull(ours, idStr);

@@ -154,6 +154,7 @@ public sealed class GuestWorkload : IDisposable
         if ((r & 15) == 0)
         {
             Packet(r);
+            _machine.Cpu.Step(r);
         }
     }
 

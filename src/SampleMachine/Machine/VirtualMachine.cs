@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using SampleMachine.Devices.E1000;
+using SampleMachine.Devices.X86;
 using VmState;
 using VmState.Migration;
 using VmState.Ram;
@@ -8,7 +9,7 @@ using VmState.Ram;
 namespace SampleMachine.Machine;
 
 /// <summary>
-/// The reference machine: guest RAM in one block (<c>pc.ram</c>), an e1000 NIC at PCI 00:03.0 and an x86 CPU, all
+/// The reference machine: guest RAM in one block (<c>pc.ram</c>), an x86 CPU and an e1000 NIC at PCI 00:03.0, all
 /// registered for migration under the id strings QEMU 7.2's <c>pc</c> machine uses, so state moves between the two.
 /// </summary>
 public sealed class VirtualMachine : IDisposable
@@ -30,6 +31,10 @@ public sealed class VirtualMachine : IDisposable
         Ram = new RamBlock(ramBlockId, memoryBytes);
         RamSection = new RamSection([Ram]);
         Registry.RegisterLive(RamSection.IdStr, RamSection, RamSection.SectionVersion);
+
+        // QEMU registers the CPU's common part first, both as instance 0 (the CPU index).
+        Registry.Register(Cpu.Common, instanceId: 0);
+        Registry.Register(Cpu, instanceId: 0);
         Nic.PowerOn(DefaultMac);
         Registry.Register(Nic, devicePath: NicPath);
     }
@@ -42,6 +47,9 @@ public sealed class VirtualMachine : IDisposable
 
     /// <summary>The <c>ram</c> live section over <see cref="Ram"/>.</summary>
     public RamSection RamSection { get; }
+
+    /// <summary>The CPU (QEMU 7.2's <c>cpu</c> v12 and <c>cpu_common</c>).</summary>
+    public X86Cpu Cpu { get; } = new();
 
     /// <summary>The NIC.</summary>
     public E1000Nic Nic { get; } = new();

@@ -13,6 +13,9 @@ namespace SampleMachine.Migration;
 /// </summary>
 public sealed class MigrationSource
 {
+    // Even a fully throttled guest may outrun a very slow link; auto-converge still gives up eventually.
+    private const int AutoConvergeIterationCap = 200;
+
     private readonly VirtualMachine _machine;
     private readonly GuestWorkload? _guest;
     private readonly MigrationParameters _parameters;
@@ -85,7 +88,7 @@ public sealed class MigrationSource
                     break;
                 }
 
-                if (_parameters.AutoConverge)
+                if (_parameters.AutoConverge && iteration < AutoConvergeIterationCap)
                 {
                     // QEMU throttles once a pass dirtied more than half of what it sent; any non-converging pass here.
                     throttle = throttle == 0 ? _parameters.ThrottleInitial : Math.Min(0.99, throttle + _parameters.ThrottleIncrement);
@@ -94,7 +97,7 @@ public sealed class MigrationSource
                         _guest.Throttle = throttle;
                     }
                 }
-                else if (iteration >= _parameters.MaxIterations)
+                else if (iteration >= (_parameters.AutoConverge ? AutoConvergeIterationCap : _parameters.MaxIterations))
                 {
                     return GiveUp(saver, socket, total, iteration, output, history, dirtyRate,
                         $"did not converge after {iteration} iterations: {remaining:N0} bytes pending, {threshold:N0} bytes fit in {_parameters.DowntimeLimitMs} ms at the measured bandwidth");
