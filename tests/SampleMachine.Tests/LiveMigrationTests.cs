@@ -86,6 +86,7 @@ public sealed class LiveMigrationTests
     public async Task A_migration_that_cannot_converge_gives_up_and_the_source_keeps_running()
     {
         using var source = new VirtualMachine(SmallMemory);
+        source.FillRandom(5, 1.0); // every page has data, so each pass takes a while at the limited bandwidth
         using var guest = new GuestWorkload(source, seed: 5, dirtyPagesPerSecond: 50_000);
         guest.Resume();
         using var target = new VirtualMachine(SmallMemory);
@@ -127,6 +128,7 @@ public sealed class LiveMigrationTests
     public async Task Auto_converge_throttles_the_guest_until_it_converges()
     {
         using var source = new VirtualMachine(SmallMemory);
+        source.FillRandom(5, 1.0); // every page has data, so each pass takes a while at the limited bandwidth
         using var guest = new GuestWorkload(source, seed: 5, dirtyPagesPerSecond: 50_000);
         guest.Resume();
         using var target = new VirtualMachine(SmallMemory);
