@@ -101,13 +101,18 @@ public sealed class VmDescWriter
     {
         BeginObject();
         String("name", name);
-        if (index >= 0)
+
+        // QEMU (vmsd_desc_field_start) adds "index" or "array_len" only when the array has more than one element.
+        if (arrayLength > 1)
         {
-            Number("index", index);
-        }
-        else if (arrayLength > 1)
-        {
-            Number("array_len", arrayLength);
+            if (index >= 0)
+            {
+                Number("index", index);
+            }
+            else
+            {
+                Number("array_len", arrayLength);
+            }
         }
 
         String("type", type);
