@@ -53,7 +53,7 @@ public sealed class StreamBadInputTests
         string before = target.Hash();
         var loader = new MigrationLoader(target.Registry, StreamTestMachine.Options);
 
-        for (int cut = 0; cut < stream.Length; cut += cut < 4096 ? 1 : 97)
+        for (int cut = 0; cut < stream.Length; cut++)
         {
             VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => loader.Load(stream.AsMemory(0, cut)));
             Assert.InRange(e.Offset, 0, cut);

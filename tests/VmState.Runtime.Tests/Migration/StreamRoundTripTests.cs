@@ -45,7 +45,7 @@ public sealed class StreamRoundTripTests
 
         // START of "ram": section 0, idstr, instance 0, version 4, MEM_SIZE | total bytes.
         Assert.Equal(new byte[] { 1, 0, 0, 0, 0, 3, (byte)'r', (byte)'a', (byte)'m', 0, 0, 0, 0, 0, 0, 0, 4 }, stream[25..42]);
-        Assert.Equal(BitConverter.GetBytes(((68UL * 4096) | 4)).Reverse().ToArray(), stream[42..50]);
+        Assert.Equal(BitConverter.GetBytes(((20UL * 4096) | 4)).Reverse().ToArray(), stream[42..50]);
 
         string json = System.Text.Encoding.UTF8.GetString(stream.AsSpan(stream.AsSpan().LastIndexOf("{\"page_size\""u8)));
         int jsonAt = stream.Length - json.Length;

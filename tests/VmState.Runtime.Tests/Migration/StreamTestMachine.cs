@@ -10,7 +10,7 @@ internal sealed class StreamTestMachine : IDisposable
 {
     public StreamTestMachine(bool fill)
     {
-        Ram = new RamBlock("pc.ram", 64 * RamBlock.PageSize);
+        Ram = new RamBlock("pc.ram", 16 * RamBlock.PageSize);
         Rom = new RamBlock("pc.rom", 4 * RamBlock.PageSize);
         RamSection = new RamSection([Ram, Rom]);
         Registry.RegisterLive(RamSection.IdStr, RamSection, RamSection.SectionVersion);
@@ -21,7 +21,7 @@ internal sealed class StreamTestMachine : IDisposable
         {
             var rng = new Random(42);
             byte[] page = new byte[RamBlock.PageSize];
-            for (int p = 0; p < 64; p += 3)
+            for (int p = 0; p < 16; p += 3)
             {
                 rng.NextBytes(page);
                 Ram.Write((long)p * RamBlock.PageSize, page);
