@@ -458,6 +458,13 @@ public sealed partial class VmStateGenerator
                     return;
                 }
 
+                if (!DefaultFits(defaultArg.Value, elementType))
+                {
+                    // Emitted as an unchecked cast, a misfit would silently become another value or not compile.
+                    Report(DiagnosticDescriptors.InvalidOption, location, memberName, "Default must be a constant of the member's type '" + elementType.ToDisplayString() + "'");
+                    return;
+                }
+
                 built = built with { DefaultExpression = DefaultExpression(defaultArg, elementType) };
             }
 
@@ -667,6 +674,8 @@ public sealed partial class VmStateGenerator
 
         private void CheckCounts()
         {
+            // _order is in declaration order; on the wire the main body comes first, then each subsection in turn.
+            List<(string Member, string Body)> wire = _bodyOrder.SelectMany(b => _order.Where(o => o.Body == b.Name)).ToList();
             foreach ((string countMember, int orderIndex, string arrayName, Location? location) in _countUses)
             {
                 ISymbol? symbol = _type.GetMembers(countMember).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol);
@@ -687,12 +696,12 @@ public sealed partial class VmStateGenerator
                 }
                 else
                 {
-                    int at = _order.FindIndex(o => o.Member == countMember);
+                    int at = wire.FindIndex(o => o.Member == countMember);
                     if (at < 0)
                     {
                         problem = "is not migrated, so the loader cannot know the count";
                     }
-                    else if (at >= orderIndex)
+                    else if (at >= wire.IndexOf(_order[orderIndex]))
                     {
                         problem = "must come before the array in the field list";
                     }
@@ -804,6 +813,22 @@ public sealed partial class VmStateGenerator
                 _ => "default",
             };
             return "unchecked((" + target.ToDisplayString(TypeFormat) + ")(" + literal + "))";
+        }
+
+        // Integers (and enums, by their underlying type) take integral constants, double any number, bool only bool;
+        // out-of-range integers are allowed on purpose (Default = -1 on a uint means all ones, as in C).
+        private static bool DefaultFits(object? value, ITypeSymbol target)
+        {
+            ITypeSymbol t = target is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying } ? underlying : target;
+            bool integral = value is sbyte or byte or short or ushort or int or uint or long or ulong;
+            return t.SpecialType switch
+            {
+                SpecialType.System_Boolean => value is bool,
+                SpecialType.System_Double => integral || value is float or double,
+                SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
+                    or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 => integral,
+                _ => false,
+            };
         }
 
         private static bool HasVmState(INamedTypeSymbol t) =>
