@@ -16,6 +16,7 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
 {
     private readonly Dictionary<(string Name, int Instance), JsonElement> _devices = [];
     private readonly int _pageSize;
+    private readonly RamSection _ram = new([]) { SkipUnknownBlocks = true, TransactionalLoad = false };
 
     /// <summary>A skipper for the devices described in <paramref name="vmDescriptionJson"/>.</summary>
     /// <exception cref="VmStateLoadException">The description is not valid JSON of the expected shape.</exception>
@@ -35,6 +36,8 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
         {
             throw new VmStateLoadException("The VMDESCRIPTION is not a valid description: " + e.Message, -1, e);
         }
+
+        _ram.LoadSetup();
     }
 
     /// <summary>A skipper from the VMDESCRIPTION at the end of a whole stream.</summary>
@@ -75,7 +78,13 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
     {
         if (string.Equals(header.IdStr, RamSection.IdStr, StringComparison.Ordinal))
         {
-            SkipRam(ref reader);
+            if (_pageSize != RamBlock.PageSize)
+            {
+                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"RAM pages of {_pageSize} bytes cannot be skipped (only {RamBlock.PageSize})"), reader.Position);
+            }
+
+            // A RAM section with no blocks that skips unknown ones reads past every record.
+            _ram.LoadState(ref reader, header.VersionId);
             return;
         }
 
@@ -124,52 +133,6 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
                 reader.ReadCountedString();
                 reader.ReadUInt32();
                 SkipBody(ref reader, sub);
-            }
-        }
-    }
-
-    private void SkipRam(ref VmStateReader reader)
-    {
-        ulong mask = (ulong)_pageSize - 1;
-        while (true)
-        {
-            long at = reader.Position;
-            ulong header = reader.ReadUInt64();
-            var flags = (RamRecordKinds)(header & mask);
-            switch (flags & ~RamRecordKinds.Continue)
-            {
-                case RamRecordKinds.MemSize:
-                    for (ulong left = header & ~mask; left > 0;)
-                    {
-                        reader.ReadCountedString();
-                        ulong length = reader.ReadUInt64();
-                        if (length > left)
-                        {
-                            ThrowHelper.Load("RAM block list runs past its total", at);
-                        }
-
-                        left -= length;
-                    }
-
-                    break;
-                case RamRecordKinds.Zero:
-                case RamRecordKinds.Page:
-                    if ((flags & RamRecordKinds.Continue) == 0)
-                    {
-                        reader.ReadCountedString();
-                    }
-
-                    int size = (flags & RamRecordKinds.Zero) != 0 ? 1 : _pageSize;
-                    reader.EnsureAvailable(size, 1);
-                    reader.Skip(size);
-                    break;
-                case RamRecordKinds.MultifdFlush:
-                    break;
-                case RamRecordKinds.Eos:
-                    return;
-                default:
-                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags 0x{(ulong)flags:x}"), at);
-                    break;
             }
         }
     }
