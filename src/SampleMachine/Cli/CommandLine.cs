@@ -30,6 +30,7 @@ public static class CommandLine
         root.Subcommands.Add(MachineCommands.Load());
         root.Subcommands.Add(MigrationCommands.Migrate());
         root.Subcommands.Add(MigrationCommands.Incoming());
+        root.Subcommands.Add(AnalyzeCliCommand.Build());
         root.Subcommands.Add(ImportCommand.Build());
         root.Subcommands.Add(DumpVmState());
         return root;
