@@ -19,6 +19,7 @@ internal static class MachineCommands
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            machine.Ram.Prefault();
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
             var clock = Stopwatch.StartNew();
             guest.Resume();

@@ -36,6 +36,7 @@ internal static class MigrationCommands
                 AutoConverge = parse.GetValue(autoConverge),
             };
             using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            machine.Ram.Prefault();
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
             guest.Resume();
