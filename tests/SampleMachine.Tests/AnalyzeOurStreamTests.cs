@@ -22,12 +22,12 @@ public sealed class AnalyzeOurStreamTests
 
         AnalysisObject state = MigrationStreamAnalyzer.State(output.WrittenSpan);
 
-        Assert.Equal(["ram (0)", "cpu_common (1)", "cpu (2)", "0000:00:03.0/e1000 (3)"], state.Members.Select(m => m.Key));
-        var nic = (AnalysisObject)state["0000:00:03.0/e1000 (3)"]!;
+        Assert.Equal(["ram (1)", "cpu_common (2)", "cpu (3)", "0000:00:03.0/e1000 (4)"], state.Members.Select(m => m.Key));
+        var nic = (AnalysisObject)state["0000:00:03.0/e1000 (4)"]!;
         uint gptc = machine.Nic.MacReg[Devices.E1000.E1000Registers.Gptc];
         Assert.True(gptc > 0);
         Assert.Equal("0x" + gptc.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), ((AnalysisString)nic["mac_reg[GPTC]"]!).Value);
-        var cpu = (AnalysisObject)state["cpu (2)"]!;
+        var cpu = (AnalysisObject)state["cpu (3)"]!;
         Assert.Equal(16, ((AnalysisList)cpu["env.regs"]!).Items.Count);
         Assert.Equal(
             "0x" + machine.Cpu.Regs[0].ToString("x16", System.Globalization.CultureInfo.InvariantCulture),

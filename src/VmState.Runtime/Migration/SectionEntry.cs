@@ -31,7 +31,7 @@ public abstract class SectionEntry
     /// <summary>The instance number under <see cref="CompatIdStr"/>.</summary>
     public int CompatInstanceId { get; internal init; }
 
-    /// <summary>Global section number, assigned in registration order (QEMU's <c>section_id</c>).</summary>
+    /// <summary>Global section number, assigned in registration order from 1 (QEMU's <c>section_id</c>).</summary>
     public int SectionId { get; internal set; }
 
     /// <summary>Version written in the section header; the highest version the loader accepts.</summary>

@@ -13,7 +13,9 @@ public sealed class VmStateRegistry
     private const int MaxIdStrLength = 255;
 
     private readonly List<SectionEntry> _entries = [];
-    private int _nextSectionId;
+    // Section ids start at 1: QEMU routes PART/END by the id each entry last loaded with, and an entry that has not
+    // loaded anything has 0 there, so a live section numbered 0 would be routed to some other device.
+    private int _nextSectionId = 1;
 
     /// <summary>The entries in save order.</summary>
     public IReadOnlyList<SectionEntry> Entries => _entries;

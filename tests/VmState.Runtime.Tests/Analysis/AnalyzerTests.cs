@@ -66,11 +66,11 @@ public sealed class AnalyzerTests
 
         AnalysisObject state = MigrationStreamAnalyzer.State(stream);
 
-        Assert.Equal(["ram (0)", "mig-dev (1)", "mig-dev (2)", "mydev (3)"], state.Members.Select(m => m.Key));
-        var dev0 = (AnalysisObject)state["mig-dev (1)"]!;
+        Assert.Equal(["ram (1)", "mig-dev (2)", "mig-dev (3)", "mydev (4)"], state.Members.Select(m => m.Key));
+        var dev0 = (AnalysisObject)state["mig-dev (2)"]!;
         Assert.Equal("0xdeadbeef", ((AnalysisString)dev0["a"]!).Value);
         Assert.Equal("0x1234", ((AnalysisString)((AnalysisObject)dev0["mig-dev/extra"]!)["e"]!).Value);
-        var my = (AnalysisObject)state["mydev (3)"]!;
+        var my = (AnalysisObject)state["mydev (4)"]!;
         Assert.Equal("0xfffffffffffffffb (-5)", ((AnalysisString)((AnalysisObject)my["mydev/sub"]!)["x"]!).Value);
         Assert.Same(AnalysisBool.True, my["b"]);
         Assert.Equal(["0x0001", "0x0002", "0x0003"], ((AnalysisList)my["arr"]!).Items.Select(i => ((AnalysisString)i).Value));
@@ -102,7 +102,7 @@ public sealed class AnalyzerTests
     {
         using var machine = new StreamTestMachine(fill: true);
         byte[] stream = machine.Save();
-        int footer = stream.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x7e, 0, 0, 0, 1]); // footer of section 1
+        int footer = stream.AsSpan().IndexOf((ReadOnlySpan<byte>)[0x7e, 0, 0, 0, 2]); // footer of section 2
         stream[footer + 4] = 9;
         VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => MigrationStreamAnalyzer.State(stream));
         Assert.Contains("Mismatched section footer", e.Message, StringComparison.Ordinal);

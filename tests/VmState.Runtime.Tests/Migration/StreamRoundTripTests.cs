@@ -43,8 +43,8 @@ public sealed class StreamRoundTripTests
         Assert.Equal(new byte[] { 0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 7, 0, 0, 0, 12 }, stream[..13]);
         Assert.Equal("test-machine"u8.ToArray(), stream[13..25]);
 
-        // START of "ram": section 0, idstr, instance 0, version 4, MEM_SIZE | total bytes.
-        Assert.Equal(new byte[] { 1, 0, 0, 0, 0, 3, (byte)'r', (byte)'a', (byte)'m', 0, 0, 0, 0, 0, 0, 0, 4 }, stream[25..42]);
+        // START of "ram": section 1, idstr, instance 0, version 4, MEM_SIZE | total bytes.
+        Assert.Equal(new byte[] { 1, 0, 0, 0, 1, 3, (byte)'r', (byte)'a', (byte)'m', 0, 0, 0, 0, 0, 0, 0, 4 }, stream[25..42]);
         Assert.Equal(BitConverter.GetBytes(((20UL * 4096) | 4)).Reverse().ToArray(), stream[42..50]);
 
         string json = System.Text.Encoding.UTF8.GetString(stream.AsSpan(stream.AsSpan().LastIndexOf("{\"page_size\""u8)));
@@ -59,8 +59,8 @@ public sealed class StreamRoundTripTests
     {
         var registry = new VmStateRegistry();
 
-        // Section ids count registrations: take 0..6 with throw-away devices.
-        for (int i = 0; i < 7; i++)
+        // Section ids count registrations from 1: take 1..6 with throw-away devices.
+        for (int i = 0; i < 6; i++)
         {
             registry.Unregister(registry.Register(new Iommu()));
         }
@@ -97,7 +97,7 @@ public sealed class StreamRoundTripTests
         Assert.Equal(0, c.InstanceId);
         Assert.Same(c, registry.Find("0000:00:03.0/mig-dev", 0));
         Assert.Same(c, registry.Find("mig-dev", 0) == c ? c : registry.Entries.First(e => e.CompatIdStr == "mig-dev"));
-        Assert.Equal([0, 1, 2, 3], registry.Entries.Select(e => e.SectionId).Order());
+        Assert.Equal([1, 2, 3, 4], registry.Entries.Select(e => e.SectionId).Order());
         Assert.Throws<ArgumentException>(() => registry.Register(new MigDev(), instanceId: 1));
         Assert.True(registry.Unregister(b));
         Assert.False(registry.Unregister(b));

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SampleMachine.Machine;
+
+namespace SampleMachine.Tests;
+
+/// <summary>A fact that runs only where QEMU 7.2 for x86 is installed (CI installs Debian's qemu-system-x86).</summary>
+public sealed class QemuFactAttribute : FactAttribute
+{
+    public QemuFactAttribute()
+    {
+        if (QemuInteropTests.Qemu is null)
+        {
+            Skip = "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)";
+        }
+    }
+}
+
+/// <summary>QEMU itself loads what we write.</summary>
+public sealed partial class QemuInteropTests
+{
+    internal static readonly string? Qemu = (Environment.GetEnvironmentVariable("PATH") ?? "")
+        .Split(Path.PathSeparator)
+        .Select(dir => Path.Combine(dir, "qemu-system-x86_64"))
+        .FirstOrDefault(File.Exists);
+
+    [QemuFact]
+    public async Task Qemu_7_2_loads_a_stream_we_wrote_with_our_cpu_nic_and_ram_state()
+    {
+        (VirtualMachine machine, _) = QemuImport.Import(Fixtures.Bytes("pc-16m.migration"));
+        string file = Path.Combine(Path.GetTempPath(), $"vmstate-qemu-{Guid.NewGuid():N}.mig");
+        try
+        {
+            long probe;
+            ulong expected;
+            using (machine)
+            {
+                // Change state so QEMU can only show these values if it read our bytes.
+                machine.Cpu.Regs[0] = 0x1234_5678;
+                probe = FirstNonZeroQword(machine, out expected);
+                machine.SaveSnapshot(file);
+            }
+
+            var start = new ProcessStartInfo(Qemu!, ["-M", "pc", "-m", "16", "-display", "none", "-S", "-incoming", "exec:cat " + file, "-monitor", "stdio"])
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using Process qemu = Process.Start(start)!;
+            Task<string> stdout = qemu.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = qemu.StandardError.ReadToEndAsync();
+            foreach (string command in new[] { "info status", "info registers", $"xp /1gx 0x{probe:x}", "quit" })
+            {
+                await Task.Delay(command == "info status" ? 3000 : 500);
+                await qemu.StandardInput.WriteLineAsync(command);
+                await qemu.StandardInput.FlushAsync();
+            }
+
+            await qemu.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            string output = await stdout;
+            string errors = await stderr;
+            Assert.True(string.IsNullOrWhiteSpace(errors), errors);
+            Assert.Contains("VM status: paused", output, StringComparison.Ordinal);
+            Assert.Matches(Eax(), output);
+            Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{probe:x16}: 0x{expected:x16}"), output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static long FirstNonZeroQword(VirtualMachine machine, out ulong value)
+    {
+        for (long p = 0; p < machine.Ram.PageCount; p++)
+        {
+            Span<byte> page = machine.Ram.Page(p);
+            for (int i = 0; i < page.Length; i += 8)
+            {
+                value = BitConverter.ToUInt64(page[i..]);
+                if (value != 0)
+                {
+                    return (p * 4096) + i;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("RAM is all zeros");
+    }
+
+    [GeneratedRegex("EAX=12345678 ")]
+    private static partial Regex Eax();
+}
