@@ -72,6 +72,49 @@ public sealed partial class QemuInteropTests
         }
     }
 
+    [QemuFact]
+    public async Task A_fresh_qemu_stream_decodes_and_imports()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vmstate-qemu-out-{Guid.NewGuid():N}.mig");
+        try
+        {
+            var start = new ProcessStartInfo(Qemu!, ["-M", "pc", "-m", "16", "-display", "none", "-monitor", "stdio"])
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            using Process qemu = Process.Start(start)!;
+            Task<string> stdout = qemu.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = qemu.StandardError.ReadToEndAsync();
+            foreach (string command in new[] { "migrate \"exec:cat > " + file + "\"", "info migrate", "quit" })
+            {
+                await Task.Delay(command.StartsWith("migrate", StringComparison.Ordinal) ? 2000 : 3000);
+                await qemu.StandardInput.WriteLineAsync(command);
+                await qemu.StandardInput.FlushAsync();
+            }
+
+            await qemu.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Contains("Migration status: completed", await stdout, StringComparison.Ordinal);
+            _ = await stderr;
+
+            byte[] stream = File.ReadAllBytes(file);
+            VmState.Analysis.AnalysisObject state = VmState.Analysis.MigrationStreamAnalyzer.State(stream);
+            Assert.Contains(state.Members, m => m.Key.StartsWith("0000:00:03.0/e1000 (", StringComparison.Ordinal));
+            (VirtualMachine machine, VmState.Migration.MigrationLoadResult result) = QemuImport.Import(stream);
+            using (machine)
+            {
+                Assert.Equal("pc-i440fx-7.2", machine.MachineTypeName);
+                Assert.Equal(0x8086, machine.Nic.ParentObj.VendorId);
+                Assert.True(result.SectionsSkipped > 20);
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     private static long FirstNonZeroQword(VirtualMachine machine, out ulong value)
     {
         for (long p = 0; p < machine.Ram.PageCount; p++)
