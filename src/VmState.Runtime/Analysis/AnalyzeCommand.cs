@@ -63,8 +63,16 @@ public static class AnalyzeCommand
                     }
 
                     var f = new FileStream(path, FileMode.Create, FileAccess.Write);
-                    f.SetLength(length);
                     files[block] = f;
+                    try
+                    {
+                        // Sparse, like the script's truncate(): pages the stream never sends stay zero.
+                        f.SetLength(length);
+                    }
+                    catch (Exception e) when (e is IOException or ArgumentOutOfRangeException)
+                    {
+                        throw new VmStateLoadException($"RAM block '{block}' of 0x{(ulong)length:x} bytes cannot be extracted: {e.Message}", -1, e);
+                    }
                 });
             output.WriteLine("state.json");
             File.WriteAllText(Path.Combine(directory, "state.json"), state.ToJson());

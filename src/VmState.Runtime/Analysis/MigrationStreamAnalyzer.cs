@@ -65,6 +65,11 @@ public static class MigrationStreamAnalyzer
         private readonly int _pageSize;
         private string _ramName = "";
 
+        // Values of zero bytes (empty buffers, structs without fields) consume no input, so a hostile array_len could
+        // otherwise loop for ever or exhaust memory; every other value consumes at least one byte of the stream.
+        private const long EmptyValueLimit = 1 << 20;
+        private long _emptyValues;
+
         public Decoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock)
         {
             _desc = desc;
@@ -340,9 +345,16 @@ public static class MigrationStreamAnalyzer
                 for (long i = 0; i < count; i++)
                 {
                     AnalysisNode value;
+                    long before = reader.Position;
                     try
                     {
                         value = ReadField(ref reader, field);
+                        if (reader.Position == before && ++_emptyValues > EmptyValueLimit)
+                        {
+                            throw new VmStateLoadException(
+                                string.Create(CultureInfo.InvariantCulture, $"The description asks for more than {EmptyValueLimit} values of zero bytes (array_len {count})"),
+                                reader.Position);
+                        }
                     }
                     catch (VmStateException e)
                     {
@@ -415,6 +427,11 @@ public static class MigrationStreamAnalyzer
             }
 
             long size = Number(field, "size");
+            if (size < 0)
+            {
+                throw new VmStateLoadException(string.Create(CultureInfo.InvariantCulture, $"Field size {size} is negative"), reader.Position);
+            }
+
             reader.EnsureAvailable(size, 1);
             Span<byte> bytes = size <= 256 ? stackalloc byte[(int)size] : new byte[size];
             reader.ReadBytes(bytes);
@@ -427,10 +444,15 @@ public static class MigrationStreamAnalyzer
                     }
 
                     return bytes[0] == 0 ? AnalysisBool.False : AnalysisBool.True;
-                case "int8" or "int16" or "int32" or "int64" or "int32 equal" or "int32 le" or "int64 equal" or "uint8 equal" or "uint16 equal":
-                    return Integer(bytes, signed: true);
-                case "uint8" or "uint16" or "uint32" or "uint64" or "uint32 equal":
-                    return Integer(bytes, signed: false);
+                case "int8" or "int16" or "int32" or "int64" or "int32 equal" or "int32 le" or "int64 equal" or "uint8 equal" or "uint16 equal"
+                    or "uint8" or "uint16" or "uint32" or "uint64" or "uint32 equal":
+                    if (bytes.IsEmpty)
+                    {
+                        // The script cannot turn zero bytes into a number either.
+                        throw new VmStateLoadException($"Integer field of type '{type}' has size 0", reader.Position);
+                    }
+
+                    return Integer(bytes, signed: type[0] == 'i');
                 case "nullptr":
                     return new AnalysisString("nullptr");
                 default:
@@ -468,9 +490,14 @@ public static class MigrationStreamAnalyzer
         private static string Text(AnalysisNode? node, string key) =>
             (node as AnalysisObject)?[key] is AnalysisString s ? s.Value : "";
 
-        private static long Number(AnalysisObject node, string key) =>
-            node[key] is AnalysisNumber n && long.TryParse(n.Text, CultureInfo.InvariantCulture, out long v) ? v
-            : node[key] is AnalysisString s && long.TryParse(s.Value, CultureInfo.InvariantCulture, out long w) ? w
-            : throw new VmStateLoadException($"Description member '{key}' is not a number", -1);
+        // Sizes go through Python's int(): integers, integral strings and floats (truncated toward zero) are accepted.
+        private static long Number(AnalysisObject node, string key) => node[key] switch
+        {
+            AnalysisNumber n when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) => v,
+            AnalysisNumber n when double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+                && double.IsFinite(d) && Math.Abs(d) < 9e18 => (long)Math.Truncate(d),
+            AnalysisString s when long.TryParse(s.Value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long w) => w,
+            _ => throw new VmStateLoadException($"Description member '{key}' is not a number", -1),
+        };
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using VmState.Wire;
 
@@ -210,7 +211,8 @@ public sealed class MigrationSaver
         {
             _vmdesc.EndArray();
             _vmdesc.EndObject();
-            byte[] json = Encoding.UTF8.GetBytes(_vmdesc.ToString());
+            string text = _vmdesc.ToString();
+            byte[] json = Encoding.UTF8.GetBytes(text + new string(' ', VmDescriptionPadding(Encoding.UTF8.GetByteCount(text))));
             end.WriteUInt8((byte)QemuVmSectionType.VmDescription);
             end.WriteUInt32((uint)json.Length);
             end.WriteBytes(json);
@@ -229,6 +231,31 @@ public sealed class MigrationSaver
         }
 
         _live.Clear();
+    }
+
+    /// <summary>
+    /// Spaces to append to a VMDESCRIPTION of <paramref name="length"/> bytes so that tools can find it. QEMU's
+    /// analyzer (and <see cref="VmDescriptionSkipper.FindVmDescription"/>) locates the JSON as the first '{' after
+    /// the stream's last NUL byte; a '{' (0x7b) among the length bytes after their last zero would be taken for it
+    /// (one length in 256 ends in 0x7b). Trailing spaces are valid JSON and change nothing else.
+    /// </summary>
+    internal static int VmDescriptionPadding(int length)
+    {
+        int padding = 0;
+        while (BraceAfterLastZero((uint)(length + padding)))
+        {
+            padding++;
+        }
+
+        return padding;
+
+        static bool BraceAfterLastZero(uint value)
+        {
+            Span<byte> bytes = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+            int zero = bytes.LastIndexOf((byte)0);
+            return bytes[(zero + 1)..].Contains((byte)'{');
+        }
     }
 
     private delegate void SaveStep(LiveSectionEntry entry, ref VmStateWriter writer);
