@@ -17,13 +17,12 @@ internal static class Ui
     {
         if (!Fancy)
         {
+            // One line per pass with its measured figures, and a running line at most twice a second in long passes.
             var last = Stopwatch.StartNew();
-            int lastIteration = 0;
             return work(p =>
             {
-                if (p.Iteration != lastIteration || last.ElapsedMilliseconds >= 500)
+                if (p.PassComplete || last.ElapsedMilliseconds >= 500)
                 {
-                    lastIteration = p.Iteration;
                     last.Restart();
                     Line(Describe(p));
                 }
@@ -52,7 +51,7 @@ internal static class Ui
     {
         string text = string.Create(
             CultureInfo.InvariantCulture,
-            $"iteration {p.Iteration}: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, dirty {p.DirtyRate:0} pages/s, {SizeParser.Format(p.Bandwidth)}/s, ETA {p.Eta.TotalSeconds:0.0} s");
+            $"iteration {p.Iteration}: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, dirty {p.DirtyRate:0} pages/s, {SizeParser.Format(p.Bandwidth)}/s, ETA {(p.Bandwidth > 0 ? p.Eta.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}");
         return p.Throttle > 0 ? text + ", throttle " + p.Throttle.ToString("P0", CultureInfo.InvariantCulture) : text;
     }
 

@@ -30,9 +30,10 @@ public sealed record MigrationParameters
 /// <param name="Transferred">Bytes sent so far.</param>
 /// <param name="Remaining">Bytes known to be still pending.</param>
 /// <param name="DirtyRate">Pages dirtied per second, measured at the last synchronisation.</param>
-/// <param name="Bandwidth">Bytes per second measured over the last pass.</param>
+/// <param name="Bandwidth">Bytes per second: so far in the current pass, or over the whole pass once complete.</param>
 /// <param name="Throttle">Guest throttle in effect.</param>
-public readonly record struct MigrationProgress(int Iteration, long Transferred, long Remaining, double DirtyRate, double Bandwidth, double Throttle)
+/// <param name="PassComplete">True for the report at the end of a pass (its figures are measured, not running).</param>
+public readonly record struct MigrationProgress(int Iteration, long Transferred, long Remaining, double DirtyRate, double Bandwidth, double Throttle, bool PassComplete = false)
 {
     /// <summary>Estimated time to send what remains at the measured bandwidth.</summary>
     public TimeSpan Eta => Bandwidth > 0 ? TimeSpan.FromSeconds(Remaining / Bandwidth) : TimeSpan.Zero;

@@ -70,7 +70,12 @@ public sealed class MigrationSource
                 {
                     done = saver.SaveIterate(_parameters.ChunkBytes);
                     Pace(output.BytesWritten - passStart, pass);
-                    Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, saver.SavePendingEstimate().Total, dirtyRate, bandwidth, throttle));
+                    if (Progress is not null)
+                    {
+                        // Until the first pass ends there is no measured bandwidth; the pass's own rate so far serves.
+                        double running = pass.Elapsed.TotalSeconds > 0.01 ? (output.BytesWritten - passStart) / pass.Elapsed.TotalSeconds : bandwidth;
+                        Progress(new MigrationProgress(iteration, output.BytesWritten, saver.SavePendingEstimate().Total, dirtyRate, running, throttle));
+                    }
                 }
                 while (!done);
 
@@ -80,7 +85,7 @@ public sealed class MigrationSource
                 remaining = saver.SavePendingExact().Total;
                 dirtyRate = ram.LastDirtyPages / seconds;
                 history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle));
-                Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, remaining, dirtyRate, bandwidth, throttle));
+                Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, remaining, dirtyRate, bandwidth, throttle, PassComplete: true));
 
                 double threshold = bandwidth * _parameters.DowntimeLimitMs / 1000.0;
                 if (remaining <= threshold)
