@@ -1,0 +1,34 @@
+using System.CommandLine;
+using VmState;
+
+namespace SampleMachine.Cli;
+
+/// <summary><c>check OLD NEW</c>: QEMU 7.2's vmstate-static-checker.py over two -dump-vmstate files.</summary>
+internal static class CheckCommand
+{
+    public static Command Build()
+    {
+        var oldFile = new Argument<string>("old") { Description = "-dump-vmstate JSON of the migration source (the script's -s)" };
+        var newFile = new Argument<string>("new") { Description = "-dump-vmstate JSON of the migration destination (the script's -d)" };
+        var command = new Command(
+            "check",
+            "Can OLD migrate to NEW? Prints what QEMU's vmstate-static-checker.py prints; the exit code is the number of errors (at most 255)")
+        {
+            oldFile,
+            newFile,
+        };
+        command.SetAction(parse => CommonOptions.Run(parse, () => Run(parse.GetValue(oldFile)!, parse.GetValue(newFile)!, Console.Out)));
+        return command;
+    }
+
+    /// <summary>Checks the two files and prints the script's output; returns the script's exit code.</summary>
+    public static int Run(string oldPath, string newPath, TextWriter output)
+    {
+        // Both files are read before anything is printed, as the script loads both before checking.
+        DumpVmStateDocument source = DumpVmStateDocument.Load(oldPath);
+        DumpVmStateDocument destination = DumpVmStateDocument.Load(newPath);
+        SchemaCheckResult result = SchemaChecker.Check(source, destination);
+        output.Write(result.Output);
+        return result.ExitCode;
+    }
+}
