@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SampleMachine.Machine;
@@ -42,27 +41,13 @@ public sealed partial class QemuInteropTests
                 machine.SaveSnapshot(file);
             }
 
-            var start = new ProcessStartInfo(Qemu!, ["-M", "pc", "-m", "16", "-display", "none", "-S", "-incoming", "exec:cat " + file, "-monitor", "stdio"])
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using Process qemu = Process.Start(start)!;
-            Task<string> stdout = qemu.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = qemu.StandardError.ReadToEndAsync();
-            foreach (string command in new[] { "info status", "info registers", $"xp /1gx 0x{probe:x}", "quit" })
-            {
-                await Task.Delay(command == "info status" ? 3000 : 500);
-                await qemu.StandardInput.WriteLineAsync(command);
-                await qemu.StandardInput.FlushAsync();
-            }
+            using var qemu = new QemuMonitor(Qemu!, "-M", "pc", "-m", "16", "-display", "none", "-S", "-incoming", "exec:cat " + file);
 
-            await qemu.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            string output = await stdout;
-            string errors = await stderr;
-            Assert.True(string.IsNullOrWhiteSpace(errors), errors);
-            Assert.Contains("VM status: paused", output, StringComparison.Ordinal);
+            // Paused, and no longer "(inmigrate)": the whole stream has been loaded.
+            await qemu.SendUntil("info status", "VM status: paused\r\n");
+            string output = await qemu.Send("info registers") + await qemu.Send($"xp /1gx 0x{probe:x}");
+            await qemu.Quit();
+            Assert.True(string.IsNullOrWhiteSpace(qemu.Errors), qemu.Errors);
             Assert.Matches(Eax(), output);
             Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"{probe:x16}: 0x{expected:x16}"), output, StringComparison.Ordinal);
         }
@@ -78,25 +63,12 @@ public sealed partial class QemuInteropTests
         string file = Path.Combine(Path.GetTempPath(), $"vmstate-qemu-out-{Guid.NewGuid():N}.mig");
         try
         {
-            var start = new ProcessStartInfo(Qemu!, ["-M", "pc", "-m", "16", "-display", "none", "-monitor", "stdio"])
+            using (var qemu = new QemuMonitor(Qemu!, "-M", "pc", "-m", "16", "-display", "none"))
             {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using Process qemu = Process.Start(start)!;
-            Task<string> stdout = qemu.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = qemu.StandardError.ReadToEndAsync();
-            foreach (string command in new[] { "migrate \"exec:cat > " + file + "\"", "info migrate", "quit" })
-            {
-                await Task.Delay(command.StartsWith("migrate", StringComparison.Ordinal) ? 2000 : 3000);
-                await qemu.StandardInput.WriteLineAsync(command);
-                await qemu.StandardInput.FlushAsync();
+                await qemu.Send("migrate \"exec:cat > " + file + "\"");
+                await qemu.SendUntil("info migrate", "Migration status: completed");
+                await qemu.Quit();
             }
-
-            await qemu.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Contains("Migration status: completed", await stdout, StringComparison.Ordinal);
-            _ = await stderr;
 
             byte[] stream = File.ReadAllBytes(file);
             VmState.Analysis.AnalysisObject state = VmState.Analysis.MigrationStreamAnalyzer.State(stream);
