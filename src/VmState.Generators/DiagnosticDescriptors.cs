@@ -50,7 +50,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidSubsection = Create(
         "VMS0008", "Invalid subsection",
         "Subsection '{0}' of '{1}': {2}",
-        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name followed by '/' so QEMU's loader finds it, and be unique.");
+        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name followed by '/' so QEMU's loader finds it, and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
 
     public static readonly DiagnosticDescriptor InvalidShape = Create(
         "VMS0009", "Array or buffer length missing or invalid",
@@ -77,6 +77,11 @@ internal static class DiagnosticDescriptors
         "Member '{0}': {1}",
         "Equal applies to byte, ushort, uint, int and ulong; PositiveLe to int; Default must be a constant of the member's type.");
 
+    public static readonly DiagnosticDescriptor InvalidSubsectionParent = Create(
+        "VMS0014", "Invalid subsection parent",
+        "Subsection '{0}' has Parent = '{1}': {2}",
+        "Parent names another [Subsection] declared on the same type, which then encloses this one; leave it unset for a subsection of the type itself. Following Parent links must end at the type, never come back to where they started.");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
 
@@ -95,6 +100,7 @@ internal static class DiagnosticDescriptors
         "VMS0011" => MemberNotWritable,
         "VMS0012" => GenericType,
         "VMS0013" => InvalidOption,
+        "VMS0014" => InvalidSubsectionParent,
         _ => null,
     };
 }

@@ -81,11 +81,22 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            string parent = spec.Main.Name;
-            w.Line("private static readonly string[] __vmsSubsections = new string[] { " +
-                string.Join(", ", spec.Subsections.Select(s => Lit(s.Name))) + " };");
-            w.Line("private static readonly string[] __vmsSubsectionSuffixes = new string[] { " +
-                string.Join(", ", spec.Subsections.Select(s => Lit(s.Name.Substring(parent.Length).TrimStart('/')))) + " };");
+            for (int k = 0; k <= spec.Subsections.Count; k++)
+            {
+                // Each body that has subsections looks only for its own on load, as QEMU's loader does.
+                string parent = Body(spec, k).Name;
+                int[] children = Children(spec, k);
+                if (children.Length == 0)
+                {
+                    continue;
+                }
+
+                w.Line("private static readonly string[] " + SubsectionNames(k) + " = new string[] { " +
+                    string.Join(", ", children.Select(s => Lit(spec.Subsections[s].Name))) + " };");
+                w.Line("private static readonly string[] " + SubsectionSuffixes(k) + " = new string[] { " +
+                    string.Join(", ", children.Select(s => Lit(spec.Subsections[s].Name.Substring(parent.Length).TrimStart('/')))) + " };");
+            }
+
             for (int s = 0; s < spec.Subsections.Count; s++)
             {
                 // Marker, counted name and be32 version: a constant span, so saving a subsection header allocates nothing.
@@ -154,18 +165,17 @@ public sealed partial class VmStateGenerator
                 SaveEntry(w, body.Entries[i], ver);
             }
 
-            if (k == 0)
+            int[] children = Children(spec, k);
+            for (int j = 0; j < children.Length; j++)
             {
-                for (int s = 0; s < spec.Subsections.Count; s++)
-                {
-                    BodySpec sub = spec.Subsections[s];
-                    // A rollback snapshot sets SaveAllSubsections so that every subsection field is captured.
-                    w.Open(sub.Needed is { } needed ? "if (writer.SaveAllSubsections || " + Call(needed, Str(sub.Version)) + ")" : "");
-                    w.Line("__field = " + Str(-2 - s) + ";");
-                    w.Line("writer.WriteBytes(__VmsSubsectionHeader" + Str(s) + ");");
-                    w.Line("__SaveBody" + Str(s + 1) + "(ref writer);");
-                    w.Close();
-                }
+                int s = children[j];
+                BodySpec sub = spec.Subsections[s];
+                // A rollback snapshot sets SaveAllSubsections so that every subsection field is captured.
+                w.Open(sub.Needed is { } needed ? "if (writer.SaveAllSubsections || " + Call(needed, Str(sub.Version)) + ")" : "");
+                w.Line("__field = " + Str(-2 - j) + ";");
+                w.Line("writer.WriteBytes(__VmsSubsectionHeader" + Str(s) + ");");
+                w.Line("__SaveBody" + Str(s + 1) + "(ref writer);");
+                w.Close();
             }
 
             w.Line("__field = -1;");
@@ -212,14 +222,15 @@ public sealed partial class VmStateGenerator
             }
 
             w.Line("__field = -1;");
-            if (k == 0 && spec.Subsections.Count > 0)
+            int[] children = Children(spec, k);
+            if (children.Length > 0)
             {
-                w.Open("while (" + Rt + "VmStateSubsections.TryReadHeader(ref reader, " + Lit(spec.Main.Name) + ", __vmsSubsections, out int __sub, out int __subVersion))");
+                w.Open("while (" + Rt + "VmStateSubsections.TryReadHeader(ref reader, " + Lit(body.Name) + ", " + SubsectionNames(k) + ", out int __sub, out int __subVersion))");
                 w.Line("__field = -2 - __sub;");
                 w.Open("switch (__sub)");
-                for (int s = 0; s < spec.Subsections.Count; s++)
+                for (int j = 0; j < children.Length; j++)
                 {
-                    w.Line("case " + Str(s) + ": __LoadBody" + Str(s + 1) + "(ref reader, __subVersion); break;");
+                    w.Line("case " + Str(j) + ": __LoadBody" + Str(children[j] + 1) + "(ref reader, __subVersion); break;");
                 }
 
                 w.Close();
@@ -238,10 +249,10 @@ public sealed partial class VmStateGenerator
             // The filter leaves errors raised outside any field untouched; the path grows as the error leaves
             // nested bodies, so the hot path pays only for the __field stores.
             w.Open("catch (" + Rt + "VmStateException __e) when (__field != -1)");
-            if (k == 0 && spec.Subsections.Count > 0)
+            if (Children(spec, k).Length > 0)
             {
                 w.Line("if (__field >= 0) __e.PrependField(__vmsFields" + Str(k) + "[__field], __index);");
-                w.Line("else __e.PrependSubsection(__vmsSubsectionSuffixes[-2 - __field]);");
+                w.Line("else __e.PrependSubsection(" + SubsectionSuffixes(k) + "[-2 - __field]);");
             }
             else
             {
@@ -266,10 +277,11 @@ public sealed partial class VmStateGenerator
             }
 
             w.Line("json?.EndArray();");
-            if (k == 0 && spec.Subsections.Count > 0)
+            int[] children = Children(spec, k);
+            if (children.Length > 0)
             {
                 w.Line("bool __subs = false;");
-                for (int s = 0; s < spec.Subsections.Count; s++)
+                foreach (int s in children)
                 {
                     BodySpec sub = spec.Subsections[s];
                     w.Open(sub.Needed is { } needed ? "if (" + Call(needed, Str(sub.Version)) + ")" : "");
@@ -680,27 +692,49 @@ public sealed partial class VmStateGenerator
             w.Line("EarlySetup = " + Bool(spec.EarlySetup) + ",");
             w.Line("DeviceType = " + (spec.DeviceType is null ? "null" : Lit(spec.DeviceType)) + ",");
             w.Line("ExplicitDumpSize = " + Str(spec.DumpSize) + ",");
-            if (spec.Subsections.Count > 0)
-            {
-                w.Line("Subsections = global::System.Collections.Immutable.ImmutableArray.Create<" + Rt + "VmStateDescription>(");
-                for (int s = 0; s < spec.Subsections.Count; s++)
-                {
-                    w.Line("    new " + Rt + "VmStateDescription");
-                    w.Line("    {");
-                    var inner = new SourceWriter();
-                    Description(inner, spec.Subsections[s]);
-                    foreach (string line in inner.ToString().TrimEnd('\n').Split('\n'))
-                    {
-                        w.Line("        " + line);
-                    }
-
-                    w.Line("    }" + (s + 1 < spec.Subsections.Count ? "," : "),"));
-                }
-            }
-
+            SubsectionDescriptions(w, spec, 0);
             w.Close(";");
             w.Close();
         }
+
+        private static void SubsectionDescriptions(SourceWriter w, TypeSpec spec, int k)
+        {
+            int[] children = Children(spec, k);
+            if (children.Length == 0)
+            {
+                return;
+            }
+
+            w.Line("Subsections = global::System.Collections.Immutable.ImmutableArray.Create<" + Rt + "VmStateDescription>(");
+            for (int j = 0; j < children.Length; j++)
+            {
+                w.Line("    new " + Rt + "VmStateDescription");
+                w.Line("    {");
+                var inner = new SourceWriter();
+                Description(inner, spec.Subsections[children[j]]);
+                SubsectionDescriptions(inner, spec, children[j] + 1);
+                foreach (string line in inner.ToString().TrimEnd('\n').Split('\n'))
+                {
+                    w.Line("        " + line);
+                }
+
+                w.Line("    }" + (j + 1 < children.Length ? "," : "),"));
+            }
+        }
+
+        private static BodySpec Body(TypeSpec spec, int k) => k == 0 ? spec.Main : spec.Subsections[k - 1];
+
+        /// <summary>Indexes into <see cref="TypeSpec.Subsections"/> of the direct subsections of body <paramref name="k"/> (0 = the type's own).</summary>
+        private static int[] Children(TypeSpec spec, int k)
+        {
+            string name = Body(spec, k).Name;
+            return Enumerable.Range(0, spec.Subsections.Count).Where(s => spec.Subsections[s].Parent == name).ToArray();
+        }
+
+        // The type's own body keeps the unsuffixed names, so single-level output reads as before.
+        private static string SubsectionNames(int k) => "__vmsSubsections" + (k == 0 ? "" : Str(k));
+
+        private static string SubsectionSuffixes(int k) => "__vmsSubsectionSuffixes" + (k == 0 ? "" : Str(k));
 
         private static void Description(SourceWriter w, BodySpec body)
         {

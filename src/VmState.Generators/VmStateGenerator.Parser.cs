@@ -51,6 +51,10 @@ public sealed partial class VmStateGenerator
             public int Version { get; }
             public int MinimumVersion { get; }
             public Location? Location { get; }
+
+            /// <summary>The enclosing body's name; null for the type's own body.</summary>
+            public string? Parent { get; set; }
+
             public List<(EntrySpec Entry, Location? Location)> Entries { get; } = new();
             public Dictionary<string, HookSpec> Hooks { get; } = new(StringComparer.Ordinal);
         }
@@ -144,6 +148,8 @@ public sealed partial class VmStateGenerator
 
         private void ReadSubsections(string parent)
         {
+            BodyBuilder main = _bodies[""];
+            var nested = new List<(BodyBuilder Body, string Parent)>();
             foreach (AttributeData a in _type.GetAttributes().Where(a => IsRuntimeType(a.AttributeClass, "SubsectionAttribute")))
             {
                 Location? location = a.ApplicationSyntaxReference?.GetSyntax().GetLocation();
@@ -159,7 +165,9 @@ public sealed partial class VmStateGenerator
                     minimum = Math.Min(1, version);
                 }
 
-                if (!name.StartsWith(parent, StringComparison.Ordinal) || name.Length <= parent.Length)
+                // A nested subsection's prefix is checked once its parent is known (below).
+                string? parentSubsection = NamedString(a, "Parent");
+                if (parentSubsection is null && !HasPrefix(name, parent))
                 {
                     Report(DiagnosticDescriptors.InvalidSubsection, location, name, parent, "its name must start with the parent's name ('" + parent + "/...')");
                     continue;
@@ -171,7 +179,7 @@ public sealed partial class VmStateGenerator
                     continue;
                 }
 
-                if (_bodies.ContainsKey(name))
+                if (_bodies.ContainsKey(name) || name == parent)
                 {
                     Report(DiagnosticDescriptors.DuplicateName, location, name, parent);
                     continue;
@@ -182,9 +190,98 @@ public sealed partial class VmStateGenerator
                     Report(DiagnosticDescriptors.MinimumAboveVersion, location, name, Str(minimum), Str(version));
                 }
 
-                var body = new BodyBuilder(name, version, minimum, location);
+                var body = new BodyBuilder(name, version, minimum, location) { Parent = parent };
                 _bodies[name] = body;
                 _bodyOrder.Add(body);
+                if (parentSubsection is not null)
+                {
+                    nested.Add((body, parentSubsection));
+                }
+            }
+
+            if (nested.Count > 0)
+            {
+                ResolveParents(main, nested);
+            }
+        }
+
+        private static bool HasPrefix(string name, string parent) =>
+            name.StartsWith(parent, StringComparison.Ordinal) && name.Length > parent.Length;
+
+        private void ResolveParents(BodyBuilder main, List<(BodyBuilder Body, string Parent)> nested)
+        {
+            foreach ((BodyBuilder body, string parentName) in nested)
+            {
+                if (parentName.Length > 0 && parentName != body.Name && _bodies.ContainsKey(parentName))
+                {
+                    body.Parent = parentName;
+                }
+                else if (parentName != body.Name)
+                {
+                    // Left at the type's own level so that its fields and hooks do not report it again.
+                    Report(DiagnosticDescriptors.InvalidSubsectionParent, body.Location, body.Name, parentName,
+                        "the type declares no such [Subsection]; leave Parent unset for a subsection of the type itself");
+                }
+            }
+
+            // A body is on a cycle when following Parent from it comes back to it before reaching the type's own body.
+            var onCycle = new List<BodyBuilder>();
+            foreach ((BodyBuilder body, string parentName) in nested)
+            {
+                string? at = parentName == body.Name ? body.Name : body.Parent;
+                for (int steps = 0; at is not null && at != main.Name && steps <= nested.Count; steps++)
+                {
+                    if (at == body.Name)
+                    {
+                        onCycle.Add(body);
+                        break;
+                    }
+
+                    at = _bodies[at].Parent;
+                }
+            }
+
+            foreach (BodyBuilder body in onCycle)
+            {
+                Report(DiagnosticDescriptors.InvalidSubsectionParent, body.Location, body.Name, nested.First(n => n.Body == body).Parent,
+                    "following Parent leads back to '" + body.Name + "'; a subsection cannot enclose itself");
+                body.Parent = main.Name;
+            }
+
+            // Wire order: each body directly followed by its own subsections, siblings in declaration order.
+            var order = new List<BodyBuilder> { main };
+            AppendChildren(main.Name, order);
+            foreach (BodyBuilder body in order.Skip(1))
+            {
+                if (body.Parent != main.Name && (!_bodies.ContainsKey(body.Parent!) || !HasPrefix(body.Name, body.Parent!)))
+                {
+                    if (_bodies.ContainsKey(body.Parent!))
+                    {
+                        Report(DiagnosticDescriptors.InvalidSubsection, body.Location, body.Name, body.Parent!,
+                            "its name must start with the parent's name ('" + body.Parent + "/...'), where QEMU's loader looks for it");
+                    }
+
+                    // Its own subsections go with it: they are checked against a parent that no longer exists.
+                    _bodies.Remove(body.Name);
+                }
+                else if (body.Parent == main.Name && !HasPrefix(body.Name, main.Name))
+                {
+                    Report(DiagnosticDescriptors.InvalidSubsection, body.Location, body.Name, main.Name,
+                        "its name must start with the parent's name ('" + main.Name + "/...')");
+                    _bodies.Remove(body.Name);
+                }
+            }
+
+            _bodyOrder.Clear();
+            _bodyOrder.AddRange(order.Where(b => b == main || _bodies.ContainsKey(b.Name)));
+        }
+
+        private void AppendChildren(string parent, List<BodyBuilder> order)
+        {
+            foreach (BodyBuilder child in _bodyOrder.Where(b => b.Parent == parent).ToList())
+            {
+                order.Add(child);
+                AppendChildren(child.Name, order);
             }
         }
 
@@ -753,6 +850,7 @@ public sealed partial class VmStateGenerator
             return new BodySpec
             {
                 Name = body.Name,
+                Parent = body.Parent,
                 Version = body.Version,
                 MinimumVersion = body.MinimumVersion,
                 Entries = entries.ToEquatableArray(),

@@ -4,6 +4,9 @@ namespace VmState.Generators.Model;
 internal sealed record BodySpec
 {
     public required string Name { get; init; }
+
+    /// <summary>The name of the enclosing body (the type's description or a subsection); null for the type's own.</summary>
+    public string? Parent { get; init; }
     public required int Version { get; init; }
     public required int MinimumVersion { get; init; }
     public required EquatableArray<EntrySpec> Entries { get; init; }

@@ -17,6 +17,7 @@ internal sealed record TypeSpec
     public required bool IsValueType { get; init; }
 
     public required BodySpec Main { get; init; }
+    /// <summary>Every subsection at any depth, in wire order: each one directly followed by its own subsections.</summary>
     public required EquatableArray<BodySpec> Subsections { get; init; }
 
     public int Priority { get; init; }

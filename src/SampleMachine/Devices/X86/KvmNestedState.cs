@@ -6,16 +6,12 @@ namespace SampleMachine.Devices.X86;
 /// KVM's nested-virtualization state of a vCPU (the kernel's <c>struct kvm_nested_state</c>, description
 /// <c>cpu/kvm_nested_state</c>, version 1): a header, then VMX or SVM specifics in subsections. QEMU only sends it
 /// under KVM with a nested guest; a TCG machine never does, but the description is kept whole so such streams load.
-/// <para>
-/// QEMU nests the two VMCS subsections inside <c>cpu/kvm_nested_state/vmx</c>. Subsections carry no terminator, so
-/// listing them here after it, needed only when the VMX part is, puts the same bytes on the wire in the same order;
-/// only the VMDESCRIPTION and schema show them one level higher than QEMU does.
-/// </para>
+/// The two VMCS parts are subsections of the VMX part, as in QEMU.
 /// </summary>
 [VmState("cpu/kvm_nested_state", Version = 1, MinimumVersion = 1, DumpSize = HeaderSize)]
 [Subsection(Vmx, Version = 1)]
-[Subsection(VmxVmcs12, Version = 1)]
-[Subsection(VmxShadowVmcs12, Version = 1)]
+[Subsection(VmxVmcs12, Version = 1, Parent = Vmx)]
+[Subsection(VmxShadowVmcs12, Version = 1, Parent = Vmx)]
 [Subsection(Svm, Version = 1)]
 public sealed partial class KvmNestedState
 {
@@ -87,10 +83,10 @@ public sealed partial class KvmNestedState
     [Needed(Svm)]
     public bool IsSvmNeeded() => Format == FormatSvm && Size > HeaderSize;
 
-    // The VMCS parts go only inside an active VMX part, and only when the kernel structure is long enough to hold them.
+    // Asked only once the VMX part is saved: each VMCS part goes when the kernel structure is long enough to hold it.
     [Needed(VmxVmcs12)]
-    private bool IsVmcs12Needed() => IsVmxNeeded() && Size > HeaderSize;
+    private bool IsVmcs12Needed() => Size > HeaderSize;
 
     [Needed(VmxShadowVmcs12)]
-    private bool IsShadowVmcs12Needed() => IsVmxNeeded() && Size > HeaderSize + VmcsSize;
+    private bool IsShadowVmcs12Needed() => Size > HeaderSize + VmcsSize;
 }
