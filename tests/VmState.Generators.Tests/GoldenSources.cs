@@ -181,4 +181,38 @@ internal static class GoldenSources
             }
         }
         """;
+
+    /// <summary>
+    /// Subsections of subsections, three deep, declared out of wire order: each body is followed by its own
+    /// subsections before its later siblings, and loads only its own.
+    /// </summary>
+    public const string NestedSubsections = """
+        using VmState;
+
+        namespace Golden;
+
+        [VmState("nest", Version = 1)]
+        [Subsection("nest/vmx")]
+        [Subsection("nest/svm")]
+        [Subsection("nest/vmx/vmcs12", Parent = "nest/vmx")]
+        [Subsection("nest/vmx/vmcs12/deep", Parent = "nest/vmx/vmcs12")]
+        [Subsection("nest/vmx/shadow", Version = 2, Parent = "nest/vmx")]
+        public partial class NestedSubs
+        {
+            [VmStateField("format")] public ushort Format;
+            [VmStateField("vmxon_pa", Subsection = "nest/vmx")] public ulong VmxonPa;
+            [VmStateField("vmcb_pa", Subsection = "nest/svm")] public ulong VmcbPa;
+            [VmStateField("vmcs12", Length = 16, AsArray = true, Subsection = "nest/vmx/vmcs12")] public byte[] Vmcs12 { get; } = new byte[16];
+            [VmStateField("deep", Subsection = "nest/vmx/vmcs12/deep")] public uint Deep;
+            [VmStateField("shadow", Length = 16, AsArray = true, Subsection = "nest/vmx/shadow")] public byte[] Shadow { get; } = new byte[16];
+
+            public uint Size;
+
+            [Needed("nest/vmx")] private bool IsVmxNeeded() => Format == 0;
+            [Needed("nest/svm")] private bool IsSvmNeeded() => Format == 1;
+            [Needed("nest/vmx/vmcs12")] private bool IsVmcs12Needed() => Size > 128;
+            [Needed("nest/vmx/shadow")] private bool IsShadowNeeded() => Size > 144;
+            [PostLoad("nest/vmx/vmcs12/deep")] private void AfterDeepLoad() { }
+        }
+        """;
 }

@@ -16,6 +16,7 @@ public sealed class GoldenTests
     [InlineData("Nested", "Golden.Queue")]
     [InlineData("Nested", "Golden.HolderTmp")]
     [InlineData("Hooked", "Golden.Outer.Board.Hooked")]
+    [InlineData("NestedSubsections", "Golden.NestedSubs")]
     public void Generated_code_matches_golden_file(string sourceName, string typeName)
     {
         GeneratorRun run = TestCompilation.Run(SourceNamed(sourceName));
@@ -30,6 +31,7 @@ public sealed class GoldenTests
     [InlineData("Arrays", 1)]
     [InlineData("Nested", 4)]
     [InlineData("Hooked", 1)]
+    [InlineData("NestedSubsections", 1)]
     public void Each_described_type_gets_one_file_and_the_output_compiles(string sourceName, int files)
     {
         GeneratorRun run = TestCompilation.Run(SourceNamed(sourceName));
@@ -57,6 +59,7 @@ public sealed class GoldenTests
         "Arrays" => GoldenSources.Arrays,
         "Nested" => GoldenSources.Nested,
         "Hooked" => GoldenSources.Hooked,
+        "NestedSubsections" => GoldenSources.NestedSubsections,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 }

@@ -32,7 +32,7 @@ public sealed class PipelineModelTests
 
     public static TheoryData<string> Sources() => new()
     {
-        GoldenSources.Scalars, GoldenSources.Arrays, GoldenSources.Nested, GoldenSources.Hooked, WithDiagnostics,
+        GoldenSources.Scalars, GoldenSources.Arrays, GoldenSources.Nested, GoldenSources.Hooked, GoldenSources.NestedSubsections, WithDiagnostics,
     };
 
     [Theory]
