@@ -727,7 +727,7 @@ public sealed partial class VmStateGenerator
         /// <summary>Indexes into <see cref="TypeSpec.Subsections"/> of the direct subsections of body <paramref name="k"/> (0 = the type's own).</summary>
         private static int[] Children(TypeSpec spec, int k)
         {
-            string name = Body(spec, k).Name;
+            string? name = k == 0 ? null : spec.Subsections[k - 1].Name;
             return Enumerable.Range(0, spec.Subsections.Count).Where(s => spec.Subsections[s].Parent == name).ToArray();
         }
 

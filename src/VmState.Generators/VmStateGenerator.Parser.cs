@@ -52,7 +52,7 @@ public sealed partial class VmStateGenerator
             public int MinimumVersion { get; }
             public Location? Location { get; }
 
-            /// <summary>The enclosing body's name; null for the type's own body.</summary>
+            /// <summary>The enclosing subsection's name; null for the type's own body and its direct subsections.</summary>
             public string? Parent { get; set; }
 
             public List<(EntrySpec Entry, Location? Location)> Entries { get; } = new();
@@ -190,7 +190,7 @@ public sealed partial class VmStateGenerator
                     Report(DiagnosticDescriptors.MinimumAboveVersion, location, name, Str(minimum), Str(version));
                 }
 
-                var body = new BodyBuilder(name, version, minimum, location) { Parent = parent };
+                var body = new BodyBuilder(name, version, minimum, location);
                 _bodies[name] = body;
                 _bodyOrder.Add(body);
                 if (parentSubsection is not null)
@@ -212,7 +212,7 @@ public sealed partial class VmStateGenerator
         {
             foreach ((BodyBuilder body, string parentName) in nested)
             {
-                if (parentName.Length > 0 && parentName != body.Name && _bodies.ContainsKey(parentName))
+                if (parentName != body.Name && parentName.Length > 0 && _bodies.ContainsKey(parentName))
                 {
                     body.Parent = parentName;
                 }
@@ -224,16 +224,16 @@ public sealed partial class VmStateGenerator
                 }
             }
 
-            // A body is on a cycle when following Parent from it comes back to it before reaching the type's own body.
-            var onCycle = new List<BodyBuilder>();
+            // A body is on a cycle when following Parent from it comes back to it before reaching the type's level.
+            var onCycle = new List<(BodyBuilder Body, string Parent)>();
             foreach ((BodyBuilder body, string parentName) in nested)
             {
                 string? at = parentName == body.Name ? body.Name : body.Parent;
-                for (int steps = 0; at is not null && at != main.Name && steps <= nested.Count; steps++)
+                for (int steps = 0; at is not null && steps <= nested.Count; steps++)
                 {
                     if (at == body.Name)
                     {
-                        onCycle.Add(body);
+                        onCycle.Add((body, parentName));
                         break;
                     }
 
@@ -241,33 +241,29 @@ public sealed partial class VmStateGenerator
                 }
             }
 
-            foreach (BodyBuilder body in onCycle)
+            foreach ((BodyBuilder body, string parentName) in onCycle)
             {
-                Report(DiagnosticDescriptors.InvalidSubsectionParent, body.Location, body.Name, nested.First(n => n.Body == body).Parent,
+                Report(DiagnosticDescriptors.InvalidSubsectionParent, body.Location, body.Name, parentName,
                     "following Parent leads back to '" + body.Name + "'; a subsection cannot enclose itself");
-                body.Parent = main.Name;
+                body.Parent = null;
             }
 
-            // Wire order: each body directly followed by its own subsections, siblings in declaration order.
+            // Wire order: each body directly followed by its own subsections, siblings in declaration order. A nested
+            // name must carry its parent's, since QEMU's loader looks for it by that prefix; a rejected subsection takes
+            // its own subsections with it.
             var order = new List<BodyBuilder> { main };
-            AppendChildren(main.Name, order);
+            AppendChildren(null, order);
             foreach (BodyBuilder body in order.Skip(1))
             {
-                if (body.Parent != main.Name && (!_bodies.ContainsKey(body.Parent!) || !HasPrefix(body.Name, body.Parent!)))
+                string parentName = body.Parent ?? main.Name;
+                if (body.Parent is not null && !_bodies.ContainsKey(body.Parent))
                 {
-                    if (_bodies.ContainsKey(body.Parent!))
-                    {
-                        Report(DiagnosticDescriptors.InvalidSubsection, body.Location, body.Name, body.Parent!,
-                            "its name must start with the parent's name ('" + body.Parent + "/...'), where QEMU's loader looks for it");
-                    }
-
-                    // Its own subsections go with it: they are checked against a parent that no longer exists.
                     _bodies.Remove(body.Name);
                 }
-                else if (body.Parent == main.Name && !HasPrefix(body.Name, main.Name))
+                else if (!HasPrefix(body.Name, parentName))
                 {
-                    Report(DiagnosticDescriptors.InvalidSubsection, body.Location, body.Name, main.Name,
-                        "its name must start with the parent's name ('" + main.Name + "/...')");
+                    Report(DiagnosticDescriptors.InvalidSubsection, body.Location, body.Name, parentName,
+                        "its name must start with the parent's name ('" + parentName + "/...')");
                     _bodies.Remove(body.Name);
                 }
             }
@@ -276,9 +272,9 @@ public sealed partial class VmStateGenerator
             _bodyOrder.AddRange(order.Where(b => b == main || _bodies.ContainsKey(b.Name)));
         }
 
-        private void AppendChildren(string parent, List<BodyBuilder> order)
+        private void AppendChildren(string? parent, List<BodyBuilder> order)
         {
-            foreach (BodyBuilder child in _bodyOrder.Where(b => b.Parent == parent).ToList())
+            foreach (BodyBuilder child in _bodyOrder.Skip(1).Where(b => b.Parent == parent).ToList())
             {
                 order.Add(child);
                 AppendChildren(child.Name, order);

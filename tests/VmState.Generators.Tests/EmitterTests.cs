@@ -127,6 +127,37 @@ public sealed class EmitterTests
         AssertCompiles(text, "public partial class Outer { public partial class Empty { private bool SubNeeded() => false; } }");
     }
 
+    [Fact]
+    public void A_nested_subsection_is_saved_loaded_and_described_by_its_parent_only()
+    {
+        static BodySpec Sub(string name, string? parent) => new()
+        {
+            Name = name, Parent = parent, Version = 1, MinimumVersion = 1, Entries = EquatableArray<EntrySpec>.Empty,
+        };
+
+        var spec = new TypeSpec
+        {
+            Namespace = "",
+            ContainingTypes = EquatableArray<string>.Empty,
+            Declaration = "partial class Tree",
+            FullyQualifiedName = "global::Tree",
+            HintName = "Tree.VmState.g.cs",
+            IsValueType = false,
+            Main = new BodySpec { Name = "t", Version = 1, MinimumVersion = 1, Entries = EquatableArray<EntrySpec>.Empty },
+            Subsections = new[] { Sub("t/a", null), Sub("t/a/b", "t/a"), Sub("t/c", null) }.ToEquatableArray(),
+        };
+
+        string text = VmStateGenerator.Emitter.Emit(spec);
+
+        Assert.Contains("__vmsSubsections = new string[] { \"t/a\", \"t/c\" };", text, StringComparison.Ordinal);
+        Assert.Contains("__vmsSubsections1 = new string[] { \"t/a/b\" };", text, StringComparison.Ordinal);
+        Assert.Contains("__vmsSubsectionSuffixes1 = new string[] { \"b\" };", text, StringComparison.Ordinal);
+        Assert.Contains("TryReadHeader(ref reader, \"t/a\", __vmsSubsections1,", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("__vmsSubsections2", text, StringComparison.Ordinal);
+        Assert.Equal(2, text.Split("__SaveBody2(ref writer);").Length);
+        AssertCompiles(text, "public partial class Tree { }");
+    }
+
     private static void AssertCompiles(string generated, string declaration)
     {
         CSharpCompilation compilation = TestCompilation.Create(declaration).AddSyntaxTrees(

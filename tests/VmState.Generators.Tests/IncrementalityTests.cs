@@ -88,6 +88,21 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void Nesting_a_subsection_under_another_regenerates()
+    {
+        string flat = Device
+            .Replace("[Subsection(\"dev/sub\")]", "[Subsection(\"dev/sub\")]\n[Subsection(\"dev/sub/inner\")]", StringComparison.Ordinal)
+            .Replace("public ulong B;", "public ulong B;\n    [VmStateField(Subsection = \"dev/sub/inner\")] public byte C;", StringComparison.Ordinal);
+        string nested = flat.Replace("[Subsection(\"dev/sub/inner\")]", "[Subsection(\"dev/sub/inner\", Parent = \"dev/sub\")]", StringComparison.Ordinal);
+
+        (GeneratorRunResult second, GeneratorRun run) = RunEdited(flat, nested);
+
+        AssertReasons(second, TrackingNames.Specs, IncrementalStepRunReason.Modified);
+        AssertOutputReasons(second, IncrementalStepRunReason.Modified);
+        Assert.Contains("TryReadHeader(ref reader, \"dev/sub\", __vmsSubsections1,", run.Source("Tests.Dev"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Introducing_an_error_removes_the_source_and_reports_it()
     {
         string edited = Device.Replace("[VmStateField] public uint A;", "[VmStateField(Since = 3)] public uint A;", StringComparison.Ordinal);

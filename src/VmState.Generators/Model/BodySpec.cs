@@ -5,7 +5,10 @@ internal sealed record BodySpec
 {
     public required string Name { get; init; }
 
-    /// <summary>The name of the enclosing body (the type's description or a subsection); null for the type's own.</summary>
+    /// <summary>
+    /// The name of the enclosing subsection of a nested subsection; null for the type's own body and for the
+    /// subsections directly under it.
+    /// </summary>
     public string? Parent { get; init; }
     public required int Version { get; init; }
     public required int MinimumVersion { get; init; }

@@ -1,3 +1,7 @@
+using System.Buffers;
+using VmState.Analysis;
+using VmState.Migration;
+
 namespace VmState.Runtime.Tests.Subsections;
 
 /// <summary>
@@ -229,5 +233,23 @@ public sealed class NestedSubsectionTests
                 target.Loaded.Clear();
             }
         }
+    }
+
+    [Fact]
+    public void Stream_analyzer_reads_the_child_inside_its_parent_from_a_snapshot()
+    {
+        var registry = new VmStateRegistry();
+        registry.Register(Source(p: true, c: true, s: true));
+        var output = new ArrayBufferWriter<byte>();
+        MigrationSaver.SaveSnapshot(registry, output, new MigrationStreamOptions { MachineName = "test-machine" });
+
+        AnalysisObject state = MigrationStreamAnalyzer.State(output.WrittenSpan);
+
+        var dev = (AnalysisObject)Assert.Single(state.Members).Value!;
+        var p = (AnalysisObject)dev["n/p"]!;
+        Assert.Equal("0x2222", ((AnalysisString)p["p"]!).Value);
+        Assert.Equal("0x33", ((AnalysisString)((AnalysisObject)p["n/p/c"]!)["c"]!).Value);
+        Assert.Null(dev["n/p/c"]);
+        Assert.Equal("0x44", ((AnalysisString)((AnalysisObject)dev["n/s"]!)["s"]!).Value);
     }
 }

@@ -1,0 +1,61 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.CodeAnalysis;
+
+namespace VmState.Generators.Tests;
+
+/// <summary>docs/diagnostics.md and AnalyzerReleases.Unshipped.md say what DiagnosticDescriptors declares, id by id.</summary>
+public sealed class DiagnosticsDocumentationTests
+{
+    private static DiagnosticDescriptor[] Descriptors() =>
+        typeof(DiagnosticDescriptors).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Id, StringComparer.Ordinal)
+            .ToArray();
+
+    private static string RepoFile(string relative, [CallerFilePath] string callerPath = "")
+    {
+        for (string? dir = Path.GetDirectoryName(callerPath); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "VmState.sln")))
+            {
+                return File.ReadAllText(Path.Combine(dir, relative)).Replace("\r\n", "\n", StringComparison.Ordinal);
+            }
+        }
+
+        throw new InvalidOperationException("No VmState.sln above " + callerPath);
+    }
+
+    [Fact]
+    public void Ids_are_consecutive_and_each_is_found_by_id()
+    {
+        DiagnosticDescriptor[] all = Descriptors();
+        Assert.Equal(Enumerable.Range(1, all.Length).Select(i => "VMS" + i.ToString("0000", System.Globalization.CultureInfo.InvariantCulture)), all.Select(d => d.Id));
+        Assert.All(all, d => Assert.Same(d, DiagnosticDescriptors.ById(d.Id)));
+    }
+
+    [Fact]
+    public void Every_diagnostic_has_its_section_in_the_documentation()
+    {
+        string doc = RepoFile("docs/diagnostics.md");
+        foreach (DiagnosticDescriptor d in Descriptors())
+        {
+            string section = "## " + d.Id + "\n\n**" + d.Title + "**\n\nMessage: `" + d.MessageFormat + "`\n\n" + d.Description + "\n";
+            Assert.Contains(section, doc, StringComparison.Ordinal);
+            Assert.EndsWith("#" + d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(Descriptors().Length, doc.Split("\n## VMS", StringSplitOptions.None).Length - 1);
+    }
+
+    [Fact]
+    public void Every_diagnostic_is_tracked_in_the_release_file()
+    {
+        string unshipped = RepoFile("src/VmState.Generators/AnalyzerReleases.Unshipped.md");
+        foreach (DiagnosticDescriptor d in Descriptors())
+        {
+            Assert.Contains("\n" + d.Id + " | " + d.Category + " | " + d.DefaultSeverity + " | DiagnosticDescriptors\n", unshipped, StringComparison.Ordinal);
+        }
+    }
+}
