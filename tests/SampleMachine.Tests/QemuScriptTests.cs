@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using SampleMachine.Cli;
+using SampleMachine.Devices.X86;
 using SampleMachine.Machine;
 using VmState;
 using VmState.Analysis;
@@ -41,6 +42,33 @@ public sealed class QemuScriptTests
             AnalyzeCommand.Run(file, dump, null, ours);
             Assert.Equal(qemu, ours.ToString());
         }
+    }
+
+    [QemuScriptFact]
+    public void Qemus_analyzer_reads_nested_subsections_as_we_write_them()
+    {
+        // KVM nested VMX state: cpu/nested_state → cpu/kvm_nested_state/vmx → its vmcs12 and shadow_vmcs12.
+        using var dir = new TempDir();
+        string file = Path.Combine(dir.Path, "nested.mig");
+        using (var machine = new VirtualMachine(1L << 20))
+        {
+            machine.Cpu.HasNestedState = true;
+            KvmNestedState nested = machine.Cpu.NestedState;
+            nested.Format = KvmNestedState.FormatVmx;
+            nested.Size = KvmNestedState.HeaderSize + (2 * KvmNestedState.VmcsSize);
+            nested.VmxonPa = 0x12_3000;
+            nested.Vmcs12Pa = 0x45_6000;
+            nested.Vmcs12[0] = 0xa0;
+            nested.ShadowVmcs12[0] = 0xb0;
+            machine.SaveSnapshot(file);
+        }
+
+        (int rc, string qemu, string errors) = Python(dir.Path, "analyze-migration.py", "-f", file, "-d", "state");
+        Assert.True(rc == 0, errors);
+        var ours = new StringWriter { NewLine = "\n" };
+        AnalyzeCommand.Run(file, "state", null, ours);
+        Assert.Equal(qemu, ours.ToString());
+        Assert.Contains("\"cpu/kvm_nested_state/vmx/shadow_vmcs12\": {\n", qemu, StringComparison.Ordinal);
     }
 
     [QemuScriptFact]
