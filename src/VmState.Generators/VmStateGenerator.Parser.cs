@@ -169,7 +169,7 @@ public sealed partial class VmStateGenerator
                 string? parentSubsection = NamedString(a, "Parent");
                 if (parentSubsection is null && !HasPrefix(name, parent))
                 {
-                    Report(DiagnosticDescriptors.InvalidSubsection, location, name, parent, "its name must start with the parent's name ('" + parent + "/...')");
+                    ReportMissingPrefix(location, name, parent);
                     continue;
                 }
 
@@ -204,6 +204,9 @@ public sealed partial class VmStateGenerator
                 ResolveParents(main, nested);
             }
         }
+
+        private void ReportMissingPrefix(Location? location, string name, string parent) =>
+            Report(DiagnosticDescriptors.InvalidSubsection, location, name, parent, "its name must start with the parent's name ('" + parent + "/...')");
 
         private static bool HasPrefix(string name, string parent) =>
             name.StartsWith(parent, StringComparison.Ordinal) && name.Length > parent.Length;
@@ -262,8 +265,7 @@ public sealed partial class VmStateGenerator
                 }
                 else if (!HasPrefix(body.Name, parentName))
                 {
-                    Report(DiagnosticDescriptors.InvalidSubsection, body.Location, body.Name, parentName,
-                        "its name must start with the parent's name ('" + parentName + "/...')");
+                    ReportMissingPrefix(body.Location, body.Name, parentName);
                     _bodies.Remove(body.Name);
                 }
             }

@@ -211,11 +211,15 @@ public sealed class MigrationSaver
         {
             _vmdesc.EndArray();
             _vmdesc.EndObject();
-            string text = _vmdesc.ToString();
-            byte[] json = Encoding.UTF8.GetBytes(text + new string(' ', VmDescriptionPadding(Encoding.UTF8.GetByteCount(text))));
+            byte[] json = Encoding.UTF8.GetBytes(_vmdesc.ToString());
+            int padding = VmDescriptionPadding(json.Length);
             end.WriteUInt8((byte)QemuVmSectionType.VmDescription);
-            end.WriteUInt32((uint)json.Length);
+            end.WriteUInt32((uint)(json.Length + padding));
             end.WriteBytes(json);
+            for (int i = 0; i < padding; i++)
+            {
+                end.WriteUInt8((byte)' ');
+            }
         }
 
         Commit(ref end);

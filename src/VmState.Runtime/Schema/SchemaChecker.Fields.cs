@@ -74,45 +74,25 @@ public sealed partial class SchemaChecker
                 advanceDest = true;
             }
 
-            if (unusedLeft != 0)
+            if (unusedLeft != 0 && !(advanceSrc && advanceDest))
             {
-                // Dest's unused bytes are being covered by source fields.
-                if (!advanceDest)
+                // One side's unused bytes are being paid for by the other side's fields, one field a step.
+                bool destUnused = !advanceDest;
+                DumpValue payer = destUnused ? s! : d!;
+                unusedLeft -= payer.Integer("size");
+                if (unusedLeft < 0)
                 {
-                    unusedLeft -= s!.Integer("size");
-                    if (unusedLeft == 0)
-                    {
-                        advanceDest = true;
-                        continue;
-                    }
-
-                    if (unusedLeft < 0)
-                    {
-                        ReportUnusedMismatch(sec, desc, s);
-                        break;
-                    }
-
-                    continue;
+                    ReportUnusedMismatch(sec, desc, payer);
+                    break;
                 }
 
-                // The source's unused bytes are being covered by dest fields.
-                if (!advanceSrc)
+                if (unusedLeft == 0)
                 {
-                    unusedLeft -= d!.Integer("size");
-                    if (unusedLeft == 0)
-                    {
-                        advanceSrc = true;
-                        continue;
-                    }
-
-                    if (unusedLeft < 0)
-                    {
-                        ReportUnusedMismatch(sec, desc, d);
-                        break;
-                    }
-
-                    continue;
+                    advanceDest |= destUnused;
+                    advanceSrc |= !destUnused;
                 }
+
+                continue;
             }
 
             string srcName = s!.String("field");
