@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using MemoryPack;
-using VmState;
+using VmState.Description;
 
 namespace VmState.Benchmarks;
 

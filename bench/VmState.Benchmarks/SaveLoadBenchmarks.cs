@@ -2,6 +2,8 @@ using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using MemoryPack;
 using SampleMachine.Devices.E1000;
+using VmState.Description;
+using VmState.Wire;
 
 namespace VmState.Benchmarks;
 

@@ -15,7 +15,9 @@ public sealed partial class VmStateGenerator
     /// </summary>
     internal static class Emitter
     {
-        private const string Rt = "global::VmState.";
+        private const string Wire = "global::VmState.Wire.";
+        private const string Desc = "global::VmState.Description.";
+        private const string Gen = "global::VmState.Generated.";
         private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"VmState.Generators\", \"0.1.0\")]";
 
         public static string Emit(TypeSpec spec)
@@ -35,7 +37,7 @@ public sealed partial class VmStateGenerator
                 w.Open(containing);
             }
 
-            w.Open(spec.Declaration + " : " + Rt + "IVmStateObject");
+            w.Open(spec.Declaration + " : " + Desc + "IVmStateObject");
             EmitStatics(w, spec);
             EmitPublic(w, spec);
             for (int k = 0; k <= spec.Subsections.Count; k++)
@@ -118,19 +120,19 @@ public sealed partial class VmStateGenerator
             w.Line();
             w.Line("/// <summary>The description metadata of this type: fields, versions and subsections.</summary>");
             w.Line(GeneratedCode);
-            w.Line("public static " + Rt + "VmStateDescription VmStateDescription => __VmStateMetadata.Description;");
+            w.Line("public static " + Desc + "VmStateDescription VmStateDescription => __VmStateMetadata.Description;");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public void SaveVmState(ref " + Rt + "VmStateWriter writer) => __SaveBody0(ref writer);");
+            w.Line("public void SaveVmState(ref " + Wire + "VmStateWriter writer) => __SaveBody0(ref writer);");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public void LoadVmState(ref " + Rt + "VmStateReader reader, int versionId) => __LoadBody0(ref reader, versionId);");
+            w.Line("public void LoadVmState(ref " + Wire + "VmStateReader reader, int versionId) => __LoadBody0(ref reader, versionId);");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public int DescribeVmState(" + Rt + "VmDescWriter? json) => __DescribeBody0(json);");
+            w.Line("public int DescribeVmState(" + Desc + "VmDescriptionWriter? json) => __DescribeBody0(json);");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
@@ -144,7 +146,7 @@ public sealed partial class VmStateGenerator
         private static void EmitSave(SourceWriter w, TypeSpec spec, BodySpec body, int k)
         {
             string ver = Str(body.Version);
-            w.Open("private void __SaveBody" + Str(k) + "(ref " + Rt + "VmStateWriter writer)");
+            w.Open("private void __SaveBody" + Str(k) + "(ref " + Wire + "VmStateWriter writer)");
             Hook(w, body.PreSave, "pre-save", load: false, "writer.Position", ver);
             w.Line("int __field = -1;");
             w.Line("int __index = -1;");
@@ -193,7 +195,7 @@ public sealed partial class VmStateGenerator
                 if (post.ReturnsBool)
                 {
                     // QEMU reports a post-save failure only when the save itself went through.
-                    w.Line("if (!" + Call(post, ver) + " && __saved) " + Rt + "ThrowHelper.HookFailed(\"post-save\", false, writer.Position);");
+                    w.Line("if (!" + Call(post, ver) + " && __saved) " + Gen + "GeneratedThrow.HookFailed(\"post-save\", false, writer.Position);");
                 }
                 else
                 {
@@ -208,9 +210,9 @@ public sealed partial class VmStateGenerator
 
         private static void EmitLoad(SourceWriter w, TypeSpec spec, BodySpec body, int k)
         {
-            w.Open("private void __LoadBody" + Str(k) + "(ref " + Rt + "VmStateReader reader, int versionId)");
+            w.Open("private void __LoadBody" + Str(k) + "(ref " + Wire + "VmStateReader reader, int versionId)");
             w.Line("if (versionId > " + Str(body.Version) + " || versionId < " + Str(body.MinimumVersion) + ") " +
-                Rt + "ThrowHelper.Version(versionId, " + Str(body.Version) + ", " + Str(body.MinimumVersion) + ", reader.Position);");
+                Gen + "GeneratedThrow.VersionOutOfRange(versionId, " + Str(body.Version) + ", " + Str(body.MinimumVersion) + ", reader.Position);");
             Hook(w, body.PreLoad, "pre-load", load: true, "reader.Position", "versionId");
             w.Line("int __field = -1;");
             w.Line("int __index = -1;");
@@ -225,7 +227,7 @@ public sealed partial class VmStateGenerator
             int[] children = Children(spec, k);
             if (children.Length > 0)
             {
-                w.Open("while (" + Rt + "VmStateSubsections.TryReadHeader(ref reader, " + Lit(body.Name) + ", " + SubsectionNames(k) + ", out int __sub, out int __subVersion))");
+                w.Open("while (" + Gen + "VmStateSubsections.TryReadHeader(ref reader, " + Lit(body.Name) + ", " + SubsectionNames(k) + ", out int __sub, out int __subVersion))");
                 w.Line("__field = -2 - __sub;");
                 w.Open("switch (__sub)");
                 for (int j = 0; j < children.Length; j++)
@@ -248,7 +250,7 @@ public sealed partial class VmStateGenerator
         {
             // The filter leaves errors raised outside any field untouched; the path grows as the error leaves
             // nested bodies, so the hot path pays only for the __field stores.
-            w.Open("catch (" + Rt + "VmStateException __e) when (__field != -1)");
+            w.Open("catch (" + Wire + "VmStateException __e) when (__field != -1)");
             if (Children(spec, k).Length > 0)
             {
                 w.Line("if (__field >= 0) __e.PrependField(__vmsFields" + Str(k) + "[__field], __index);");
@@ -266,7 +268,7 @@ public sealed partial class VmStateGenerator
         private static void EmitDescribe(SourceWriter w, TypeSpec spec, BodySpec body, int k)
         {
             string ver = Str(body.Version);
-            w.Open("private int __DescribeBody" + Str(k) + "(" + Rt + "VmDescWriter? json)");
+            w.Open("private int __DescribeBody" + Str(k) + "(" + Desc + "VmDescriptionWriter? json)");
             w.Line("int __size = 0;");
             w.Line("json?.String(\"vmsd_name\", " + Lit(body.Name) + ");");
             w.Line("json?.Number(\"version\", " + ver + ");");
@@ -305,7 +307,7 @@ public sealed partial class VmStateGenerator
             string m = "this." + e.MemberName;
             if (e.Kind == EntryKind.Validate)
             {
-                w.Line("if (!" + Call(e.Exists!, ver) + ") " + Rt + "ThrowHelper.ValidationFailed(false, writer.Position);");
+                w.Line("if (!" + Call(e.Exists!, ver) + ") " + Gen + "GeneratedThrow.ValidationFailed(false, writer.Position);");
                 return;
             }
 
@@ -321,17 +323,17 @@ public sealed partial class VmStateGenerator
                     w.Line("writer.WriteZeros(" + Str(e.Length) + ");");
                     break;
                 case EntryKind.Buffer:
-                    w.Line("writer.WriteBytes(" + Rt + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
+                    w.Line("writer.WriteBytes(" + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
                     break;
                 case EntryKind.Value when e.Shape == EntryShape.Single:
                     w.Line(e.Codec + ".Save(ref writer, " + Cast(e, m) + ");");
                     break;
                 case EntryKind.Value when e.Bulk:
-                    w.Line("writer.WriteArray((global::System.ReadOnlySpan<" + e.ElementType + ">)" + Rt + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
+                    w.Line("writer.WriteArray((global::System.ReadOnlySpan<" + e.ElementType + ">)" + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
                     break;
                 case EntryKind.Value:
                     w.Open();
-                    w.Line("var __a = " + Rt + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
+                    w.Line("var __a = " + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
                     w.Open("for (int __i = 0; __i < __a.Length; __i++)");
                     w.Line("__index = __i;");
                     w.Line(e.Codec + ".Save(ref writer, " + Cast(e, "__a[__i]") + ");");
@@ -344,7 +346,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Struct:
                     w.Open();
-                    w.Line("var __a = " + Rt + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
+                    w.Line("var __a = " + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
                     w.Open("for (int __i = 0; __i < __a.Length; __i++)");
                     w.Line("__index = __i;");
                     w.Line(SaveTarget(e with { IsProperty = false }, "__a[__i]") + ".SaveVmState(ref writer);");
@@ -354,7 +356,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Tmp:
                     w.Open();
-                    w.Line("var __t = " + (e.ElementIsValueType ? m : Rt + "VmStateSpans.NotNullForSave(" + m + ")") + ";");
+                    w.Line("var __t = " + (e.ElementIsValueType ? m : Gen + "VmStateSpans.NotNullForSave(" + m + ")") + ";");
                     w.Line("__t.FromParent(this);");
                     w.Line("__t.SaveVmState(ref writer);");
                     w.Close();
@@ -372,7 +374,7 @@ public sealed partial class VmStateGenerator
             string m = "this." + e.MemberName;
             if (e.Kind == EntryKind.Validate)
             {
-                w.Line("if (!" + Call(e.Exists!, "versionId") + ") " + Rt + "ThrowHelper.ValidationFailed(true, reader.Position);");
+                w.Line("if (!" + Call(e.Exists!, "versionId") + ") " + Gen + "GeneratedThrow.ValidationFailed(true, reader.Position);");
                 return;
             }
 
@@ -503,7 +505,7 @@ public sealed partial class VmStateGenerator
                     }
                     else
                     {
-                        w.Line("if (" + m + " is { } __d) " + Rt + "VmStateSpans.Reset(__d, " + Str(e.Start) + ", " + ResetCount(e) + ", " + e.DefaultExpression + ");");
+                        w.Line("if (" + m + " is { } __d) " + Gen + "VmStateSpans.Reset(__d, " + Str(e.Start) + ", " + ResetCount(e) + ", " + e.DefaultExpression + ");");
                     }
 
                     w.Close();
@@ -517,10 +519,10 @@ public sealed partial class VmStateGenerator
             string start = Str(e.Start);
             if (e.Shape == EntryShape.Variable)
             {
-                w.Line("int __n = " + Rt + "VmStateSpans.Count(this." + e.CountMember + ", reader.Position);");
+                w.Line("int __n = " + Gen + "VmStateSpans.Count(this." + e.CountMember + ", reader.Position);");
                 if (e.CanWrite)
                 {
-                    w.Line("var __arr = " + Rt + "VmStateSpans.EnsureForLoad(" + m + ", " + start + ", __n, " + elementSize + ", ref reader);");
+                    w.Line("var __arr = " + Gen + "VmStateSpans.EnsureForLoad(" + m + ", " + start + ", __n, " + elementSize + ", ref reader);");
                     w.Line(m + " = __arr;");
                     // Qualified: the consumer may have no 'using System;' (no implicit usings).
                     w.Line("var __a = global::System.MemoryExtensions.AsSpan(__arr, " + start + ", __n);");
@@ -528,7 +530,7 @@ public sealed partial class VmStateGenerator
                 else
                 {
                     w.Line("reader.EnsureAvailable(__n, " + elementSize + ");");
-                    w.Line("var __a = " + Rt + "VmStateSpans.ForLoad(" + m + ", " + start + ", __n, reader.Position);");
+                    w.Line("var __a = " + Gen + "VmStateSpans.ForLoad(" + m + ", " + start + ", __n, reader.Position);");
                 }
 
                 return;
@@ -539,7 +541,7 @@ public sealed partial class VmStateGenerator
                 w.Line(m + " ??= new " + e.ElementType + "[" + Str(e.Start + e.Length) + "];");
             }
 
-            w.Line("var __a = " + Rt + "VmStateSpans.ForLoad(" + m + ", " + start + ", " + Str(e.Length) + ", reader.Position);");
+            w.Line("var __a = " + Gen + "VmStateSpans.ForLoad(" + m + ", " + start + ", " + Str(e.Length) + ", reader.Position);");
         }
 
         private static void DescribeEntry(SourceWriter w, EntrySpec e, string ver)
@@ -575,7 +577,7 @@ public sealed partial class VmStateGenerator
                     w.Line("__size += " + SizeExpr(e) + ";");
                     break;
                 case EntryKind.Value:
-                    w.Line("__size += " + Rt + "VmDescWriter.Values(json, " + name + ", " + TypeNameExpr(e) + ", " + SizeExpr(e) + ", " +
+                    w.Line("__size += " + Desc + "VmDescriptionWriter.Values(json, " + name + ", " + TypeNameExpr(e) + ", " + SizeExpr(e) + ", " +
                         SaveCount(e) + ", " + (guarded ? "false" : "true") + ");");
                     break;
                 case EntryKind.Struct when e.Shape == EntryShape.Single:
@@ -591,7 +593,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Struct:
                     w.Open();
-                    w.Line("var __a = " + Rt + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
+                    w.Line("var __a = " + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
                     // QEMU describes an array by its first element when every element must look alike.
                     w.Line("bool __c = " + (guarded ? "false" : e.ElementType + ".VmStateDescription.IsCompressible") + ";");
                     w.Open("for (int __i = 0; __i < __a.Length; __i++)");
@@ -607,7 +609,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Tmp:
                     w.Open();
-                    w.Line("var __t = " + (e.ElementIsValueType ? m : Rt + "VmStateSpans.NotNullForSave(" + m + ")") + ";");
+                    w.Line("var __t = " + (e.ElementIsValueType ? m : Gen + "VmStateSpans.NotNullForSave(" + m + ")") + ";");
                     w.Line("__t.FromParent(this);");
                     w.Line("json?.BeginField(" + name + ", \"tmp\");");
                     w.Line("int __s = __t.DescribeVmState(json);");
@@ -655,7 +657,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Value:
                 case EntryKind.Buffer:
-                    w.Line("if (" + m + " is { } __r" + Safe(e) + ") " + Rt + "VmStateSpans.Reset(__r" + Safe(e) + ", " + Str(e.Start) + ", " + ResetCount(e) + ", " + value + ");");
+                    w.Line("if (" + m + " is { } __r" + Safe(e) + ") " + Gen + "VmStateSpans.Reset(__r" + Safe(e) + ", " + Str(e.Start) + ", " + ResetCount(e) + ", " + value + ");");
                     break;
                 case EntryKind.Struct when e.Shape == EntryShape.Single:
                     if (!e.ElementIsValueType)
@@ -684,10 +686,10 @@ public sealed partial class VmStateGenerator
         private static void EmitMetadata(SourceWriter w, TypeSpec spec)
         {
             w.Open("private static class __VmStateMetadata");
-            w.Line("internal static readonly " + Rt + "VmStateDescription Description = new " + Rt + "VmStateDescription");
+            w.Line("internal static readonly " + Desc + "VmStateDescription Description = new " + Desc + "VmStateDescription");
             w.Open();
             Description(w, spec.Main);
-            w.Line("Priority = (" + Rt + "MigrationPriority)" + Str(spec.Priority) + ",");
+            w.Line("Priority = (" + Desc + "MigrationPriority)" + Str(spec.Priority) + ",");
             w.Line("Unmigratable = " + Bool(spec.Unmigratable) + ",");
             w.Line("EarlySetup = " + Bool(spec.EarlySetup) + ",");
             w.Line("DeviceType = " + (spec.DeviceType is null ? "null" : Lit(spec.DeviceType)) + ",");
@@ -705,10 +707,10 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            w.Line("Subsections = global::System.Collections.Immutable.ImmutableArray.Create<" + Rt + "VmStateDescription>(");
+            w.Line("Subsections = global::System.Collections.Immutable.ImmutableArray.Create<" + Desc + "VmStateDescription>(");
             for (int j = 0; j < children.Length; j++)
             {
-                w.Line("    new " + Rt + "VmStateDescription");
+                w.Line("    new " + Desc + "VmStateDescription");
                 w.Line("    {");
                 var inner = new SourceWriter();
                 Description(inner, spec.Subsections[children[j]]);
@@ -744,11 +746,11 @@ public sealed partial class VmStateGenerator
             w.Line("HasNeeded = " + Bool(body.Needed is not null) + ",");
             if (body.Entries.Count == 0)
             {
-                w.Line("Fields = global::System.Collections.Immutable.ImmutableArray<" + Rt + "VmStateFieldDescription>.Empty,");
+                w.Line("Fields = global::System.Collections.Immutable.ImmutableArray<" + Desc + "VmStateFieldDescription>.Empty,");
                 return;
             }
 
-            w.Line("Fields = global::System.Collections.Immutable.ImmutableArray.Create<" + Rt + "VmStateFieldDescription>(");
+            w.Line("Fields = global::System.Collections.Immutable.ImmutableArray.Create<" + Desc + "VmStateFieldDescription>(");
             for (int i = 0; i < body.Entries.Count; i++)
             {
                 EntrySpec e = body.Entries[i];
@@ -769,10 +771,10 @@ public sealed partial class VmStateGenerator
                 };
                 string typeName = e.Kind == EntryKind.Value ? TypeNameExpr(e) : Lit(e.TypeName ?? "unknown");
                 bool fixedArray = e.Shape == EntryShape.Fixed && e.Kind is EntryKind.Value or EntryKind.Struct;
-                w.Line("    new " + Rt + "VmStateFieldDescription { Name = " + Lit(e.Name) +
+                w.Line("    new " + Desc + "VmStateFieldDescription { Name = " + Lit(e.Name) +
                     ", Version = " + Str(e.Since) +
                     ", HasExists = " + Bool(e.Exists is not null) +
-                    ", Kind = " + Rt + "VmStateFieldKind." + kind +
+                    ", Kind = " + Desc + "VmStateFieldKind." + kind +
                     ", TypeName = " + typeName +
                     ", Size = " + size +
                     ", Length = " + (fixedArray ? Str(e.Length) : "null") +
@@ -784,18 +786,18 @@ public sealed partial class VmStateGenerator
         }
 
         private static string SaveCount(EntrySpec e) => e.Shape == EntryShape.Variable
-            ? Rt + "VmStateSpans.CountForSave(this." + e.CountMember + ")"
+            ? Gen + "VmStateSpans.CountForSave(this." + e.CountMember + ")"
             : Str(e.Length);
 
         private static string ResetCount(EntrySpec e) => e.Shape == EntryShape.Variable ? "int.MaxValue" : Str(e.Length);
 
         private static string SaveTarget(EntrySpec e, string m) =>
-            !e.ElementIsValueType ? Rt + "VmStateSpans.NotNullForSave(" + m + ")" : e.IsProperty ? "(" + m + ")" : m;
+            !e.ElementIsValueType ? Gen + "VmStateSpans.NotNullForSave(" + m + ")" : e.IsProperty ? "(" + m + ")" : m;
 
         private static string LoadTarget(EntrySpec e, string m) =>
             e.ElementIsValueType ? m
             : e.CanWrite && e.ElementHasDefaultConstructor ? "(" + m + " ??= new " + e.ElementType + "())"
-            : Rt + "VmStateSpans.NotNullForLoad(" + m + ", reader.Position)";
+            : Gen + "VmStateSpans.NotNullForLoad(" + m + ", reader.Position)";
 
         private static string Cast(EntrySpec e, string expression) => e.CastTo is null ? expression : "(" + e.CastTo + ")" + expression;
 
@@ -818,7 +820,7 @@ public sealed partial class VmStateGenerator
             }
 
             w.Line(hook.ReturnsBool
-                ? "if (!" + Call(hook, version) + ") " + Rt + "ThrowHelper.HookFailed(" + Lit(label) + ", " + Bool(load) + ", " + position + ");"
+                ? "if (!" + Call(hook, version) + ") " + Gen + "GeneratedThrow.HookFailed(" + Lit(label) + ", " + Bool(load) + ", " + position + ");"
                 : Call(hook, version) + ";");
         }
 

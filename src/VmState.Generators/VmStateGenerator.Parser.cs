@@ -15,7 +15,7 @@ public sealed partial class VmStateGenerator
     /// <summary>Reads a <c>[VmState]</c> type's symbols into a <see cref="TypeSpec"/> and the diagnostics about it.</summary>
     internal sealed class Parser
     {
-        private const string RuntimeNamespace = "VmState";
+        private const string RuntimeNamespace = "VmState.Description";
 
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
@@ -697,7 +697,7 @@ public sealed partial class VmStateGenerator
                 SpecialType.System_Int64 => ("Int64Codec", "int64", 8),
                 SpecialType.System_UInt64 => ("UInt64Codec", "uint64", 8),
                 SpecialType.System_Double => ("Float64Codec", "float64", 8),
-                _ => IsRuntimeType(wire, "VmTimer") ? ("TimerCodec", "timer", 8) : null,
+                _ => IsRuntimeType(wire, "VmTimer", "VmState.Codecs") ? ("TimerCodec", "timer", 8) : null,
             };
             if (info is null)
             {

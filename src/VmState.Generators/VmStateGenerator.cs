@@ -15,7 +15,7 @@ namespace VmState.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class VmStateGenerator : IIncrementalGenerator
 {
-    internal const string VmStateAttributeName = "VmState.VmStateAttribute";
+    internal const string VmStateAttributeName = "VmState.Description.VmStateAttribute";
 
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)

@@ -1,4 +1,6 @@
 using SampleMachine.Cli;
+using VmState.Description;
+using VmState.Schema;
 
 namespace SampleMachine.Tests;
 
@@ -16,7 +18,7 @@ public sealed class DumpVmStateTests
     [Fact]
     public void E1000_entry_equals_qemus_text()
     {
-        string ours = VmState.DumpVmStateWriter.Write(CommandLine.MachineName, CommandLine.KnownDevices, new VmState.DumpVmStateOptions { IncludeNum = false });
+        string ours = VmState.Schema.DumpVmStateWriter.Write(CommandLine.MachineName, CommandLine.KnownDevices, new VmState.Schema.DumpVmStateOptions { IncludeNum = false });
         string qemu = Fixtures.Text("pc.vmstate.json");
         Assert.Equal(DeviceText(qemu, "e1000"), DeviceText(ours, "e1000"));
     }

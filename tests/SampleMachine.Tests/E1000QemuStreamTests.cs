@@ -1,5 +1,7 @@
 using System.Buffers;
 using SampleMachine.Devices.E1000;
+using VmState.Description;
+using VmState.Wire;
 
 namespace SampleMachine.Tests;
 
@@ -39,7 +41,7 @@ public sealed class E1000QemuStreamTests
         nic.LoadVmState(ref reader, section.Version);
 
         string expected = StreamSections.DeviceObject(StreamSections.VmDescription(stream), IdStr);
-        var json = new VmDescWriter();
+        var json = new VmDescriptionWriter();
         json.BeginObject();
         json.String("name", IdStr);
         json.Number("instance_id", section.InstanceId);

@@ -1,6 +1,9 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using SampleMachine.Devices.X86;
+using VmState.Description;
+using VmState.Schema;
+using VmState.Wire;
 
 namespace SampleMachine.Tests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using SampleMachine.Machine;
 using SampleMachine.Migration;
+using VmState.Wire;
 
 namespace SampleMachine.Tests;
 

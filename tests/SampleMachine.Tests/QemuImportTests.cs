@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using SampleMachine.Devices.E1000;
 using SampleMachine.Machine;
+using VmState.Analysis;
+using VmState.Description;
 using VmState.Migration;
 using VmState.Ram;
+using VmState.Wire;
 
 namespace SampleMachine.Tests;
 

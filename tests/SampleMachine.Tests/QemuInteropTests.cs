@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using SampleMachine.Machine;
+using VmState.Analysis;
+using VmState.Description;
+using VmState.Migration;
 
 namespace SampleMachine.Tests;
 

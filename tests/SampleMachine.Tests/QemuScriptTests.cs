@@ -4,8 +4,7 @@ using System.Text.Json.Nodes;
 using SampleMachine.Cli;
 using SampleMachine.Devices.X86;
 using SampleMachine.Machine;
-using VmState;
-using VmState.Analysis;
+using VmState.Schema;
 
 namespace SampleMachine.Tests;
 
@@ -39,7 +38,7 @@ public sealed class QemuScriptTests
             Assert.True(rc == 0, errors);
 
             var ours = new StringWriter { NewLine = "\n" };
-            AnalyzeCommand.Run(file, dump, null, ours);
+            AnalyzeCliCommand.Run(file, dump, null, ours);
             Assert.Equal(qemu, ours.ToString());
         }
     }
@@ -66,7 +65,7 @@ public sealed class QemuScriptTests
         (int rc, string qemu, string errors) = Python(dir.Path, "analyze-migration.py", "-f", file, "-d", "state");
         Assert.True(rc == 0, errors);
         var ours = new StringWriter { NewLine = "\n" };
-        AnalyzeCommand.Run(file, "state", null, ours);
+        AnalyzeCliCommand.Run(file, "state", null, ours);
         Assert.Equal(qemu, ours.ToString());
         Assert.Contains("\"cpu/kvm_nested_state/vmx/shadow_vmcs12\": {\n", qemu, StringComparison.Ordinal);
     }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using SampleMachine.Cli;
+using VmState.Description;
+using VmState.Schema;
 
 namespace SampleMachine.Tests;
 

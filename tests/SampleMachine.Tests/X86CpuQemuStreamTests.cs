@@ -1,8 +1,11 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Text.Json;
 using SampleMachine.Cli;
 using SampleMachine.Devices.X86;
+using VmState.Description;
+using VmState.Schema;
+using VmState.Wire;
 
 namespace SampleMachine.Tests;
 
@@ -70,7 +73,7 @@ public sealed class X86CpuQemuStreamTests
         LoadReal(device, stream, section);
 
         string expected = StreamSections.DeviceObject(StreamSections.VmDescription(stream), idStr);
-        var json = new VmDescWriter();
+        var json = new VmDescriptionWriter();
         json.BeginObject();
         json.String("name", idStr);
         json.Number("instance_id", section.InstanceId);
@@ -152,7 +155,7 @@ public sealed class X86CpuQemuStreamTests
     public void Reset_state_sends_the_same_subsections_as_qemu_under_tcg()
     {
         var cpu = new X86Cpu();
-        var json = new VmDescWriter();
+        var json = new VmDescriptionWriter();
         json.BeginObject();
         cpu.DescribeVmState(json);
         json.EndObject();
@@ -173,7 +176,7 @@ public sealed class X86CpuQemuStreamTests
 
     private static string Describe(X86Cpu cpu)
     {
-        var json = new VmDescWriter();
+        var json = new VmDescriptionWriter();
         json.BeginObject();
         cpu.DescribeVmState(json);
         json.EndObject();

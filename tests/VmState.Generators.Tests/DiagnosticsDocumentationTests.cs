@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using VmState.Description;
 
 namespace VmState.Generators.Tests;
 

@@ -1,5 +1,7 @@
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis;
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Generators.Model;
 using VmState.Generators.Tests.TestSupport;
 
@@ -9,7 +11,7 @@ namespace VmState.Generators.Tests;
 public sealed class EmitterTests
 {
     private const string RegsSource = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Hand;
 
@@ -122,7 +124,7 @@ public sealed class EmitterTests
         string text = VmStateGenerator.Emitter.Emit(spec);
 
         Assert.DoesNotContain("namespace", text, StringComparison.Ordinal);
-        Assert.Contains("ImmutableArray<global::VmState.VmStateFieldDescription>.Empty", text, StringComparison.Ordinal);
+        Assert.Contains("ImmutableArray<global::VmState.Description.VmStateFieldDescription>.Empty", text, StringComparison.Ordinal);
         Assert.Contains("DeviceType = \"empty-device\"", text, StringComparison.Ordinal);
         AssertCompiles(text, "public partial class Outer { public partial class Empty { private bool SubNeeded() => false; } }");
     }

@@ -1,3 +1,6 @@
+using VmState.Codecs;
+using VmState.Description;
+
 namespace VmState.Generators.Tests;
 
 /// <summary>Representative described types; each golden test generates one and compares it with its baseline.</summary>
@@ -5,7 +8,7 @@ internal static class GoldenSources
 {
     /// <summary>Every scalar kind, padding, Equal/PositiveLe, Since + Default, Exists, a Validate check.</summary>
     public const string Scalars = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Golden;
 
@@ -58,7 +61,7 @@ internal static class GoldenSources
 
     /// <summary>Fixed arrays, slices, variable arrays with each count width, buffers (fixed, sliced, sized by a field).</summary>
     public const string Arrays = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Golden;
 
@@ -94,7 +97,7 @@ internal static class GoldenSources
 
     /// <summary>Nested structs and classes, arrays of them, and a WITH_TMP temporary.</summary>
     public const string Nested = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Golden;
 
@@ -145,7 +148,7 @@ internal static class GoldenSources
 
     /// <summary>Subsections with Needed predicates, every hook (PostLoad with the version), device options.</summary>
     public const string Hooked = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Golden.Outer;
 
@@ -187,7 +190,7 @@ internal static class GoldenSources
     /// subsections before its later siblings, and loads only its own.
     /// </summary>
     public const string NestedSubsections = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Golden;
 

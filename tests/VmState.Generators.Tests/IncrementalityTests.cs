@@ -1,5 +1,6 @@
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests;
@@ -8,7 +9,7 @@ namespace VmState.Generators.Tests;
 public sealed class IncrementalityTests
 {
     private const string Device = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Tests;
 

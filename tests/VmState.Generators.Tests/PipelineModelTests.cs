@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests;
@@ -12,7 +13,7 @@ namespace VmState.Generators.Tests;
 public sealed class PipelineModelTests
 {
     private const string WithDiagnostics = """
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Tests;
 

@@ -1,4 +1,5 @@
 using VmState.Codecs;
+using VmState.Description;
 
 namespace VmState.Runtime.Tests;
 

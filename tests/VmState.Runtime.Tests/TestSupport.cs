@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests;
 
 /// <summary>Helpers shared by the runtime tests.</summary>

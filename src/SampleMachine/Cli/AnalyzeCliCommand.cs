@@ -14,7 +14,23 @@ internal static class AnalyzeCliCommand
         var extract = new Option<DirectoryInfo?>("--extract", "-x") { Description = "Write each RAM block (and desc.json, state.json) into this directory" };
         var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
-            AnalyzeCommand.Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, Console.Out)));
+            Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, Console.Out)));
         return command;
+    }
+
+    /// <summary>Prints the state or desc dump of <paramref name="file"/>, or extracts it into <paramref name="extractDir"/>.</summary>
+    internal static int Run(string file, string dump, string? extractDir, TextWriter output)
+    {
+        byte[] stream = File.ReadAllBytes(file);
+        if (extractDir is not null)
+        {
+            MigrationStreamExtractor.ExtractTo(stream, extractDir, output);
+            return 0;
+        }
+
+        AnalysisNode result = dump == "desc" ? MigrationStreamAnalyzer.Description(stream) : MigrationStreamAnalyzer.State(stream);
+        output.Write(result.ToJson());
+        output.Write('\n');
+        return 0;
     }
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using VmState;
+using VmState.Schema;
 
 namespace SampleMachine.Cli;
 

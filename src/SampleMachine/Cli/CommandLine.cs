@@ -1,7 +1,8 @@
 using System.CommandLine;
 using SampleMachine.Devices.E1000;
 using SampleMachine.Devices.Pci;
-using VmState;
+using VmState.Description;
+using VmState.Schema;
 
 namespace SampleMachine.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Net;
 using System.Net.Sockets;
-using VmState;
+using System.Net;
+using VmState.Wire;
 
 namespace SampleMachine.Cli;
 

@@ -1,5 +1,8 @@
-using VmState;
+using VmState.Analysis;
+using VmState.Description;
 using VmState.Migration;
+using VmState.Ram;
+using VmState.Wire;
 
 namespace SampleMachine.Machine;
 
@@ -20,7 +23,7 @@ public static class QemuImport
         }
 
         string machine = "";
-        if (reader.PeekByte() == (int)VmState.Wire.QemuVmSectionType.Configuration)
+        if (reader.PeekByte() == (int)VmState.Wire.QemuSectionType.Configuration)
         {
             reader.ReadUInt8();
             uint length = reader.ReadUInt32();
@@ -31,7 +34,7 @@ public static class QemuImport
         }
 
         var blocks = new List<(string, long)>();
-        if (reader.ReadUInt8() == (byte)VmState.Wire.QemuVmSectionType.SectionStart)
+        if (reader.ReadUInt8() == (byte)VmState.Wire.QemuSectionType.SectionStart)
         {
             reader.ReadUInt32();
             if (reader.ReadCountedString() == VmState.Ram.RamSection.IdStr)

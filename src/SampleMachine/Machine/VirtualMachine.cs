@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Security.Cryptography;
 using SampleMachine.Devices.E1000;
 using SampleMachine.Devices.X86;
-using VmState;
+using VmState.Description;
 using VmState.Migration;
 using VmState.Ram;
+using VmState.Wire;
 
 namespace SampleMachine.Machine;
 

@@ -1,8 +1,10 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using SampleMachine.Machine;
+using VmState.Description;
 using VmState.Migration;
+using VmState.Wire;
 
 namespace SampleMachine.Migration;
 

@@ -3,6 +3,8 @@ using System.Net.Sockets;
 using System.Text;
 using SampleMachine.Machine;
 using VmState.Migration;
+using VmState.Ram;
+using VmState.Wire;
 
 namespace SampleMachine.Migration;
 

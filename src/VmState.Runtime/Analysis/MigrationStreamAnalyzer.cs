@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using System.Text.Json;
-using VmState.Migration;
+using System.Text;
+using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Analysis;
@@ -95,13 +95,13 @@ public static class MigrationStreamAnalyzer
         {
             if (reader.ReadUInt32() != QemuVmFile.Magic)
             {
-                ThrowHelper.Load("Invalid file magic", 0);
+                VmStateThrow.LoadFailed("Invalid file magic", 0);
             }
 
             uint version = reader.ReadUInt32();
             if (version != QemuVmFile.Version)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Invalid version number {version}"), 4);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Invalid version number {version}"), 4);
             }
 
             long lastSection = -1;
@@ -112,11 +112,11 @@ public static class MigrationStreamAnalyzer
                 byte type = reader.ReadUInt8();
                 try
                 {
-                    switch ((QemuVmSectionType)type)
+                    switch ((QemuSectionType)type)
                     {
-                        case QemuVmSectionType.Eof:
+                        case QemuSectionType.Eof:
                             return Result();
-                        case QemuVmSectionType.Configuration:
+                        case QemuSectionType.Configuration:
                             lastName = "configuration";
                             if (_desc["configuration"] is AnalysisObject config)
                             {
@@ -130,8 +130,8 @@ public static class MigrationStreamAnalyzer
                             }
 
                             break;
-                        case QemuVmSectionType.SectionStart:
-                        case QemuVmSectionType.SectionFull:
+                        case QemuSectionType.SectionStart:
+                        case QemuSectionType.SectionFull:
                         {
                             lastSection = reader.ReadUInt32();
                             string name = reader.ReadCountedString();
@@ -140,12 +140,12 @@ public static class MigrationStreamAnalyzer
                             long sectionVersion = reader.ReadUInt32();
                             if (!_classes.TryGetValue((name, instance), out AnalysisObject? device))
                             {
-                                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"No description for section '{name}' instance {instance}"), at);
+                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"No description for section '{name}' instance {instance}"), at);
                             }
 
                             if (device is null && sectionVersion != 4)
                             {
-                                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM version {sectionVersion}"), at);
+                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM version {sectionVersion}"), at);
                             }
 
                             var data = new AnalysisObject();
@@ -154,13 +154,13 @@ public static class MigrationStreamAnalyzer
                             break;
                         }
 
-                        case QemuVmSectionType.SectionPart:
-                        case QemuVmSectionType.SectionEnd:
+                        case QemuSectionType.SectionPart:
+                        case QemuSectionType.SectionEnd:
                         {
                             lastSection = reader.ReadUInt32();
                             if (!_sections.TryGetValue(lastSection, out var section))
                             {
-                                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"PART/END for section {lastSection} that never started"), at);
+                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"PART/END for section {lastSection} that never started"), at);
                             }
 
                             lastName = section.Key;
@@ -168,31 +168,31 @@ public static class MigrationStreamAnalyzer
                             break;
                         }
 
-                        case QemuVmSectionType.Command:
+                        case QemuSectionType.Command:
                         {
                             ushort command = reader.ReadUInt16();
                             ushort length = reader.ReadUInt16();
-                            if (command != (ushort)MigrationCommand.SwitchoverStart || length != 0)
+                            if (command != (ushort)QemuMigrationCommand.SwitchoverStart || length != 0)
                             {
-                                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown QEMU_VM_COMMAND: {command:x}"), at);
+                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown QEMU_VM_COMMAND: {command:x}"), at);
                             }
 
                             break;
                         }
 
-                        case QemuVmSectionType.SectionFooter:
+                        case QemuSectionType.SectionFooter:
                         {
                             long id = reader.ReadUInt32();
                             if (id != lastSection)
                             {
-                                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Mismatched section footer: {id:x} vs {lastSection:x}"), at);
+                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Mismatched section footer: {id:x} vs {lastSection:x}"), at);
                             }
 
                             break;
                         }
 
                         default:
-                            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown section type: {type}"), at);
+                            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown section type: {type}"), at);
                             break;
                     }
                 }
@@ -278,11 +278,11 @@ public static class MigrationStreamAnalyzer
                 }
                 else if ((flags & RamXbzrle) != 0)
                 {
-                    ThrowHelper.Load("XBZRLE RAM compression is not supported yet", at);
+                    VmStateThrow.LoadFailed("XBZRLE RAM compression is not supported yet", at);
                 }
                 else if ((flags & RamHook) != 0)
                 {
-                    ThrowHelper.Load("RAM hooks don't make sense with files", at);
+                    VmStateThrow.LoadFailed("RAM hooks don't make sense with files", at);
                 }
 
                 if ((flags & RamMultifdFlush) != 0)
@@ -297,7 +297,7 @@ public static class MigrationStreamAnalyzer
 
                 if (flags != 0)
                 {
-                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags: {flags:x}"), at);
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags: {flags:x}"), at);
                 }
             }
         }
@@ -383,9 +383,9 @@ public static class MigrationStreamAnalyzer
                 foreach (AnalysisNode s in subsections.Items)
                 {
                     long at = reader.Position;
-                    if (reader.ReadUInt8() != (byte)QemuVmSectionType.Subsection)
+                    if (reader.ReadUInt8() != (byte)QemuSectionType.Subsection)
                     {
-                        ThrowHelper.Load($"Subsection {Text(s, "vmsd_name")} not found", at);
+                        VmStateThrow.LoadFailed($"Subsection {Text(s, "vmsd_name")} not found", at);
                     }
 
                     string name = reader.ReadCountedString();

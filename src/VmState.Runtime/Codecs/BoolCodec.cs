@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Codecs;
 
 /// <summary><c>bool</c>: one byte; any non-zero byte reads as true.</summary>

@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Codecs;
 
 /// <summary><c>uint8 equal</c>: 1 byte(s); the load fails unless the incoming value equals the local one.</summary>
@@ -19,7 +22,7 @@ public sealed class UInt8EqualCodec : IVmStateCodec<byte>
         byte incoming = reader.ReadUInt8();
         if (incoming != value)
         {
-            ThrowHelper.NotEqual(incoming, value, offset, hint);
+            VmStateThrow.NotEqual(incoming, value, offset, hint);
         }
     }
 }
@@ -43,7 +46,7 @@ public sealed class UInt16EqualCodec : IVmStateCodec<ushort>
         ushort incoming = reader.ReadUInt16();
         if (incoming != value)
         {
-            ThrowHelper.NotEqual(incoming, value, offset, hint);
+            VmStateThrow.NotEqual(incoming, value, offset, hint);
         }
     }
 }
@@ -67,7 +70,7 @@ public sealed class UInt32EqualCodec : IVmStateCodec<uint>
         uint incoming = reader.ReadUInt32();
         if (incoming != value)
         {
-            ThrowHelper.NotEqual(incoming, value, offset, hint);
+            VmStateThrow.NotEqual(incoming, value, offset, hint);
         }
     }
 }
@@ -91,7 +94,7 @@ public sealed class Int32EqualCodec : IVmStateCodec<int>
         int incoming = reader.ReadInt32();
         if (incoming != value)
         {
-            ThrowHelper.NotEqual(incoming, value, offset, hint);
+            VmStateThrow.NotEqual(incoming, value, offset, hint);
         }
     }
 }
@@ -115,7 +118,7 @@ public sealed class UInt64EqualCodec : IVmStateCodec<ulong>
         ulong incoming = reader.ReadUInt64();
         if (incoming != value)
         {
-            ThrowHelper.NotEqual(incoming, value, offset, hint);
+            VmStateThrow.NotEqual(incoming, value, offset, hint);
         }
     }
 }

@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Codecs;
 
 /// <summary><c>float64</c>: the IEEE bit pattern as be64.</summary>

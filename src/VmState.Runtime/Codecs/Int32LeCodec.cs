@@ -1,4 +1,6 @@
 using System.Globalization;
+using VmState.Description;
+using VmState.Wire;
 
 namespace VmState.Codecs;
 
@@ -22,7 +24,7 @@ public sealed class Int32LeCodec : IVmStateCodec<int>
         int incoming = reader.ReadInt32();
         if (incoming < 0 || incoming > value)
         {
-            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture,
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture,
                 $"Incoming value {incoming} is not in [0, {value}]"), offset);
         }
 

@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Codecs;
 
 /// <summary><c>int8</c>: 1 byte(s), big-endian.</summary>

@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Codecs;
 
 /// <summary><c>timer</c>: the expiry time in nanoseconds as be64; -1 when the timer is not armed.</summary>

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// A description (QEMU's <c>VMStateDescription</c>) as metadata: what the generator emitted code for, kept at run

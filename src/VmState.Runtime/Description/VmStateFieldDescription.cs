@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>One entry of a description's field list (QEMU's <c>VMStateField</c>), as the generator saw it.</summary>
 public sealed class VmStateFieldDescription

@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>How a field is laid out on the wire.</summary>
 public enum VmStateFieldKind

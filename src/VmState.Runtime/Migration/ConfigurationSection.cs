@@ -1,3 +1,7 @@
+using VmState.Description;
+using VmState.Generated;
+using VmState.Wire;
+
 namespace VmState.Migration;
 
 /// <summary>
@@ -28,7 +32,7 @@ internal static class ConfigurationSection
         {
             if (version > 1)
             {
-                ThrowHelper.Version(version, 1, 1, reader.Position - 4);
+                GeneratedThrow.VersionOutOfRange(version, 1, 1, reader.Position - 4);
             }
 
             switch (index)
@@ -55,17 +59,17 @@ internal static class ConfigurationSection
 
         if (!string.Equals(machine, options.MachineName, StringComparison.Ordinal))
         {
-            ThrowHelper.Load($"Machine type received is '{machine}' and local is '{options.MachineName}'", start);
+            VmStateThrow.LoadFailed($"Machine type received is '{machine}' and local is '{options.MachineName}'", start);
         }
 
         if (pageBits is int bits && options.TargetPageBits is int local && bits != local)
         {
-            ThrowHelper.Load($"Received TARGET_PAGE_BITS is {bits} but local is {local}", start);
+            VmStateThrow.LoadFailed($"Received TARGET_PAGE_BITS is {bits} but local is {local}", start);
         }
 
         if (capabilities is { Count: > 0 })
         {
-            ThrowHelper.Load($"Capability '{capabilities[0]}' is on in the source and off here", start);
+            VmStateThrow.LoadFailed($"Capability '{capabilities[0]}' is on in the source and off here", start);
         }
 
         return new ConfigurationInfo(machine, pageBits, uuid);

@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Migration;
 
 /// <summary>
@@ -63,7 +66,7 @@ internal sealed class MigrationInput
             {
                 if (buffered >= _maxFrame)
                 {
-                    ThrowHelper.Load($"A frame is larger than the {_maxFrame}-byte limit for streamed input", Offset);
+                    VmStateThrow.LoadFailed($"A frame is larger than the {_maxFrame}-byte limit for streamed input", Offset);
                 }
 
                 var bigger = new byte[Math.Min((long)_maxFrame + InitialBuffer, (long)(buffered + want) * 2)];

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Migration;
@@ -132,18 +133,18 @@ public sealed class MigrationLoader
             uint magic = reader.ReadUInt32();
             if (magic != QemuVmFile.Magic)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Not a migration stream (magic 0x{magic:x8}, expected 0x{QemuVmFile.Magic:x8})"), 0);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Not a migration stream (magic 0x{magic:x8}, expected 0x{QemuVmFile.Magic:x8})"), 0);
             }
 
             uint version = reader.ReadUInt32();
             if (version == QemuVmFile.VersionCompat)
             {
-                ThrowHelper.Load("SaveVM v2 format is obsolete and no longer supported", 4);
+                VmStateThrow.LoadFailed("SaveVM v2 format is obsolete and no longer supported", 4);
             }
 
             if (version != QemuVmFile.Version)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unsupported migration stream version {version}"), 4);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unsupported migration stream version {version}"), 4);
             }
 
             return true;
@@ -153,9 +154,9 @@ public sealed class MigrationLoader
         {
             long at = reader.Position;
             byte type = reader.ReadUInt8();
-            if (type != (byte)QemuVmSectionType.Configuration)
+            if (type != (byte)QemuSectionType.Configuration)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Configuration section missing (section type {type})"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Configuration section missing (section type {type})"), at);
             }
 
             try
@@ -176,28 +177,28 @@ public sealed class MigrationLoader
         {
             long at = reader.Position;
             byte type = reader.ReadUInt8();
-            switch ((QemuVmSectionType)type)
+            switch ((QemuSectionType)type)
             {
-                case QemuVmSectionType.SectionStart:
-                case QemuVmSectionType.SectionFull:
-                    ReadStartOrFull(ref reader, (QemuVmSectionType)type, at);
+                case QemuSectionType.SectionStart:
+                case QemuSectionType.SectionFull:
+                    ReadStartOrFull(ref reader, (QemuSectionType)type, at);
                     return false;
-                case QemuVmSectionType.SectionPart:
-                case QemuVmSectionType.SectionEnd:
-                    ReadPartOrEnd(ref reader, (QemuVmSectionType)type, at);
+                case QemuSectionType.SectionPart:
+                case QemuSectionType.SectionEnd:
+                    ReadPartOrEnd(ref reader, (QemuSectionType)type, at);
                     return false;
-                case QemuVmSectionType.Command:
+                case QemuSectionType.Command:
                     ReadCommand(ref reader, at);
                     return false;
-                case QemuVmSectionType.Eof:
+                case QemuSectionType.Eof:
                     return true;
                 default:
-                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section type {type}"), at);
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section type {type}"), at);
                     return true;
             }
         }
 
-        private void ReadStartOrFull(ref VmStateReader reader, QemuVmSectionType type, long at)
+        private void ReadStartOrFull(ref VmStateReader reader, QemuSectionType type, long at)
         {
             int sectionId = (int)reader.ReadUInt32();
             string idStr = reader.ReadCountedString();
@@ -211,7 +212,7 @@ public sealed class MigrationLoader
                 {
                     if (_owner.UnknownSections is not { } skipper)
                     {
-                        ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section or instance '{idStr}' {instanceId}. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices"), at);
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section or instance '{idStr}' {instanceId}. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices"), at);
                         return;
                     }
 
@@ -224,7 +225,7 @@ public sealed class MigrationLoader
 
                 if (versionId > entry.Version)
                 {
-                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"savevm: unsupported version {versionId} for '{idStr}' v{entry.Version}"), at);
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"savevm: unsupported version {versionId} for '{idStr}' v{entry.Version}"), at);
                 }
 
                 _sections[sectionId] = entry;
@@ -235,7 +236,7 @@ public sealed class MigrationLoader
                         StartLive(live);
                         live.Handler.LoadState(ref reader, versionId);
                         break;
-                    case DeviceSectionEntry device when type == QemuVmSectionType.SectionFull:
+                    case DeviceSectionEntry device when type == QemuSectionType.SectionFull:
                         if (!_touched.Contains(device))
                         {
                             device.BeginLoad();
@@ -245,7 +246,7 @@ public sealed class MigrationLoader
                         device.Load(ref reader, versionId);
                         break;
                     default:
-                        ThrowHelper.Load($"Section '{idStr}' is a device; it cannot start a live section", at);
+                        VmStateThrow.LoadFailed($"Section '{idStr}' is a device; it cannot start a live section", at);
                         break;
                 }
 
@@ -259,7 +260,7 @@ public sealed class MigrationLoader
             }
         }
 
-        private void ReadPartOrEnd(ref VmStateReader reader, QemuVmSectionType type, long at)
+        private void ReadPartOrEnd(ref VmStateReader reader, QemuSectionType type, long at)
         {
             int sectionId = (int)reader.ReadUInt32();
             if (_skipped.TryGetValue(sectionId, out SectionHeader skippedHeader))
@@ -281,7 +282,7 @@ public sealed class MigrationLoader
 
             if (!_sections.TryGetValue(sectionId, out SectionEntry? entry) || entry is not LiveSectionEntry live)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section {sectionId}"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section {sectionId}"), at);
                 return;
             }
 
@@ -302,31 +303,31 @@ public sealed class MigrationLoader
         {
             ushort raw = reader.ReadUInt16();
             ushort length = reader.ReadUInt16();
-            var command = (MigrationCommand)raw;
+            var command = (QemuMigrationCommand)raw;
             if (raw == 0 || raw >= MigrationCommandLengths.Count)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
             }
 
             int expected = MigrationCommandLengths.Of(command);
-            bool badLength = command == MigrationCommand.PostcopyAdvise
+            bool badLength = command == QemuMigrationCommand.PostcopyAdvise
                 ? length is not (0 or 16)
                 : expected != MigrationCommandLengths.Variable && length != expected;
             if (badLength)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandLengths.Name(command)} received with bad length - expecting {expected}, received {length}"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandLengths.Name(command)} received with bad length - expecting {expected}, received {length}"), at);
             }
 
             reader.Skip(length);
             switch (command)
             {
-                case MigrationCommand.OpenReturnPath:
-                case MigrationCommand.Ping:
-                case MigrationCommand.SwitchoverStart:
+                case QemuMigrationCommand.OpenReturnPath:
+                case QemuMigrationCommand.Ping:
+                case QemuMigrationCommand.SwitchoverStart:
                     // Nothing to answer without a return path; the stream goes on.
                     break;
                 default:
-                    ThrowHelper.Load($"MIG_CMD {MigrationCommandLengths.Name(command)} is not supported by this loader (precopy only)", at);
+                    VmStateThrow.LoadFailed($"MIG_CMD {MigrationCommandLengths.Name(command)} is not supported by this loader (precopy only)", at);
                     break;
             }
         }
@@ -338,7 +339,7 @@ public sealed class MigrationLoader
                 // Without footers a body that ends exactly at the bytes received so far may still miss subsections.
                 if (reader.End && !_input.AtEnd)
                 {
-                    ThrowHelper.Truncated(reader.Position, 1, 0);
+                    VmStateThrow.Truncated(reader.Position, 1, 0);
                 }
 
                 return;
@@ -346,15 +347,15 @@ public sealed class MigrationLoader
 
             long at = reader.Position;
             byte marker = reader.ReadUInt8();
-            if (marker != (byte)QemuVmSectionType.SectionFooter)
+            if (marker != (byte)QemuSectionType.SectionFooter)
             {
-                ThrowHelper.Load($"Missing section footer for {idStr} (read 0x{marker:x2})", at);
+                VmStateThrow.LoadFailed($"Missing section footer for {idStr} (read 0x{marker:x2})", at);
             }
 
             int id = (int)reader.ReadUInt32();
             if (id != sectionId)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Mismatched section id in footer for {idStr} -- read 0x{id:x} expected 0x{sectionId:x}"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Mismatched section id in footer for {idStr} -- read 0x{id:x} expected 0x{sectionId:x}"), at);
             }
         }
 
@@ -368,12 +369,12 @@ public sealed class MigrationLoader
             // The source promised a VMDESCRIPTION: a stream that ends right after EOF was cut short.
             if (reader.End)
             {
-                ThrowHelper.Truncated(reader.Position, 1, 0);
+                VmStateThrow.Truncated(reader.Position, 1, 0);
             }
 
             long at = reader.Position;
             byte type = reader.ReadUInt8();
-            if (type != (byte)QemuVmSectionType.VmDescription)
+            if (type != (byte)QemuSectionType.VmDescription)
             {
                 // QEMU only reports this; the device state is complete.
                 _warnings.Add(string.Create(CultureInfo.InvariantCulture, $"Expected vmdescription section, but got {type} at offset {at}"));

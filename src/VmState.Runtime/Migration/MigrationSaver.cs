@@ -1,6 +1,8 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Text;
+using VmState.Analysis;
+using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Migration;
@@ -17,7 +19,7 @@ public sealed class MigrationSaver
     private readonly IBufferWriter<byte> _output;
     private readonly MigrationStreamOptions _options;
     private readonly List<LiveSectionEntry> _live = [];
-    private VmDescWriter? _vmdesc;
+    private VmDescriptionWriter? _vmdesc;
     private Phase _phase;
     private long _written;
 
@@ -95,7 +97,7 @@ public sealed class MigrationSaver
         Commit(ref w);
         if (_options.SendVmDescription)
         {
-            _vmdesc = new VmDescWriter();
+            _vmdesc = new VmDescriptionWriter();
             _vmdesc.BeginObject();
             _vmdesc.Number("page_size", _options.TargetPageSize);
             _vmdesc.BeginArray("devices");
@@ -115,7 +117,7 @@ public sealed class MigrationSaver
             {
                 _live.Add(live);
                 w = Writer();
-                WriteFullHeader(ref w, QemuVmSectionType.SectionStart, live);
+                WriteFullHeader(ref w, QemuSectionType.SectionStart, live);
                 Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveSetup(ref x));
                 WriteFooter(ref w, live);
                 Commit(ref w);
@@ -136,7 +138,7 @@ public sealed class MigrationSaver
         foreach (LiveSectionEntry live in _live)
         {
             var w = Writer();
-            w.WriteUInt8((byte)QemuVmSectionType.SectionPart);
+            w.WriteUInt8((byte)QemuSectionType.SectionPart);
             w.WriteUInt32((uint)live.SectionId);
             bool done = false;
             try
@@ -190,7 +192,7 @@ public sealed class MigrationSaver
         foreach (LiveSectionEntry live in _live)
         {
             var w = Writer();
-            w.WriteUInt8((byte)QemuVmSectionType.SectionEnd);
+            w.WriteUInt8((byte)QemuSectionType.SectionEnd);
             w.WriteUInt32((uint)live.SectionId);
             Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePrecopy(ref x));
             WriteFooter(ref w, live);
@@ -206,14 +208,14 @@ public sealed class MigrationSaver
         }
 
         var end = Writer();
-        end.WriteUInt8((byte)QemuVmSectionType.Eof);
+        end.WriteUInt8((byte)QemuSectionType.Eof);
         if (_vmdesc is not null)
         {
             _vmdesc.EndArray();
             _vmdesc.EndObject();
             byte[] json = Encoding.UTF8.GetBytes(_vmdesc.ToString());
             int padding = VmDescriptionPadding(json.Length);
-            end.WriteUInt8((byte)QemuVmSectionType.VmDescription);
+            end.WriteUInt8((byte)QemuSectionType.VmDescription);
             end.WriteUInt32((uint)(json.Length + padding));
             end.WriteBytes(json);
             for (int i = 0; i < padding; i++)
@@ -281,7 +283,7 @@ public sealed class MigrationSaver
     private void SaveDevice(DeviceSectionEntry device)
     {
         var w = Writer();
-        WriteFullHeader(ref w, QemuVmSectionType.SectionFull, device);
+        WriteFullHeader(ref w, QemuSectionType.SectionFull, device);
         try
         {
             device.Save(ref w);
@@ -307,19 +309,19 @@ public sealed class MigrationSaver
     private void WriteConfiguration(ref VmStateWriter w)
     {
         byte[] name = Encoding.UTF8.GetBytes(_options.MachineName);
-        w.WriteUInt8((byte)QemuVmSectionType.Configuration);
+        w.WriteUInt8((byte)QemuSectionType.Configuration);
         w.WriteUInt32((uint)name.Length);
         w.WriteBytes(name);
         if (_options.TargetPageBits is int bits)
         {
-            w.WriteUInt8((byte)QemuVmSectionType.Subsection);
+            w.WriteUInt8((byte)QemuSectionType.Subsection);
             w.WriteCountedString(ConfigurationSection.TargetPageBits);
             w.WriteUInt32(1);
             w.WriteUInt32((uint)bits);
         }
     }
 
-    private static void WriteFullHeader(ref VmStateWriter w, QemuVmSectionType type, SectionEntry e)
+    private static void WriteFullHeader(ref VmStateWriter w, QemuSectionType type, SectionEntry e)
     {
         w.WriteUInt8((byte)type);
         w.WriteUInt32((uint)e.SectionId);
@@ -332,7 +334,7 @@ public sealed class MigrationSaver
     {
         if (_options.SendSectionFooter)
         {
-            w.WriteUInt8((byte)QemuVmSectionType.SectionFooter);
+            w.WriteUInt8((byte)QemuSectionType.SectionFooter);
             w.WriteUInt32((uint)e.SectionId);
         }
     }

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Migration;
 
 /// <summary>What a stream carries besides sections, on both sides (QEMU's migration properties).</summary>

@@ -1,4 +1,6 @@
 using System.Buffers;
+using VmState.Description;
+using VmState.Wire;
 
 namespace VmState.Migration;
 
@@ -88,7 +90,7 @@ internal abstract class DeviceSectionEntry : SectionEntry
 
     public abstract void Load(ref VmStateReader reader, int versionId);
 
-    public abstract void Describe(VmDescWriter json);
+    public abstract void Describe(VmDescriptionWriter json);
 
     /// <summary>Takes the rollback snapshot, once per load transaction.</summary>
     public abstract void BeginLoad();
@@ -129,7 +131,7 @@ internal sealed class DeviceSectionEntry<T> : DeviceSectionEntry
 
     public override void Load(ref VmStateReader reader, int versionId) => VmStateSerializer.Load(_device, ref reader, versionId);
 
-    public override void Describe(VmDescWriter json) => _device.DescribeVmState(json);
+    public override void Describe(VmDescriptionWriter json) => _device.DescribeVmState(json);
 
     public override void BeginLoad()
     {

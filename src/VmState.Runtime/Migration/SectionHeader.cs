@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Migration;
@@ -8,7 +9,7 @@ namespace VmState.Migration;
 /// <param name="IdStr">The section's id string.</param>
 /// <param name="InstanceId">The instance number.</param>
 /// <param name="VersionId">The version the body was written at.</param>
-public readonly record struct SectionHeader(QemuVmSectionType Type, int SectionId, string IdStr, int InstanceId, int VersionId);
+public readonly record struct SectionHeader(QemuSectionType Type, int SectionId, string IdStr, int InstanceId, int VersionId);
 
 /// <summary>
 /// Consumes sections the registry has no entry for, instead of failing (an explicit import option: for example one
@@ -20,7 +21,7 @@ public interface IUnknownSectionSkipper
     /// Reads past one payload of an unknown section: a FULL or START body, or (with <paramref name="frame"/> PART or
     /// END) a later payload of a skipped live section. Throws <see cref="VmStateLoadException"/> when it cannot.
     /// </summary>
-    void Skip(ref VmStateReader reader, in SectionHeader header, QemuVmSectionType frame);
+    void Skip(ref VmStateReader reader, in SectionHeader header, QemuSectionType frame);
 }
 
 /// <summary>What a successful load read.</summary>

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Migration;
 
 /// <summary>

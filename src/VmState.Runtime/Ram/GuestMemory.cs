@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using VmState.Description;
 
 namespace VmState.Ram;
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using VmState.Description;
 using VmState.Migration;
+using VmState.Wire;
 
 namespace VmState.Ram;
 
@@ -99,21 +101,21 @@ public sealed class RamSection : LiveSectionHandler
         DirtySyncCount = 1;
         LastDirtyPages = _pendingPages;
 
-        writer.WriteUInt64((ulong)TotalBytes | (ulong)RamRecordKinds.MemSize);
+        writer.WriteUInt64((ulong)TotalBytes | (ulong)QemuRamRecordKinds.MemSize);
         foreach (RamBlock block in _blocks)
         {
             writer.WriteCountedString(block.Id);
             writer.WriteUInt64((ulong)block.Length);
         }
 
-        writer.WriteUInt64((ulong)RamRecordKinds.Eos);
+        writer.WriteUInt64((ulong)QemuRamRecordKinds.Eos);
     }
 
     /// <inheritdoc/>
     public override bool SaveIterate(ref VmStateWriter writer, long budget)
     {
         SendPages(ref writer, budget);
-        writer.WriteUInt64((ulong)RamRecordKinds.Eos);
+        writer.WriteUInt64((ulong)QemuRamRecordKinds.Eos);
         return _pendingPages == 0;
     }
 
@@ -132,7 +134,7 @@ public sealed class RamSection : LiveSectionHandler
     {
         CollectDirty();
         SendPages(ref writer, long.MaxValue);
-        writer.WriteUInt64((ulong)RamRecordKinds.Eos);
+        writer.WriteUInt64((ulong)QemuRamRecordKinds.Eos);
     }
 
     /// <inheritdoc/>
@@ -151,30 +153,30 @@ public sealed class RamSection : LiveSectionHandler
     {
         if (versionId != SectionVersion)
         {
-            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"RAM section version {versionId} is not supported (only {SectionVersion})"), reader.Position);
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"RAM section version {versionId} is not supported (only {SectionVersion})"), reader.Position);
         }
 
         while (true)
         {
             long at = reader.Position;
             ulong header = reader.ReadUInt64();
-            var flags = (RamRecordKinds)(header & FlagMask);
+            var flags = (QemuRamRecordKinds)(header & FlagMask);
             ulong address = header & ~FlagMask;
-            switch (flags & ~RamRecordKinds.Continue)
+            switch (flags & ~QemuRamRecordKinds.Continue)
             {
-                case RamRecordKinds.MemSize:
+                case QemuRamRecordKinds.MemSize:
                     LoadBlockList(ref reader, address, at);
                     break;
-                case RamRecordKinds.Zero:
-                case RamRecordKinds.Page:
+                case QemuRamRecordKinds.Zero:
+                case QemuRamRecordKinds.Page:
                     LoadPage(ref reader, flags, address, at);
                     break;
-                case RamRecordKinds.MultifdFlush:
+                case QemuRamRecordKinds.MultifdFlush:
                     break;
-                case RamRecordKinds.Eos:
+                case QemuRamRecordKinds.Eos:
                     return;
                 default:
-                    ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Unknown combination of migration flags: 0x{(ulong)flags:x}"), at);
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown combination of migration flags: 0x{(ulong)flags:x}"), at);
                     break;
             }
         }
@@ -205,31 +207,31 @@ public sealed class RamSection : LiveSectionHandler
             RamBlock? block = Find(id);
             if (block is null && !SkipUnknownBlocks)
             {
-                ThrowHelper.Load($"Unknown ramblock \"{id}\", cannot accept migration", blockAt);
+                VmStateThrow.LoadFailed($"Unknown ramblock \"{id}\", cannot accept migration", blockAt);
             }
 
             if (block is not null && (ulong)block.Length != length)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Length mismatch: {id}: 0x{length:x} in != 0x{block.Length:x}"), blockAt);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Length mismatch: {id}: 0x{length:x} in != 0x{block.Length:x}"), blockAt);
             }
 
             if (length > remaining)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"RAM block list runs past the announced total of 0x{total:x} bytes"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"RAM block list runs past the announced total of 0x{total:x} bytes"), at);
             }
 
             remaining -= length;
         }
     }
 
-    private void LoadPage(ref VmStateReader reader, RamRecordKinds flags, ulong address, long at)
+    private void LoadPage(ref VmStateReader reader, QemuRamRecordKinds flags, ulong address, long at)
     {
         RamBlock? block;
-        if ((flags & RamRecordKinds.Continue) != 0)
+        if ((flags & QemuRamRecordKinds.Continue) != 0)
         {
             if (!_haveLoadBlock)
             {
-                ThrowHelper.Load("RAM page continues a block, but no block came before it", at);
+                VmStateThrow.LoadFailed("RAM page continues a block, but no block came before it", at);
             }
 
             block = _lastLoadBlock;
@@ -240,7 +242,7 @@ public sealed class RamSection : LiveSectionHandler
             block = Find(id);
             if (block is null && !SkipUnknownBlocks)
             {
-                ThrowHelper.Load($"Can't find block {id}", at);
+                VmStateThrow.LoadFailed($"Can't find block {id}", at);
             }
 
             _lastLoadBlock = block;
@@ -250,7 +252,7 @@ public sealed class RamSection : LiveSectionHandler
         if (block is null)
         {
             // A block this machine does not model (SkipUnknownBlocks): read past the payload.
-            int size = (flags & RamRecordKinds.Zero) != 0 ? 1 : RamBlock.PageSize;
+            int size = (flags & QemuRamRecordKinds.Zero) != 0 ? 1 : RamBlock.PageSize;
             reader.EnsureAvailable(size, 1);
             reader.Skip(size);
             return;
@@ -258,11 +260,11 @@ public sealed class RamSection : LiveSectionHandler
 
         if (address >= (ulong)block.Length)
         {
-            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Illegal RAM offset 0x{address:x} in block {block.Id} of 0x{block.Length:x} bytes"), at);
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Illegal RAM offset 0x{address:x} in block {block.Id} of 0x{block.Length:x} bytes"), at);
         }
 
         long page = (long)(address >> RamBlock.PageShift);
-        if ((flags & RamRecordKinds.Zero) != 0)
+        if ((flags & QemuRamRecordKinds.Zero) != 0)
         {
             byte fill = reader.ReadUInt8();
             Span<byte> target = block.Page(page);
@@ -349,8 +351,8 @@ public sealed class RamSection : LiveSectionHandler
         ReadOnlySpan<byte> data = block.Page(page);
         bool zero = !data.ContainsAnyExcept((byte)0);
         ulong header = ((ulong)page << RamBlock.PageShift)
-            | (ulong)(zero ? RamRecordKinds.Zero : RamRecordKinds.Page)
-            | (ulong)(sameBlock ? RamRecordKinds.Continue : RamRecordKinds.None);
+            | (ulong)(zero ? QemuRamRecordKinds.Zero : QemuRamRecordKinds.Page)
+            | (ulong)(sameBlock ? QemuRamRecordKinds.Continue : QemuRamRecordKinds.None);
         writer.WriteUInt64(header);
         if (!sameBlock)
         {

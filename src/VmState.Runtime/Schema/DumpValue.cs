@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Numerics;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Schema;
 
 /// <summary>
 /// One value of a parsed <c>-dump-vmstate</c> file, held the way Python's <c>json</c> module holds it, because the

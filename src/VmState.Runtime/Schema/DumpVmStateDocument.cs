@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Schema;
 
 /// <summary>
 /// A parsed <c>-dump-vmstate</c> file (QEMU's or <see cref="DumpVmStateWriter"/>'s), the input of

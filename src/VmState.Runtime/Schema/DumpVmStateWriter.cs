@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Schema;
 
 /// <summary>Options of <see cref="DumpVmStateWriter"/>.</summary>
 public sealed record DumpVmStateOptions

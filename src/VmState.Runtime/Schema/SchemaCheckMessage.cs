@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Description;
+
+namespace VmState.Schema;
 
 /// <summary>One message of <see cref="SchemaChecker"/>, worded exactly as QEMU's script prints it.</summary>
 /// <param name="Kind">The rule that produced it.</param>

@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Description;
+
+namespace VmState.Schema;
 
 /// <summary>Which rule of QEMU's <c>vmstate-static-checker.py</c> a message comes from.</summary>
 public enum SchemaCheckMessageKind

@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Description;
+
+namespace VmState.Schema;
 
 /// <summary>
 /// The renames QEMU's <c>vmstate-static-checker.py</c> (7.2) forgives, as data: names that changed between QEMU

@@ -1,6 +1,7 @@
 using System.Text;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Schema;
 
 /// <summary>What <see cref="SchemaChecker"/> found, in the order QEMU's script prints it.</summary>
 public sealed class SchemaCheckResult

@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Description;
+
+namespace VmState.Schema;
 
 /// <summary>How a message of <see cref="SchemaChecker"/> counts.</summary>
 public enum SchemaCheckSeverity

@@ -1,7 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Schema;
 
 /// <summary>The field walk: two field lists side by side, through wire-neutral struct moves and unused padding.</summary>
 public sealed partial class SchemaChecker

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Numerics;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Schema;
 
 /// <summary>
 /// Compares two <c>-dump-vmstate</c> files by the rules of QEMU 7.2's <c>scripts/vmstate-static-checker.py</c>: can

@@ -1,4 +1,7 @@
-namespace VmState;
+using VmState.Description;
+using VmState.Wire;
+
+namespace VmState.Schema;
 
 /// <summary>
 /// A <c>-dump-vmstate</c> file cannot be checked: it is not JSON, or a value the checker needs is missing or of the

@@ -1,10 +1,11 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Wire;
 
 /// <summary>
 /// Big-endian reader of QEMU's wire encoding over a span or a (possibly multi-segment) sequence.
@@ -71,7 +72,7 @@ public ref struct VmStateReader
     {
         if (Remaining < destination.Length)
         {
-            ThrowHelper.Truncated(Position, destination.Length, Remaining);
+            VmStateThrow.Truncated(Position, destination.Length, Remaining);
         }
 
         while (!destination.IsEmpty)
@@ -102,7 +103,7 @@ public ref struct VmStateReader
             }
         }
 
-        ThrowHelper.Truncated(Position, 1, 0);
+        VmStateThrow.Truncated(Position, 1, 0);
     }
 
     /// <summary>One byte.</summary>
@@ -221,7 +222,7 @@ public ref struct VmStateReader
     {
         if (count < 0 || Remaining < count)
         {
-            ThrowHelper.Truncated(Position, count, Remaining);
+            VmStateThrow.Truncated(Position, count, Remaining);
         }
 
         while (count > 0)
@@ -242,7 +243,7 @@ public ref struct VmStateReader
     {
         if (count < 0 || (elementSize > 0 && count > Remaining / elementSize))
         {
-            ThrowHelper.CountTooLarge(count, elementSize, Remaining, Position);
+            VmStateThrow.CountTooLarge(count, elementSize, Remaining, Position);
         }
     }
 

@@ -1,10 +1,11 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Wire;
 
 /// <summary>
 /// Big-endian writer of QEMU's wire encoding over an <see cref="IBufferWriter{T}"/> or a fixed span.
@@ -78,7 +79,7 @@ public ref struct VmStateWriter
     {
         if (_output is null)
         {
-            ThrowHelper.Save($"Destination buffer too small: {size} more byte(s) needed", Position);
+            VmStateThrow.SaveFailed($"Destination buffer too small: {size} more byte(s) needed", Position);
         }
 
         Flush();
@@ -164,7 +165,7 @@ public ref struct VmStateWriter
         int length = Encoding.UTF8.GetByteCount(value);
         if (length > 255)
         {
-            ThrowHelper.Save($"Name '{value}' is longer than 255 bytes", Position);
+            VmStateThrow.SaveFailed($"Name '{value}' is longer than 255 bytes", Position);
         }
 
         Span<byte> span = Reserve(1 + length);

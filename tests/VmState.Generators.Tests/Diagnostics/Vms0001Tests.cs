@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -9,7 +10,7 @@ public sealed class Vms0001Tests
     public void Reports_a_type_that_is_not_partial()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -27,7 +28,7 @@ public sealed class Vms0001Tests
     public void Reports_a_containing_type_that_is_not_partial_at_the_described_type()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -48,7 +49,7 @@ public sealed class Vms0001Tests
     public void Does_not_report_partial_types_nested_in_partial_types()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

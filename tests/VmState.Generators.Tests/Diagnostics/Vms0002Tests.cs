@@ -1,3 +1,5 @@
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -14,7 +16,7 @@ public sealed class Vms0002Tests
     public void Reports_an_unsupported_member(string declaration, string typeName)
     {
         string source = $$"""
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -33,7 +35,7 @@ public sealed class Vms0002Tests
     public void Reports_an_array_of_an_unsupported_element()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -51,7 +53,7 @@ public sealed class Vms0002Tests
     public void Does_not_report_supported_members()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

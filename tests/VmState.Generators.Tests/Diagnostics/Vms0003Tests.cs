@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -7,7 +8,7 @@ namespace VmState.Generators.Tests.Diagnostics;
 public sealed class Vms0003Tests
 {
     private static string Device(string members) => $$"""
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Tests;
 
@@ -62,7 +63,7 @@ public sealed class Vms0003Tests
     public void Reports_a_count_member_in_a_later_subsection()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -82,7 +83,7 @@ public sealed class Vms0003Tests
     public void Does_not_report_a_count_in_the_main_body_for_an_array_in_a_subsection()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -9,7 +10,7 @@ public sealed class Vms0004Tests
     public void Reports_a_field_newer_than_the_description()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -28,7 +29,7 @@ public sealed class Vms0004Tests
     public void Reports_a_field_newer_than_its_subsection()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -47,7 +48,7 @@ public sealed class Vms0004Tests
     public void Reports_padding_newer_than_the_description()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -65,7 +66,7 @@ public sealed class Vms0004Tests
     public void Does_not_report_fields_up_to_the_version()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -9,7 +10,7 @@ public sealed class Vms0005Tests
     public void Reports_the_type_at_its_declaration()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -27,7 +28,7 @@ public sealed class Vms0005Tests
     public void Reports_a_subsection_at_its_attribute()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -46,7 +47,7 @@ public sealed class Vms0005Tests
     public void Does_not_report_equal_versions_or_version_zero()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -9,7 +10,7 @@ public sealed class Vms0006Tests
     public void Reports_the_second_field_of_a_name()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -28,7 +29,7 @@ public sealed class Vms0006Tests
     public void Reports_two_array_fields_of_a_name_over_the_same_slice()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -47,7 +48,7 @@ public sealed class Vms0006Tests
     public void Reports_the_second_subsection_of_a_name()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -67,7 +68,7 @@ public sealed class Vms0006Tests
     public void Does_not_report_padding_alternatives_or_slices()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

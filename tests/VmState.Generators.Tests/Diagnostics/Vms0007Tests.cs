@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -7,7 +8,7 @@ namespace VmState.Generators.Tests.Diagnostics;
 public sealed class Vms0007Tests
 {
     private static string Device(string members) => $$"""
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Tests;
 

@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -14,7 +15,7 @@ public sealed class Vms0008Tests
     public void Reports_a_subsection_not_named_after_its_parent(string name)
     {
         string source = $$"""
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -33,7 +34,7 @@ public sealed class Vms0008Tests
     public void Reports_a_field_of_an_undeclared_subsection()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -52,7 +53,7 @@ public sealed class Vms0008Tests
     public void Reports_a_hook_of_an_undeclared_subsection()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -71,7 +72,7 @@ public sealed class Vms0008Tests
     public void Does_not_report_declared_subsections()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -93,7 +94,7 @@ public sealed class Vms0008Tests
     {
         // "dev/other" extends the type's name, but QEMU looks for it only after "dev/sub"'s fields, by that prefix.
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -115,7 +116,7 @@ public sealed class Vms0008Tests
     {
         // QEMU compares only the first strlen(parent) bytes, so "dev/subway" is found under "dev/sub".
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -136,7 +137,7 @@ public sealed class Vms0008Tests
     {
         // The child of a rejected subsection goes with it; only the rejected one is reported.
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -17,7 +18,7 @@ public sealed class Vms0009Tests
     public void Reports_an_invalid_shape(string member, string problem)
     {
         string source = $$"""
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -37,7 +38,7 @@ public sealed class Vms0009Tests
     public void Reports_padding_without_a_size()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -55,7 +56,7 @@ public sealed class Vms0009Tests
     public void Does_not_report_fixed_variable_and_sliced_shapes()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,4 +1,7 @@
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
+using VmState.Wire;
 
 namespace VmState.Generators.Tests.Diagnostics;
 
@@ -35,7 +38,7 @@ public sealed class Vms0010Tests
         """;
 
     private static string Device(string member) => $$"""
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
         using VmState.Codecs;
 
         namespace Tests;

@@ -1,4 +1,6 @@
 using Microsoft.CodeAnalysis;
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -7,7 +9,7 @@ namespace VmState.Generators.Tests.Diagnostics;
 public sealed class Vms0011Tests
 {
     private static string Device(string member) => $$"""
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
         namespace Tests;
 

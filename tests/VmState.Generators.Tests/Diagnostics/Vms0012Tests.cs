@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -9,7 +10,7 @@ public sealed class Vms0012Tests
     public void Reports_a_generic_type()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -27,7 +28,7 @@ public sealed class Vms0012Tests
     public void Reports_a_type_inside_a_generic_type()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -48,7 +49,7 @@ public sealed class Vms0012Tests
     public void Does_not_report_a_closed_type_with_a_generic_member_type()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,5 +1,8 @@
 using Microsoft.CodeAnalysis;
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
+using VmState.Wire;
 
 namespace VmState.Generators.Tests.Diagnostics;
 
@@ -7,7 +10,7 @@ namespace VmState.Generators.Tests.Diagnostics;
 public sealed class Vms0013Tests
 {
     private static string Device(string member) => $$"""
-        using VmState;
+        using VmState.Codecs; using VmState.Description; using VmState.Wire;
         using VmState.Codecs;
 
         namespace Tests;

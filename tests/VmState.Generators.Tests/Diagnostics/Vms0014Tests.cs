@@ -1,3 +1,4 @@
+using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
@@ -12,7 +13,7 @@ public sealed class Vms0014Tests
     public void Reports_a_parent_that_is_not_a_declared_subsection(string parent)
     {
         string source = $$"""
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -33,7 +34,7 @@ public sealed class Vms0014Tests
     public void Reports_a_subsection_that_is_its_own_parent()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -53,7 +54,7 @@ public sealed class Vms0014Tests
     public void Reports_every_subsection_on_a_cycle_and_nothing_else()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 
@@ -82,7 +83,7 @@ public sealed class Vms0014Tests
     public void Does_not_report_declared_parents_at_any_depth_in_any_order()
     {
         const string source = """
-            using VmState;
+            using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
             namespace Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using VmState.Description;
 
 namespace VmState.Generators.Tests.TestSupport;
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using VmState.Description;
 
 namespace VmState.Generators.Tests.TestSupport;
 

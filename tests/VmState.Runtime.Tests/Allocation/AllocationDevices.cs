@@ -1,3 +1,5 @@
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Runtime.Tests.Encoding;
 
 namespace VmState.Runtime.Tests.Allocation;

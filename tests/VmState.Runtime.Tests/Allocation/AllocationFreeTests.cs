@@ -1,5 +1,8 @@
 using System.Buffers;
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Runtime.Tests.Encoding;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Allocation;
 

@@ -1,4 +1,6 @@
 using VmState.Analysis;
+using VmState.Description;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Analysis;
 
@@ -145,7 +147,7 @@ public sealed class AnalyzerHostileInputTests
         string dir = Path.Combine(Path.GetTempPath(), "vmstate-absurd-" + Guid.NewGuid().ToString("N"));
         try
         {
-            Assert.Throws<VmStateLoadException>(() => AnalyzeCommand.Extract(stream, dir, TextWriter.Null));
+            Assert.Throws<VmStateLoadException>(() => MigrationStreamExtractor.ExtractTo(stream, dir, TextWriter.Null));
         }
         finally
         {

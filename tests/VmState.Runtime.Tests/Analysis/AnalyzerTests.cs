@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using VmState.Analysis;
-using VmState.Migration;
+using VmState.Description;
 using VmState.Runtime.Tests.Migration;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Analysis;
 
@@ -12,17 +13,15 @@ public sealed class AnalyzerTests
     [Fact]
     public void State_dump_equals_the_scripts_output_byte_for_byte()
     {
-        var output = new StringWriter { NewLine = "\n" };
-        AnalyzeCommand.Run(QemuFixtures.PathOf("pc-16m.migration"), "state", null, output);
-        Assert.Equal(QemuFixtures.Text("pc-16m.analyze-state.json"), output.ToString());
+        string output = MigrationStreamAnalyzer.State(QemuFixtures.Stream).ToJson() + "\n";
+        Assert.Equal(QemuFixtures.Text("pc-16m.analyze-state.json"), output);
     }
 
     [Fact]
     public void Desc_dump_equals_the_scripts_output_byte_for_byte()
     {
-        var output = new StringWriter { NewLine = "\n" };
-        AnalyzeCommand.Run(QemuFixtures.PathOf("pc-16m.migration"), "desc", null, output);
-        Assert.Equal(QemuFixtures.Text("pc-16m.analyze-desc.json"), output.ToString());
+        string output = MigrationStreamAnalyzer.Description(QemuFixtures.Stream).ToJson() + "\n";
+        Assert.Equal(QemuFixtures.Text("pc-16m.analyze-desc.json"), output);
     }
 
     [Fact]
@@ -32,7 +31,7 @@ public sealed class AnalyzerTests
         try
         {
             var listing = new StringWriter { NewLine = "\n" };
-            AnalyzeCommand.Extract(QemuFixtures.Stream, dir, listing);
+            MigrationStreamExtractor.ExtractTo(QemuFixtures.Stream, dir, listing);
             string[] lines = QemuFixtures.Text("pc-16m.ram-blocks.sha256").Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(9, lines.Length);
             foreach (string line in lines)
@@ -54,8 +53,8 @@ public sealed class AnalyzerTests
     [Fact]
     public void A_block_id_cannot_escape_the_extract_directory()
     {
-        Assert.Throws<VmStateLoadException>(() => AnalyzeCommand.BlockPath("/tmp/x", "../../etc/passwd"));
-        Assert.EndsWith(Path.Combine("rom@etc", "acpi", "tables"), AnalyzeCommand.BlockPath("/tmp/x", "/rom@etc/acpi/tables"), StringComparison.Ordinal);
+        Assert.Throws<VmStateLoadException>(() => MigrationStreamExtractor.BlockPath("/tmp/x", "../../etc/passwd"));
+        Assert.EndsWith(Path.Combine("rom@etc", "acpi", "tables"), MigrationStreamExtractor.BlockPath("/tmp/x", "/rom@etc/acpi/tables"), StringComparison.Ordinal);
     }
 
     [Fact]

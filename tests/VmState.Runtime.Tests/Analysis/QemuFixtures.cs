@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Analysis;
 
 /// <summary>The checked-in QEMU 7.2 output under tests/Fixtures/qemu-7.2.</summary>

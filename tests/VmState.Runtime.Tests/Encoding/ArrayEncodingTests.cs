@@ -1,3 +1,7 @@
+using VmState.Codecs;
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Runtime.Tests.Encoding;
 
 /// <summary>Fixed arrays, variable arrays with each count width, and byte buffers.</summary>

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Encoding;
 
 /// <summary><c>int32 le</c> and the <c>*_EQUAL</c> kinds: plain big-endian on the wire, checked on load.</summary>

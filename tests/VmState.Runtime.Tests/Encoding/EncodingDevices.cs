@@ -1,3 +1,6 @@
+using VmState.Codecs;
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Encoding;
 
 // Small devices, one (or a few) per field kind, whose bytes the encoding tests compute by hand.

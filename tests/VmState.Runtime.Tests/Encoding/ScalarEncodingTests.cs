@@ -1,3 +1,6 @@
+using VmState.Codecs;
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Encoding;
 
 /// <summary>One device per scalar kind: saved bytes equal QEMU's big-endian encoding, and those bytes load back.</summary>

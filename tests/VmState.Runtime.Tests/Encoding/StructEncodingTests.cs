@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Encoding;
 
 /// <summary>Nested structs (inline bodies with their own subsections), arrays of structs, and padding.</summary>

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Encoding;
 
 /// <summary>The worked example of the format notes (§1.6), byte for byte, with the device of <c>Devices.cs</c>.</summary>

@@ -1,5 +1,7 @@
+using VmState.Description;
 using VmState.Runtime.Tests.Encoding;
 using VmState.Runtime.Tests.Versioning;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Failures;
 

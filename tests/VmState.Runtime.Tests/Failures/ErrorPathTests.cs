@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Runtime.Tests.Failures;
 
 /// <summary>Error locations: description, field path with indexes and nesting, and the stream offset.</summary>

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Failures;
 
 [VmState("k-eqpt")]

@@ -1,4 +1,6 @@
+using VmState.Description;
 using VmState.Runtime.Tests.Encoding;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Failures;
 

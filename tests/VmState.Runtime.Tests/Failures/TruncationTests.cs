@@ -1,6 +1,9 @@
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Runtime.Tests.Encoding;
 using VmState.Runtime.Tests.Subsections;
 using VmState.Runtime.Tests.Versioning;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Failures;
 

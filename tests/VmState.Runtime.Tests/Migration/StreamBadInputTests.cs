@@ -1,5 +1,7 @@
 using System.Buffers;
+using VmState.Description;
 using VmState.Migration;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Migration;
 

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Migration;
 
 [VmState("mig-dev", Version = 3, MinimumVersion = 2)]

@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using VmState.Description;
 using VmState.Migration;
 using VmState.Ram;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Migration;
 

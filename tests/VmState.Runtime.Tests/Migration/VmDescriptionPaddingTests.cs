@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using VmState.Description;
 using VmState.Migration;
 
 namespace VmState.Runtime.Tests.Migration;

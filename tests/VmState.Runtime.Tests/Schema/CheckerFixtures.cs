@@ -1,4 +1,5 @@
 using System.Globalization;
+using VmState.Description;
 
 namespace VmState.Runtime.Tests.Schema;
 

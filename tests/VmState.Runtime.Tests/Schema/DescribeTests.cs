@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VmState.Description;
 using VmState.Runtime.Tests.Allocation;
 using VmState.Runtime.Tests.Encoding;
 using VmState.Runtime.Tests.Failures;
@@ -171,7 +172,7 @@ public sealed class DescribeSingleElementTests
     [Fact]
     public void Values_helper_writes_index_only_for_arrays_of_several_elements()
     {
-        var json = new VmDescWriter();
+        var json = new VmDescriptionWriter();
         json.BeginArray(null);
         json.Field("a", "uint8", 1, arrayLength: 1, index: 0);
         json.Field("b", "uint8", 1, arrayLength: 2, index: 1);

@@ -1,3 +1,7 @@
+using VmState.Description;
+using VmState.Schema;
+using VmState.Wire;
+
 namespace VmState.Runtime.Tests.Schema;
 
 /// <summary>

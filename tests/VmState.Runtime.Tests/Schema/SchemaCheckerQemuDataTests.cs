@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Schema;
+
 namespace VmState.Runtime.Tests.Schema;
 
 /// <summary>The checker against QEMU's own test inputs: exactly what QEMU 7.2's script printed, and its exit code.</summary>

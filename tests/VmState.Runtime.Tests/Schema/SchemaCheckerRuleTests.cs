@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Schema;
+
 namespace VmState.Runtime.Tests.Schema;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Subsections;
 
 // "n/p" has a subsection of its own, "n/p/c"; "n/s" is its later sibling. Short names keep the hex readable.

@@ -1,6 +1,9 @@
 using System.Buffers;
 using VmState.Analysis;
+using VmState.Description;
 using VmState.Migration;
+using VmState.Schema;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Subsections;
 

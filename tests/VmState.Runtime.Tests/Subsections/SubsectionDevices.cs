@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Subsections;
 
 [VmState("k-sub", Version = 1)]

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using VmState.Description;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Subsections;
 

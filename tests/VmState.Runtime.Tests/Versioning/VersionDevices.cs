@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Versioning;
 
 [VmState("k-ver", Version = 3, MinimumVersion = 2)]

@@ -1,3 +1,6 @@
+using VmState.Description;
+using VmState.Wire;
+
 namespace VmState.Runtime.Tests.Versioning;
 
 /// <summary>Incoming version checks, fields gated by Since/Exists, defaults, and the version given to hooks.</summary>

@@ -1,3 +1,5 @@
+using VmState.Description;
+
 namespace VmState.Runtime.Tests.Versioning;
 
 /// <summary>A void post-save hook compiles (it once did not: see VersionDevices.cs) and runs after every save.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using VmState.Description;
 
 namespace VmState.Runtime.Tests.Wire;
 

@@ -1,7 +1,10 @@
 using System.Buffers;
+using VmState.Codecs;
+using VmState.Description;
 using VmState.Runtime.Tests.Allocation;
 using VmState.Runtime.Tests.Encoding;
 using VmState.Runtime.Tests.Subsections;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Wire;
 

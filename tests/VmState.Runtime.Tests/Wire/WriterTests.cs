@@ -1,5 +1,7 @@
 using System.Buffers;
+using VmState.Description;
 using VmState.Runtime.Tests.Allocation;
+using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Wire;
 

@@ -1,5 +1,5 @@
 using SampleMachine.Devices.Pci;
-using VmState;
+using VmState.Description;
 
 namespace SampleMachine.Devices.E1000;
 

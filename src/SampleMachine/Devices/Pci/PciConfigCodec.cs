@@ -1,5 +1,6 @@
-using VmState;
 using VmState.Codecs;
+using VmState.Generated;
+using VmState.Wire;
 
 namespace SampleMachine.Devices.Pci;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
-using VmState;
 using VmState.Codecs;
+using VmState.Generated;
+using VmState.Wire;
 
 namespace SampleMachine.Devices.Pci;
 
@@ -31,7 +32,7 @@ public sealed class PciIrqStateCodec : IVmStateCodec<int[]>
         {
             if (incoming[i] is not (0 or 1))
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Interrupt pin {i} level {incoming[i]} is neither 0 nor 1"), offset + (4 * i));
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Interrupt pin {i} level {incoming[i]} is neither 0 nor 1"), offset + (4 * i));
             }
         }
 

@@ -1,4 +1,4 @@
-using VmState;
+using VmState.Description;
 
 namespace SampleMachine.Devices.X86;
 

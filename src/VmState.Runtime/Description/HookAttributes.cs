@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>Base of the hook attributes: a method the generated code calls at one point of save or load.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]

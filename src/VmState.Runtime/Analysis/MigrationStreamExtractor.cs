@@ -1,37 +1,15 @@
+using VmState.Wire;
+
 namespace VmState.Analysis;
 
-/// <summary>The <c>analyze</c> command: QEMU's <c>analyze-migration.py</c> over a stream file.</summary>
-public static class AnalyzeCommand
+/// <summary>
+/// QEMU's <c>analyze-migration.py -x</c>: the description, each RAM block as a file named after the block, and the
+/// decoded state, written into a directory.
+/// </summary>
+public static class MigrationStreamExtractor
 {
-    /// <summary>
-    /// Prints <paramref name="dump"/> (<c>state</c> or <c>desc</c>) of <paramref name="file"/> to
-    /// <paramref name="output"/>; with <paramref name="extractDir"/>, writes each RAM block there as a file named
-    /// after the block (and <c>desc.json</c>, <c>state.json</c>), as the script's <c>-x</c> does.
-    /// </summary>
-    /// <exception cref="VmStateLoadException">The stream cannot be decoded.</exception>
-    public static int Run(string file, string dump, string? extractDir, TextWriter output)
-    {
-        ArgumentNullException.ThrowIfNull(output);
-        byte[] stream = File.ReadAllBytes(file);
-        if (extractDir is not null)
-        {
-            Extract(stream, extractDir, output);
-            return 0;
-        }
-
-        AnalysisNode result = dump switch
-        {
-            "state" => MigrationStreamAnalyzer.State(stream),
-            "desc" => MigrationStreamAnalyzer.Description(stream),
-            _ => throw new ArgumentException($"--dump takes 'state' or 'desc', not '{dump}'", nameof(dump)),
-        };
-        output.Write(result.ToJson());
-        output.Write('\n');
-        return 0;
-    }
-
     /// <summary>Writes desc.json, one file per RAM block and state.json into <paramref name="directory"/>.</summary>
-    public static void Extract(byte[] stream, string directory, TextWriter output)
+    public static void ExtractTo(byte[] stream, string directory, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         Directory.CreateDirectory(directory);

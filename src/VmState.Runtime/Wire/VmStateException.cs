@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Wire;
 
 /// <summary>
 /// Base of every error the runtime raises. It names where the problem is: the description (QEMU's vmsd name,

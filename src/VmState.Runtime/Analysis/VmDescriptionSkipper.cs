@@ -1,11 +1,13 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using VmState.Description;
+using VmState.Migration;
 using VmState.Ram;
 using VmState.Wire;
 
-namespace VmState.Migration;
+namespace VmState.Analysis;
 
 /// <summary>
 /// Skips sections the registry does not know by walking the stream's own VMDESCRIPTION (each field's size, array
@@ -64,7 +66,7 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
         }
 
         int json = nul + brace;
-        if (json < 5 || stream[json - 5] != (byte)QemuVmSectionType.VmDescription)
+        if (json < 5 || stream[json - 5] != (byte)QemuSectionType.VmDescription)
         {
             return null;
         }
@@ -74,13 +76,13 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
     }
 
     /// <inheritdoc/>
-    public void Skip(ref VmStateReader reader, in SectionHeader header, QemuVmSectionType frame)
+    public void Skip(ref VmStateReader reader, in SectionHeader header, QemuSectionType frame)
     {
         if (string.Equals(header.IdStr, RamSection.IdStr, StringComparison.Ordinal))
         {
             if (_pageSize != RamBlock.PageSize)
             {
-                ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"RAM pages of {_pageSize} bytes cannot be skipped (only {RamBlock.PageSize})"), reader.Position);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"RAM pages of {_pageSize} bytes cannot be skipped (only {RamBlock.PageSize})"), reader.Position);
             }
 
             // A RAM section with no blocks that skips unknown ones reads past every record.
@@ -88,9 +90,9 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
             return;
         }
 
-        if (frame != QemuVmSectionType.SectionFull || !_devices.TryGetValue((header.IdStr, header.InstanceId), out JsonElement device))
+        if (frame != QemuSectionType.SectionFull || !_devices.TryGetValue((header.IdStr, header.InstanceId), out JsonElement device))
         {
-            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Section '{header.IdStr}' {header.InstanceId} is not in the VMDESCRIPTION; it cannot be skipped"), reader.Position);
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Section '{header.IdStr}' {header.InstanceId} is not in the VMDESCRIPTION; it cannot be skipped"), reader.Position);
             return;
         }
 
@@ -125,9 +127,9 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
             foreach (JsonElement sub in subsections.EnumerateArray())
             {
                 long at = reader.Position;
-                if (reader.ReadUInt8() != (byte)QemuVmSectionType.Subsection)
+                if (reader.ReadUInt8() != (byte)QemuSectionType.Subsection)
                 {
-                    ThrowHelper.Load($"Subsection {sub.GetProperty("vmsd_name").GetString()} not found", at);
+                    VmStateThrow.LoadFailed($"Subsection {sub.GetProperty("vmsd_name").GetString()} not found", at);
                 }
 
                 reader.ReadCountedString();

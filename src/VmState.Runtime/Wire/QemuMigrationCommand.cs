@@ -1,7 +1,9 @@
-namespace VmState.Migration;
+using VmState.Description;
+
+namespace VmState.Wire;
 
 /// <summary>QEMU's <c>MIG_CMD_*</c> values carried by a COMMAND frame (0x08).</summary>
-public enum MigrationCommand : ushort
+public enum QemuMigrationCommand : ushort
 {
     /// <summary>Never valid.</summary>
     Invalid = 0,
@@ -48,35 +50,35 @@ internal static class MigrationCommandLengths
     /// <summary>Number of defined commands; a value at or above it is unknown.</summary>
     public const int Count = 12;
 
-    public static int Of(MigrationCommand command) => command switch
+    public static int Of(QemuMigrationCommand command) => command switch
     {
-        MigrationCommand.OpenReturnPath => 0,
-        MigrationCommand.Ping => 4,
-        MigrationCommand.PostcopyAdvise => Variable, // 0 or 16, checked apart
-        MigrationCommand.PostcopyListen => 0,
-        MigrationCommand.PostcopyRun => 0,
-        MigrationCommand.PostcopyRamDiscard => Variable,
-        MigrationCommand.Packaged => 4,
-        MigrationCommand.EnableColo => 0,
-        MigrationCommand.PostcopyResume => 0,
-        MigrationCommand.RecvBitmap => Variable,
-        MigrationCommand.SwitchoverStart => 0,
+        QemuMigrationCommand.OpenReturnPath => 0,
+        QemuMigrationCommand.Ping => 4,
+        QemuMigrationCommand.PostcopyAdvise => Variable, // 0 or 16, checked apart
+        QemuMigrationCommand.PostcopyListen => 0,
+        QemuMigrationCommand.PostcopyRun => 0,
+        QemuMigrationCommand.PostcopyRamDiscard => Variable,
+        QemuMigrationCommand.Packaged => 4,
+        QemuMigrationCommand.EnableColo => 0,
+        QemuMigrationCommand.PostcopyResume => 0,
+        QemuMigrationCommand.RecvBitmap => Variable,
+        QemuMigrationCommand.SwitchoverStart => 0,
         _ => Variable,
     };
 
-    public static string Name(MigrationCommand command) => command switch
+    public static string Name(QemuMigrationCommand command) => command switch
     {
-        MigrationCommand.OpenReturnPath => "OPEN_RETURN_PATH",
-        MigrationCommand.Ping => "PING",
-        MigrationCommand.PostcopyAdvise => "POSTCOPY_ADVISE",
-        MigrationCommand.PostcopyListen => "POSTCOPY_LISTEN",
-        MigrationCommand.PostcopyRun => "POSTCOPY_RUN",
-        MigrationCommand.PostcopyRamDiscard => "POSTCOPY_RAM_DISCARD",
-        MigrationCommand.Packaged => "PACKAGED",
-        MigrationCommand.EnableColo => "ENABLE_COLO",
-        MigrationCommand.PostcopyResume => "POSTCOPY_RESUME",
-        MigrationCommand.RecvBitmap => "RECV_BITMAP",
-        MigrationCommand.SwitchoverStart => "SWITCHOVER_START",
+        QemuMigrationCommand.OpenReturnPath => "OPEN_RETURN_PATH",
+        QemuMigrationCommand.Ping => "PING",
+        QemuMigrationCommand.PostcopyAdvise => "POSTCOPY_ADVISE",
+        QemuMigrationCommand.PostcopyListen => "POSTCOPY_LISTEN",
+        QemuMigrationCommand.PostcopyRun => "POSTCOPY_RUN",
+        QemuMigrationCommand.PostcopyRamDiscard => "POSTCOPY_RAM_DISCARD",
+        QemuMigrationCommand.Packaged => "PACKAGED",
+        QemuMigrationCommand.EnableColo => "ENABLE_COLO",
+        QemuMigrationCommand.PostcopyResume => "POSTCOPY_RESUME",
+        QemuMigrationCommand.RecvBitmap => "RECV_BITMAP",
+        QemuMigrationCommand.SwitchoverStart => "SWITCHOVER_START",
         _ => "INVALID",
     };
 }

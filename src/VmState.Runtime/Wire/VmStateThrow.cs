@@ -1,10 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using VmState.Description;
 
-namespace VmState;
+namespace VmState.Wire;
 
-/// <summary>Out-of-line throws, so the hot save/load paths stay small and inlinable.</summary>
-public static class ThrowHelper
+/// <summary>
+/// Out-of-line throws for readers, writers and codecs, so the hot save/load paths stay small and inlinable. Every one
+/// raises a <see cref="VmStateException"/> carrying the stream offset; the layers above add section and field path.
+/// </summary>
+public static class VmStateThrow
 {
     /// <summary>The input ended before <paramref name="needed"/> more bytes could be read.</summary>
     [DoesNotReturn]
@@ -17,21 +21,11 @@ public static class ThrowHelper
 
     /// <summary>A general load failure.</summary>
     [DoesNotReturn]
-    public static void Load(string reason, long offset) => throw new VmStateLoadException(reason, offset);
+    public static void LoadFailed(string reason, long offset) => throw new VmStateLoadException(reason, offset);
 
     /// <summary>A general save failure.</summary>
     [DoesNotReturn]
-    public static void Save(string reason, long offset = -1) => throw new VmStateSaveException(reason, offset);
-
-    /// <summary>The incoming version is outside [minimum, current].</summary>
-    [DoesNotReturn]
-    public static void Version(int incoming, int current, int minimum, long offset)
-    {
-        string reason = incoming > current
-            ? string.Create(CultureInfo.InvariantCulture, $"Incoming version_id {incoming} is too new for local version_id {current}")
-            : string.Create(CultureInfo.InvariantCulture, $"Incoming version_id {incoming} is too old for local minimum version_id {minimum}");
-        throw new VmStateLoadException(reason, offset);
-    }
+    public static void SaveFailed(string reason, long offset = -1) => throw new VmStateSaveException(reason, offset);
 
     /// <summary>An <c>*_EQUAL</c> field differs from the local value.</summary>
     [DoesNotReturn]
@@ -46,30 +40,6 @@ public static class ThrowHelper
         }
 
         throw new VmStateLoadException(reason, offset);
-    }
-
-    /// <summary>A hook (pre-save, pre-load, post-load, ...) reported failure.</summary>
-    [DoesNotReturn]
-    public static void HookFailed(string hook, bool load, long offset)
-    {
-        if (load)
-        {
-            throw new VmStateLoadException(hook + " failed", offset);
-        }
-
-        throw new VmStateSaveException(hook + " failed", offset);
-    }
-
-    /// <summary>A <see cref="ValidateAttribute"/> check returned false.</summary>
-    [DoesNotReturn]
-    public static void ValidationFailed(bool load, long offset)
-    {
-        if (load)
-        {
-            throw new VmStateLoadException("Input validation failed", offset);
-        }
-
-        throw new VmStateSaveException("Output validation failed", offset);
     }
 
     /// <summary>A count or size taken from the stream asks for more than the input still holds.</summary>

@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// A load-time check at this point of the field list that transfers nothing (QEMU's <c>VMSTATE_VALIDATE</c>).

@@ -1,9 +1,13 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using VmState.Description;
+using VmState.Wire;
 
-namespace VmState;
+namespace VmState.Generated;
 
 /// <summary>Helpers that generated code uses to reach member storage, with typed errors instead of crashes.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class VmStateSpans
 {
     /// <summary>
@@ -48,7 +52,7 @@ public static class VmStateSpans
 
         if (start + count > Array.MaxLength)
         {
-            ThrowHelper.CountTooLarge(count, elementSize, reader.Remaining, reader.Position);
+            VmStateThrow.CountTooLarge(count, elementSize, reader.Remaining, reader.Position);
         }
 
         var fresh = new T[start + count];
@@ -63,7 +67,7 @@ public static class VmStateSpans
     {
         if (value is null)
         {
-            ThrowHelper.Save("Nested state is null");
+            VmStateThrow.SaveFailed("Nested state is null");
         }
 
         return value;
@@ -76,7 +80,7 @@ public static class VmStateSpans
     {
         if (value is null)
         {
-            ThrowHelper.Load("Nested state is null", offset);
+            VmStateThrow.LoadFailed("Nested state is null", offset);
         }
 
         return value;
@@ -87,7 +91,7 @@ public static class VmStateSpans
     {
         if (value < 0 || value > int.MaxValue)
         {
-            ThrowHelper.Load(string.Create(CultureInfo.InvariantCulture, $"Count {value} is out of range"), offset);
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Count {value} is out of range"), offset);
         }
 
         return (int)value;
@@ -98,7 +102,7 @@ public static class VmStateSpans
     {
         if (value < 0 || value > int.MaxValue)
         {
-            ThrowHelper.Save(string.Create(CultureInfo.InvariantCulture, $"Count {value} is out of range"));
+            VmStateThrow.SaveFailed(string.Create(CultureInfo.InvariantCulture, $"Count {value} is out of range"));
         }
 
         return (int)value;
@@ -118,12 +122,12 @@ public static class VmStateSpans
     }
 
     private static void ShortForSave<T>(T[]? array, int start, int length) =>
-        ThrowHelper.Save(array is null
+        VmStateThrow.SaveFailed(array is null
             ? "Array is null"
             : string.Create(CultureInfo.InvariantCulture, $"Array of {array.Length} element(s) is too short for [{start}, {start + (long)length})"));
 
     private static void ShortForLoad<T>(T[]? array, int start, int length, long offset) =>
-        ThrowHelper.Load(array is null
+        VmStateThrow.LoadFailed(array is null
             ? "Array is null"
             : string.Create(CultureInfo.InvariantCulture, $"Array of {array.Length} element(s) is too short for [{start}, {start + (long)length})"), offset);
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
+using VmState.Description;
 
-namespace VmState.Migration;
+namespace VmState.Wire;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over a <see cref="Stream"/> (a file or a socket): bytes collect in one reused

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// Writes JSON exactly as QEMU's JSON writer does in compact mode, the form of a stream's VMDESCRIPTION:
 /// <c>"key": value</c>, items separated by <c>", "</c>, no newlines, non-ASCII and control characters as
 /// <c>\uXXXX</c>. Generated <c>DescribeVmState</c> methods write a description's members into it.
 /// </summary>
-public sealed class VmDescWriter
+public sealed class VmDescriptionWriter
 {
     private readonly StringBuilder _sb = new();
     private readonly Stack<bool> _hasItems = new();
@@ -137,7 +137,7 @@ public sealed class VmDescWriter
     /// for more, one entry with <c>array_len</c> when <paramref name="compressible"/>, else one entry per element
     /// with its <c>index</c>. Returns the bytes they take. <paramref name="json"/> may be null (size only).
     /// </summary>
-    public static int Values(VmDescWriter? json, string name, string type, int size, int count, bool compressible)
+    public static int Values(VmDescriptionWriter? json, string name, string type, int size, int count, bool compressible)
     {
         if (json is not null && count > 0)
         {

@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// QEMU's <c>MigrationPriority</c>: sections with a numerically higher priority are saved (and so loaded) first;

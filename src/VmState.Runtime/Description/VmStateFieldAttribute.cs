@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Codecs;
+
+namespace VmState.Description;
 
 /// <summary>
 /// Marks a field or property as part of the described state. Its position in the encoding is its declaration

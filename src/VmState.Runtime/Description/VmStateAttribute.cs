@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// Marks a <c>partial</c> class or struct as a described device state (QEMU's <c>VMStateDescription</c>). The source

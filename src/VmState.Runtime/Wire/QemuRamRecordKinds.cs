@@ -1,8 +1,10 @@
-namespace VmState.Ram;
+using VmState.Description;
+
+namespace VmState.Wire;
 
 /// <summary>QEMU's <c>RAM_SAVE_FLAG_*</c>: the low bits of every be64 record header of the <c>ram</c> section.</summary>
 [Flags]
-public enum RamRecordKinds : ulong
+public enum QemuRamRecordKinds : ulong
 {
     /// <summary>No flag.</summary>
     None = 0,

@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Description;
+
+namespace VmState.Codecs;
 
 /// <summary>
 /// A device timer as QEMU migrates it: the expiry time in nanoseconds, or -1 when not armed.

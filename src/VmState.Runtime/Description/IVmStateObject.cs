@@ -1,4 +1,6 @@
-namespace VmState;
+using VmState.Wire;
+
+namespace VmState.Description;
 
 /// <summary>
 /// What the generator implements for every <see cref="VmStateAttribute"/> type. Call these through
@@ -19,7 +21,7 @@ public interface IVmStateObject
     /// Writes this instance's VMDESCRIPTION members (<c>vmsd_name</c>, <c>version</c>, <c>fields</c>, <c>subsections</c>)
     /// into <paramref name="json"/> when given, and returns the bytes <see cref="SaveVmState"/> would write now.
     /// </summary>
-    int DescribeVmState(VmDescWriter? json);
+    int DescribeVmState(VmDescriptionWriter? json);
 
     /// <summary>Sets every field to its declared default (zero where none is declared).</summary>
     void ResetVmState();

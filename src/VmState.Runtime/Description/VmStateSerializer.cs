@@ -1,6 +1,7 @@
 using System.Buffers;
+using VmState.Wire;
 
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>Saves and loads one described object on its own (outside a stream), and describes it.</summary>
 public static class VmStateSerializer
@@ -73,7 +74,7 @@ public static class VmStateSerializer
         where T : IVmStateObject
     {
         ArgumentNullException.ThrowIfNull(value);
-        var json = new VmDescWriter();
+        var json = new VmDescriptionWriter();
         json.BeginObject();
         value.DescribeVmState(json);
         json.EndObject();

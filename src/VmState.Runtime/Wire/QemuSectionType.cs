@@ -1,7 +1,9 @@
+using VmState.Description;
+
 namespace VmState.Wire;
 
 /// <summary>The type bytes of QEMU's migration stream (<c>QEMU_VM_*</c> in <c>migration/savevm.h</c>).</summary>
-public enum QemuVmSectionType : byte
+public enum QemuSectionType : byte
 {
     /// <summary>End of the device-state part of the stream.</summary>
     Eof = 0x00,

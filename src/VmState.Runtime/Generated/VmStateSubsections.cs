@@ -1,9 +1,12 @@
+using System.ComponentModel;
 using System.Text;
+using VmState.Description;
 using VmState.Wire;
 
-namespace VmState;
+namespace VmState.Generated;
 
 /// <summary>QEMU's rules for finding the next subsection of a body on load (notes §2.9).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class VmStateSubsections
 {
     /// <summary>
@@ -18,7 +21,7 @@ public static class VmStateSubsections
         ArgumentNullException.ThrowIfNull(names);
         index = -1;
         version = 0;
-        if (reader.PeekByte() != (int)QemuVmSectionType.Subsection)
+        if (reader.PeekByte() != (int)QemuSectionType.Subsection)
         {
             return false;
         }
@@ -28,7 +31,7 @@ public static class VmStateSubsections
         Span<byte> head = stackalloc byte[2 + 255];
         if (!reader.TryPeek(head[..2]))
         {
-            ThrowHelper.Truncated(reader.Position, 2, reader.Remaining);
+            VmStateThrow.Truncated(reader.Position, 2, reader.Remaining);
         }
 
         int length = head[1];
@@ -39,7 +42,7 @@ public static class VmStateSubsections
 
         if (!reader.TryPeek(head[..(2 + length)]))
         {
-            ThrowHelper.Truncated(reader.Position, 2 + length, reader.Remaining);
+            VmStateThrow.Truncated(reader.Position, 2 + length, reader.Remaining);
         }
 
         ReadOnlySpan<byte> name = head.Slice(2, length);
@@ -59,7 +62,7 @@ public static class VmStateSubsections
 
         if (index < 0)
         {
-            ThrowHelper.Load($"Subsection '{Encoding.ASCII.GetString(name)}' does not exist in '{parent}'", reader.Position);
+            VmStateThrow.LoadFailed($"Subsection '{Encoding.ASCII.GetString(name)}' does not exist in '{parent}'", reader.Position);
         }
 
         reader.Skip(2 + length);

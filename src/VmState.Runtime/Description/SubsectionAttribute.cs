@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// Declares a subsection of the described type: a nested description over the same object, saved after the

@@ -1,4 +1,4 @@
-namespace VmState;
+namespace VmState.Description;
 
 /// <summary>
 /// Padding on the wire just before the member it decorates (QEMU's <c>VMSTATE_UNUSED</c>): zeros on save,
