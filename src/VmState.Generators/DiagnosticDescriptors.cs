@@ -59,7 +59,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor InvalidCodec = Create(
         "VMS0010", "Codec does not fit the member",
-        "Codec '{0}' of member '{1}' must implement VmState.Codecs.IVmStateCodec<{2}>",
+        "Codec '{0}' of member '{1}' must implement VmState.Codecs.IVmStateCodec<{0}, {2}>",
         "A codec reads and writes one element of the member's type.");
 
     public static readonly DiagnosticDescriptor MemberNotWritable = Create(

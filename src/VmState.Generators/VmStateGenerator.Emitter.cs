@@ -386,6 +386,11 @@ public sealed partial class VmStateGenerator
                 w.Open("if (" + condition + ")");
             }
 
+            if (e.ErrorHint is not null)
+            {
+                w.Open("try");
+            }
+
             switch (e.Kind)
             {
                 case EntryKind.Unused:
@@ -400,13 +405,13 @@ public sealed partial class VmStateGenerator
                 case EntryKind.Value when e.Shape == EntryShape.Single:
                     if (!e.IsProperty && e.CastTo is null)
                     {
-                        w.Line(e.Codec + ".Load(ref reader, ref " + m + Hint(e) + ");");
+                        w.Line(e.Codec + ".Load(ref reader, ref " + m + ");");
                     }
                     else
                     {
                         w.Open();
                         w.Line((e.CastTo ?? e.ElementType) + " __v = " + Cast(e, m) + ";");
-                        w.Line(e.Codec + ".Load(ref reader, ref __v" + Hint(e) + ");");
+                        w.Line(e.Codec + ".Load(ref reader, ref __v" + ");");
                         if (e.CanWrite)
                         {
                             w.Line(m + " = " + BackCast(e) + "__v;");
@@ -429,12 +434,12 @@ public sealed partial class VmStateGenerator
                         w.Line("__index = __i;");
                         if (e.CastTo is null)
                         {
-                            w.Line(e.Codec + ".Load(ref reader, ref __a[__i]" + Hint(e) + ");");
+                            w.Line(e.Codec + ".Load(ref reader, ref __a[__i]" + ");");
                         }
                         else
                         {
                             w.Line(e.CastTo + " __v = " + Cast(e, "__a[__i]") + ";");
-                            w.Line(e.Codec + ".Load(ref reader, ref __v" + Hint(e) + ");");
+                            w.Line(e.Codec + ".Load(ref reader, ref __v" + ");");
                             w.Line("__a[__i] = " + BackCast(e) + "__v;");
                         }
 
@@ -490,6 +495,13 @@ public sealed partial class VmStateGenerator
 
                     w.Close();
                     break;
+            }
+
+            if (e.ErrorHint is not null)
+            {
+                // A failed check carries the field's hint (QEMU's err_hint); the filter adds it and catches nothing.
+                w.Close();
+                w.Line("catch (" + Wire + "VmStateException __h) when (__h.AddHint(" + Lit(e.ErrorHint) + ")) { throw; }");
             }
 
             if (condition is not null)
@@ -803,10 +815,6 @@ public sealed partial class VmStateGenerator
 
         private static string BackCast(EntrySpec e) => e.CastTo is null ? "" : "(" + e.ElementType + ")";
 
-        private static string Hint(EntrySpec e) =>
-            e.ErrorHint is not null && e.TypeName is not null && e.TypeName.EndsWith(" equal", System.StringComparison.Ordinal)
-                ? ", " + Lit(e.ErrorHint)
-                : "";
 
         private static string TypeNameExpr(EntrySpec e) => e.BuiltInCodec ? Lit(e.TypeName!) : e.Codec + ".TypeName";
 

@@ -940,8 +940,9 @@ public sealed partial class VmStateGenerator
             t.IsValueType || (!t.IsAbstract && t.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal));
 
         private static bool Implements(INamedTypeSymbol type, string interfaceName, ITypeSymbol argument) =>
-            type.AllInterfaces.Any(i => IsRuntimeType(i, interfaceName, "VmState.Codecs") && i.TypeArguments.Length == 1
-                && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], argument));
+            type.AllInterfaces.Any(i => IsRuntimeType(i, interfaceName, "VmState.Codecs") && i.TypeArguments.Length == 2
+                && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type)
+                && SymbolEqualityComparer.Default.Equals(i.TypeArguments[1], argument));
 
         private static bool IsRuntimeType(ITypeSymbol? t, string name, string ns = RuntimeNamespace) =>
             t is not null && t.Name == name && t.ContainingNamespace?.ToDisplayString() == ns;

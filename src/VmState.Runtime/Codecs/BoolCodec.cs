@@ -1,10 +1,9 @@
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;
 
 /// <summary><c>bool</c>: one byte; any non-zero byte reads as true.</summary>
-public sealed class BoolCodec : IVmStateCodec<bool>
+public sealed class BoolCodec : IVmStateCodec<BoolCodec, bool>
 {
     /// <inheritdoc/>
     public static string TypeName => "bool";
@@ -14,4 +13,8 @@ public sealed class BoolCodec : IVmStateCodec<bool>
     public static void Save(ref VmStateWriter writer, bool value) => writer.WriteBool(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref bool value) => value = reader.ReadBool();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<bool> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<bool> values) => reader.ReadArray(values);
 }

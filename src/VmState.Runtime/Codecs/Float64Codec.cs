@@ -1,10 +1,9 @@
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;
 
 /// <summary><c>float64</c>: the IEEE bit pattern as be64.</summary>
-public sealed class Float64Codec : IVmStateCodec<double>
+public sealed class Float64Codec : IVmStateCodec<Float64Codec, double>
 {
     /// <inheritdoc/>
     public static string TypeName => "float64";
@@ -14,4 +13,8 @@ public sealed class Float64Codec : IVmStateCodec<double>
     public static void Save(ref VmStateWriter writer, double value) => writer.WriteFloat64(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref double value) => value = reader.ReadFloat64();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<double> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<double> values) => reader.ReadArray(values);
 }

@@ -1,15 +1,18 @@
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;
 
 /// <summary>
-/// A field kind's wire codec (QEMU's <c>VMStateInfo</c>): its type name in the stream's self-description, its size
-/// on the wire, and how one value is written and read. Members are static so generated code calls them directly.
-/// Implement it to add a kind of your own and name it with <see cref="VmStateFieldAttribute.Codec"/>.
+/// A value kind's wire codec (QEMU's <c>VMStateInfo</c>): its type name in the stream's self-description, its size
+/// on the wire, and how one value and an array of values are written and read. Members are static so generated code
+/// calls them directly. Implement it to add a kind of your own and name it with
+/// <see cref="Description.VmStateFieldAttribute.Codec"/>: a new kind is this one type.
 /// </summary>
+/// <typeparam name="TSelf">The codec itself, so that the array members can loop over <see cref="Save"/> and
+/// <see cref="Load"/> by default.</typeparam>
 /// <typeparam name="T">The member type the codec reads and writes.</typeparam>
-public interface IVmStateCodec<T>
+public interface IVmStateCodec<TSelf, T>
+    where TSelf : IVmStateCodec<TSelf, T>
 {
     /// <summary>The <c>type</c> string in VMDESCRIPTION (QEMU's info name, e.g. <c>uint32</c>, <c>pci config</c>).</summary>
     static abstract string TypeName { get; }
@@ -22,21 +25,42 @@ public interface IVmStateCodec<T>
 
     /// <summary>Reads into <paramref name="value"/>; the current value is available for checks (QEMU's <c>*_EQUAL</c>).</summary>
     static abstract void Load(ref VmStateReader reader, ref T value);
-}
 
-/// <summary>QEMU's info names for the kinds the runtime writes itself (buffers, padding, nested bodies).</summary>
-public static class VmStateTypeNames
-{
-    /// <summary><c>VMSTATE_BUFFER</c> and friends.</summary>
-    public const string Buffer = "buffer";
-    /// <summary><c>VMSTATE_UNUSED</c>: zeros out, skipped in.</summary>
-    public const string UnusedBuffer = "unused_buffer";
-    /// <summary>A nested described struct.</summary>
-    public const string Struct = "struct";
-    /// <summary><c>VMSTATE_WITH_TMP</c>.</summary>
-    public const string Tmp = "tmp";
-    /// <summary>The marker byte of a NULL pointer element.</summary>
-    public const string NullPtr = "nullptr";
-    /// <summary><c>VMSTATE_VALIDATE</c>: no bytes on the wire.</summary>
-    public const string Validate = "validate";
+    /// <summary>
+    /// Writes every element of an array field. By default one <see cref="Save"/> per element; codecs with a faster
+    /// bulk path (the integer kinds) override it.
+    /// </summary>
+    static virtual void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<T> values)
+    {
+        int i = 0;
+        try
+        {
+            for (; i < values.Length; i++)
+            {
+                TSelf.Save(ref writer, values[i]);
+            }
+        }
+        catch (VmStateException e) when (e.AtElement(i))
+        {
+            // Not reached: the filter only records the element index for the error path.
+            throw;
+        }
+    }
+
+    /// <summary>Reads every element of an array field; by default one <see cref="Load"/> per element.</summary>
+    static virtual void LoadArray(ref VmStateReader reader, scoped Span<T> values)
+    {
+        int i = 0;
+        try
+        {
+            for (; i < values.Length; i++)
+            {
+                TSelf.Load(ref reader, ref values[i]);
+            }
+        }
+        catch (VmStateException e) when (e.AtElement(i))
+        {
+            throw;
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;
@@ -8,7 +7,7 @@ namespace VmState.Codecs;
 /// <c>int32 le</c> (QEMU's <c>VMSTATE_INT32_POSITIVE_LE</c>): be32; the load accepts only 0 ≤ incoming ≤ local and
 /// then stores it. QEMU uses it for a PCI device's <c>version_id</c>.
 /// </summary>
-public sealed class Int32LeCodec : IVmStateCodec<int>
+public sealed class Int32LeCodec : IVmStateCodec<Int32LeCodec, int>
 {
     /// <inheritdoc/>
     public static string TypeName => "int32 le";
@@ -24,7 +23,7 @@ public sealed class Int32LeCodec : IVmStateCodec<int>
         int incoming = reader.ReadInt32();
         if (incoming < 0 || incoming > value)
         {
-            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture,
+            VmStateThrow.CheckFailed(string.Create(CultureInfo.InvariantCulture,
                 $"Incoming value {incoming} is not in [0, {value}]"), offset);
         }
 

@@ -1,10 +1,9 @@
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;
 
 /// <summary><c>int8</c>: 1 byte(s), big-endian.</summary>
-public sealed class Int8Codec : IVmStateCodec<sbyte>
+public sealed class Int8Codec : IVmStateCodec<Int8Codec, sbyte>
 {
     /// <inheritdoc/>
     public static string TypeName => "int8";
@@ -14,10 +13,14 @@ public sealed class Int8Codec : IVmStateCodec<sbyte>
     public static void Save(ref VmStateWriter writer, sbyte value) => writer.WriteInt8(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref sbyte value) => value = reader.ReadInt8();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<sbyte> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<sbyte> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint8</c>: 1 byte(s), big-endian.</summary>
-public sealed class UInt8Codec : IVmStateCodec<byte>
+public sealed class UInt8Codec : IVmStateCodec<UInt8Codec, byte>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint8";
@@ -27,10 +30,14 @@ public sealed class UInt8Codec : IVmStateCodec<byte>
     public static void Save(ref VmStateWriter writer, byte value) => writer.WriteUInt8(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref byte value) => value = reader.ReadUInt8();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<byte> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<byte> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>int16</c>: 2 byte(s), big-endian.</summary>
-public sealed class Int16Codec : IVmStateCodec<short>
+public sealed class Int16Codec : IVmStateCodec<Int16Codec, short>
 {
     /// <inheritdoc/>
     public static string TypeName => "int16";
@@ -40,10 +47,14 @@ public sealed class Int16Codec : IVmStateCodec<short>
     public static void Save(ref VmStateWriter writer, short value) => writer.WriteInt16(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref short value) => value = reader.ReadInt16();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<short> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<short> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint16</c>: 2 byte(s), big-endian.</summary>
-public sealed class UInt16Codec : IVmStateCodec<ushort>
+public sealed class UInt16Codec : IVmStateCodec<UInt16Codec, ushort>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint16";
@@ -53,10 +64,14 @@ public sealed class UInt16Codec : IVmStateCodec<ushort>
     public static void Save(ref VmStateWriter writer, ushort value) => writer.WriteUInt16(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref ushort value) => value = reader.ReadUInt16();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<ushort> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<ushort> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>int32</c>: 4 byte(s), big-endian.</summary>
-public sealed class Int32Codec : IVmStateCodec<int>
+public sealed class Int32Codec : IVmStateCodec<Int32Codec, int>
 {
     /// <inheritdoc/>
     public static string TypeName => "int32";
@@ -66,10 +81,14 @@ public sealed class Int32Codec : IVmStateCodec<int>
     public static void Save(ref VmStateWriter writer, int value) => writer.WriteInt32(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref int value) => value = reader.ReadInt32();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<int> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<int> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint32</c>: 4 byte(s), big-endian.</summary>
-public sealed class UInt32Codec : IVmStateCodec<uint>
+public sealed class UInt32Codec : IVmStateCodec<UInt32Codec, uint>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint32";
@@ -79,10 +98,14 @@ public sealed class UInt32Codec : IVmStateCodec<uint>
     public static void Save(ref VmStateWriter writer, uint value) => writer.WriteUInt32(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref uint value) => value = reader.ReadUInt32();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<uint> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<uint> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>int64</c>: 8 byte(s), big-endian.</summary>
-public sealed class Int64Codec : IVmStateCodec<long>
+public sealed class Int64Codec : IVmStateCodec<Int64Codec, long>
 {
     /// <inheritdoc/>
     public static string TypeName => "int64";
@@ -92,10 +115,14 @@ public sealed class Int64Codec : IVmStateCodec<long>
     public static void Save(ref VmStateWriter writer, long value) => writer.WriteInt64(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref long value) => value = reader.ReadInt64();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<long> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<long> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint64</c>: 8 byte(s), big-endian.</summary>
-public sealed class UInt64Codec : IVmStateCodec<ulong>
+public sealed class UInt64Codec : IVmStateCodec<UInt64Codec, ulong>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint64";
@@ -105,4 +132,8 @@ public sealed class UInt64Codec : IVmStateCodec<ulong>
     public static void Save(ref VmStateWriter writer, ulong value) => writer.WriteUInt64(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref ulong value) => value = reader.ReadUInt64();
+    /// <inheritdoc/>
+    public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<ulong> values) => writer.WriteArray(values);
+    /// <inheritdoc/>
+    public static void LoadArray(ref VmStateReader reader, scoped Span<ulong> values) => reader.ReadArray(values);
 }

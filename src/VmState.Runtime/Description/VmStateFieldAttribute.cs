@@ -46,13 +46,13 @@ public sealed class VmStateFieldAttribute : Attribute
     /// <summary>The load fails unless the incoming value equals the local one (QEMU's <c>*_EQUAL</c>).</summary>
     public bool Equal { get; set; }
 
-    /// <summary>Text added to the error when an <see cref="Equal"/> check fails (QEMU's <c>err_hint</c>).</summary>
+    /// <summary>Text added to the error when this field's check fails (an <see cref="Equal"/> mismatch, or any codec check raised with <c>VmStateThrow.CheckFailed</c>; QEMU's <c>err_hint</c>).</summary>
     public string? ErrorHint { get; set; }
 
     /// <summary>An <c>int</c> the load accepts only when 0 ≤ incoming ≤ local (QEMU's <c>INT32_POSITIVE_LE</c>, type <c>int32 le</c>).</summary>
     public bool PositiveLe { get; set; }
 
-    /// <summary>A codec type implementing <see cref="Codecs.IVmStateCodec{T}"/> for the member's (element) type.</summary>
+    /// <summary>A codec type implementing <see cref="Codecs.IVmStateCodec{TSelf, T}"/> for the member's (element) type.</summary>
     public Type? Codec { get; set; }
 
     /// <summary>The value the member takes when the incoming version predates <see cref="Since"/>, and after <c>ResetVmState()</c>.</summary>

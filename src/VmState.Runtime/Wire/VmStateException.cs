@@ -13,6 +13,8 @@ namespace VmState.Wire;
 public abstract class VmStateException : Exception
 {
     private string _fieldPath = "";
+    private int _elementIndex = -1;
+    private bool _hinted;
 
     /// <summary>Creates an error with its reason and, when known, the stream offset.</summary>
     protected VmStateException(string reason, long offset, Exception? inner = null)
@@ -23,7 +25,7 @@ public abstract class VmStateException : Exception
     }
 
     /// <summary>What went wrong, without the location.</summary>
-    public string Reason { get; }
+    public string Reason { get; private set; }
 
     /// <summary>The section's id string, when the error happened inside a stream section.</summary>
     public string? Section { get; internal set; }
@@ -73,6 +75,12 @@ public abstract class VmStateException : Exception
     /// <param name="index">The element index, or -1 for a field that is not an array.</param>
     public void PrependField(string name, int index)
     {
+        if (index < 0)
+        {
+            index = _elementIndex;
+        }
+
+        _elementIndex = -1;
         var sb = new StringBuilder(name);
         if (index >= 0)
         {
@@ -85,6 +93,37 @@ public abstract class VmStateException : Exception
         }
 
         _fieldPath = sb.ToString();
+    }
+
+    /// <summary>
+    /// Records the element an array codec was at when the error passed, for the enclosing field's path
+    /// (<c>name[index]</c>). Meant for an exception filter: it returns false, so nothing is caught or rethrown.
+    /// </summary>
+    /// <param name="index">The element index.</param>
+    public bool AtElement(int index)
+    {
+        if (_elementIndex < 0)
+        {
+            _elementIndex = index;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Adds a field's hint (QEMU's <c>err_hint</c>) to a failed check's reason; other errors are left as they are.
+    /// Meant for an exception filter: it returns false.
+    /// </summary>
+    /// <param name="hint">What the user should know when this field's check fails.</param>
+    public bool AddHint(string hint)
+    {
+        if (this is VmStateLoadException { IsCheckFailure: true } && !_hinted)
+        {
+            Reason += " (" + hint + ")";
+            _hinted = true;
+        }
+
+        return false;
     }
 
     /// <summary>Called by generated code as the error leaves a subsection: puts <c>name/</c> in front of the path.</summary>
@@ -121,6 +160,9 @@ public sealed class VmStateLoadException : VmStateException
     /// more bytes and retry the frame; a file loader reports it as a truncated file.
     /// </summary>
     public bool IsEndOfInput { get; internal init; }
+
+    /// <summary>A codec's check refused the value (an <c>*_EQUAL</c> mismatch, say), as opposed to malformed input.</summary>
+    public bool IsCheckFailure { get; internal init; }
 }
 
 /// <summary>A save failed: a hook refused, a device is unmigratable, or the state is inconsistent (a count past its array).</summary>

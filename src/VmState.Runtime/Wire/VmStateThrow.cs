@@ -29,18 +29,18 @@ public static class VmStateThrow
 
     /// <summary>An <c>*_EQUAL</c> field differs from the local value.</summary>
     [DoesNotReturn]
-    public static void NotEqual<T>(T incoming, T local, long offset, string? hint)
-        where T : IFormattable
-    {
-        string reason = string.Create(CultureInfo.InvariantCulture,
-            $"Incoming value {incoming.ToString(null, CultureInfo.InvariantCulture)} differs from local value {local.ToString(null, CultureInfo.InvariantCulture)}");
-        if (hint is not null)
-        {
-            reason += " (" + hint + ")";
-        }
+    public static void NotEqual<T>(T incoming, T local, long offset)
+        where T : IFormattable =>
+        CheckFailed(string.Create(CultureInfo.InvariantCulture,
+            $"Incoming value {incoming.ToString(null, CultureInfo.InvariantCulture)} differs from local value {local.ToString(null, CultureInfo.InvariantCulture)}"), offset);
 
-        throw new VmStateLoadException(reason, offset);
-    }
+    /// <summary>
+    /// A codec's check refused the incoming value: a failure that a field's <c>ErrorHint</c> explains
+    /// (<see cref="VmStateException.AddHint"/>).
+    /// </summary>
+    [DoesNotReturn]
+    public static void CheckFailed(string reason, long offset) =>
+        throw new VmStateLoadException(reason, offset) { IsCheckFailure = true };
 
     /// <summary>A count or size taken from the stream asks for more than the input still holds.</summary>
     [DoesNotReturn]

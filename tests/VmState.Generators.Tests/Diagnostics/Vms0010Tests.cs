@@ -16,7 +16,7 @@ public sealed class Vms0010Tests
             public byte B;
         }
 
-        public sealed class RgbCodec : IVmStateCodec<Rgb>
+        public sealed class RgbCodec : IVmStateCodec<RgbCodec, Rgb>
         {
             public static string TypeName => "rgb";
             public static int Size => 3;
@@ -60,7 +60,7 @@ public sealed class Vms0010Tests
     public void Reports_a_codec_of_another_type(string member, string codec, string valueType)
     {
         DiagnosticAssert.Reports("VMS0010", Device(member), "Bad", codec, "Bad");
-        Assert.Contains("IVmStateCodec<" + valueType + ">", TestCompilation.Run(Device(member)).GeneratorDiagnostics[0].GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("IVmStateCodec<" + codec + ", " + valueType + ">", TestCompilation.Run(Device(member)).GeneratorDiagnostics[0].GetMessage(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -23,7 +23,7 @@ public sealed class Vms0013Tests
             [VmStateField] public int X;
         }
 
-        public sealed class PointCodec : IVmStateCodec<Point>
+        public sealed class PointCodec : IVmStateCodec<PointCodec, Point>
         {
             public static string TypeName => "point";
             public static int Size => 4;
