@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text;
 using SampleMachine.Cli;
-using VmState.Description;
 using VmState.Schema;
 
 namespace SampleMachine.Tests;

@@ -2,9 +2,7 @@ using System.Net.Sockets;
 using System.Net;
 using System.Text;
 using SampleMachine.Machine;
-using VmState.Description;
 using VmState.Migration;
-using VmState.Wire;
 
 namespace SampleMachine.Migration;
 
