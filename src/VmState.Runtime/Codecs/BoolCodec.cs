@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>bool</c>: one byte; any non-zero byte reads as true.</summary>
-public sealed class BoolCodec : IVmStateCodec<BoolCodec, bool>
+public readonly struct BoolCodec : IVmStateCodec<BoolCodec, bool>
 {
     /// <inheritdoc/>
     public static string TypeName => "bool";

@@ -7,7 +7,7 @@ namespace VmState.Codecs;
 /// as its upper then its lower 32 bits, each big-endian. The bytes equal <c>float64</c>'s; the type name differs, and
 /// QEMU's tools match on it.
 /// </summary>
-public sealed class CpuDoubleCodec : IVmStateCodec<CpuDoubleCodec, double>
+public readonly struct CpuDoubleCodec : IVmStateCodec<CpuDoubleCodec, double>
 {
     /// <inheritdoc/>
     public static string TypeName => "CPU_Double_U";

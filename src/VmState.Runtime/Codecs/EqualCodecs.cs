@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>uint8 equal</c>: 1 byte(s); the load fails unless the incoming value equals the local one.</summary>
-public sealed class UInt8EqualCodec : IVmStateCodec<UInt8EqualCodec, byte>
+public readonly struct UInt8EqualCodec : IVmStateCodec<UInt8EqualCodec, byte>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint8 equal";
@@ -25,7 +25,7 @@ public sealed class UInt8EqualCodec : IVmStateCodec<UInt8EqualCodec, byte>
 }
 
 /// <summary><c>uint16 equal</c>: 2 byte(s); the load fails unless the incoming value equals the local one.</summary>
-public sealed class UInt16EqualCodec : IVmStateCodec<UInt16EqualCodec, ushort>
+public readonly struct UInt16EqualCodec : IVmStateCodec<UInt16EqualCodec, ushort>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint16 equal";
@@ -47,7 +47,7 @@ public sealed class UInt16EqualCodec : IVmStateCodec<UInt16EqualCodec, ushort>
 }
 
 /// <summary><c>uint32 equal</c>: 4 byte(s); the load fails unless the incoming value equals the local one.</summary>
-public sealed class UInt32EqualCodec : IVmStateCodec<UInt32EqualCodec, uint>
+public readonly struct UInt32EqualCodec : IVmStateCodec<UInt32EqualCodec, uint>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint32 equal";
@@ -69,7 +69,7 @@ public sealed class UInt32EqualCodec : IVmStateCodec<UInt32EqualCodec, uint>
 }
 
 /// <summary><c>int32 equal</c>: 4 byte(s); the load fails unless the incoming value equals the local one.</summary>
-public sealed class Int32EqualCodec : IVmStateCodec<Int32EqualCodec, int>
+public readonly struct Int32EqualCodec : IVmStateCodec<Int32EqualCodec, int>
 {
     /// <inheritdoc/>
     public static string TypeName => "int32 equal";
@@ -91,7 +91,7 @@ public sealed class Int32EqualCodec : IVmStateCodec<Int32EqualCodec, int>
 }
 
 /// <summary><c>int64 equal</c> (QEMU really names it so): 8 byte(s); the load fails unless the incoming value equals the local one.</summary>
-public sealed class UInt64EqualCodec : IVmStateCodec<UInt64EqualCodec, ulong>
+public readonly struct UInt64EqualCodec : IVmStateCodec<UInt64EqualCodec, ulong>
 {
     /// <inheritdoc/>
     public static string TypeName => "int64 equal";

@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>float64</c>: the IEEE bit pattern as be64.</summary>
-public sealed class Float64Codec : IVmStateCodec<Float64Codec, double>
+public readonly struct Float64Codec : IVmStateCodec<Float64Codec, double>
 {
     /// <inheritdoc/>
     public static string TypeName => "float64";

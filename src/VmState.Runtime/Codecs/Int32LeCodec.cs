@@ -7,7 +7,7 @@ namespace VmState.Codecs;
 /// <c>int32 le</c> (QEMU's <c>VMSTATE_INT32_POSITIVE_LE</c>): be32; the load accepts only 0 ≤ incoming ≤ local and
 /// then stores it. QEMU uses it for a PCI device's <c>version_id</c>.
 /// </summary>
-public sealed class Int32LeCodec : IVmStateCodec<Int32LeCodec, int>
+public readonly struct Int32LeCodec : IVmStateCodec<Int32LeCodec, int>
 {
     /// <inheritdoc/>
     public static string TypeName => "int32 le";

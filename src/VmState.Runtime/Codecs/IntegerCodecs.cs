@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>int8</c>: 1 byte(s), big-endian.</summary>
-public sealed class Int8Codec : IVmStateCodec<Int8Codec, sbyte>
+public readonly struct Int8Codec : IVmStateCodec<Int8Codec, sbyte>
 {
     /// <inheritdoc/>
     public static string TypeName => "int8";
@@ -20,7 +20,7 @@ public sealed class Int8Codec : IVmStateCodec<Int8Codec, sbyte>
 }
 
 /// <summary><c>uint8</c>: 1 byte(s), big-endian.</summary>
-public sealed class UInt8Codec : IVmStateCodec<UInt8Codec, byte>
+public readonly struct UInt8Codec : IVmStateCodec<UInt8Codec, byte>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint8";
@@ -37,7 +37,7 @@ public sealed class UInt8Codec : IVmStateCodec<UInt8Codec, byte>
 }
 
 /// <summary><c>int16</c>: 2 byte(s), big-endian.</summary>
-public sealed class Int16Codec : IVmStateCodec<Int16Codec, short>
+public readonly struct Int16Codec : IVmStateCodec<Int16Codec, short>
 {
     /// <inheritdoc/>
     public static string TypeName => "int16";
@@ -54,7 +54,7 @@ public sealed class Int16Codec : IVmStateCodec<Int16Codec, short>
 }
 
 /// <summary><c>uint16</c>: 2 byte(s), big-endian.</summary>
-public sealed class UInt16Codec : IVmStateCodec<UInt16Codec, ushort>
+public readonly struct UInt16Codec : IVmStateCodec<UInt16Codec, ushort>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint16";
@@ -71,7 +71,7 @@ public sealed class UInt16Codec : IVmStateCodec<UInt16Codec, ushort>
 }
 
 /// <summary><c>int32</c>: 4 byte(s), big-endian.</summary>
-public sealed class Int32Codec : IVmStateCodec<Int32Codec, int>
+public readonly struct Int32Codec : IVmStateCodec<Int32Codec, int>
 {
     /// <inheritdoc/>
     public static string TypeName => "int32";
@@ -88,7 +88,7 @@ public sealed class Int32Codec : IVmStateCodec<Int32Codec, int>
 }
 
 /// <summary><c>uint32</c>: 4 byte(s), big-endian.</summary>
-public sealed class UInt32Codec : IVmStateCodec<UInt32Codec, uint>
+public readonly struct UInt32Codec : IVmStateCodec<UInt32Codec, uint>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint32";
@@ -105,7 +105,7 @@ public sealed class UInt32Codec : IVmStateCodec<UInt32Codec, uint>
 }
 
 /// <summary><c>int64</c>: 8 byte(s), big-endian.</summary>
-public sealed class Int64Codec : IVmStateCodec<Int64Codec, long>
+public readonly struct Int64Codec : IVmStateCodec<Int64Codec, long>
 {
     /// <inheritdoc/>
     public static string TypeName => "int64";
@@ -122,7 +122,7 @@ public sealed class Int64Codec : IVmStateCodec<Int64Codec, long>
 }
 
 /// <summary><c>uint64</c>: 8 byte(s), big-endian.</summary>
-public sealed class UInt64Codec : IVmStateCodec<UInt64Codec, ulong>
+public readonly struct UInt64Codec : IVmStateCodec<UInt64Codec, ulong>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint64";

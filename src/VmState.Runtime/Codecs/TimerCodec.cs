@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>timer</c>: the expiry time in nanoseconds as be64; -1 when the timer is not armed.</summary>
-public sealed class TimerCodec : IVmStateCodec<TimerCodec, VmTimer>
+public readonly struct TimerCodec : IVmStateCodec<TimerCodec, VmTimer>
 {
     /// <inheritdoc/>
     public static string TypeName => "timer";

@@ -8,7 +8,7 @@ namespace SampleMachine.Devices.Pci;
 /// QEMU's <c>pci config</c> info for a conventional PCI function: the 256-byte configuration space as raw bytes.
 /// The load fills the existing array in place.
 /// </summary>
-public sealed class PciConfigCodec : IVmStateCodec<PciConfigCodec, byte[]>
+public readonly struct PciConfigCodec : IVmStateCodec<PciConfigCodec, byte[]>
 {
     /// <inheritdoc/>
     public static string TypeName => "pci config";
@@ -24,7 +24,7 @@ public sealed class PciConfigCodec : IVmStateCodec<PciConfigCodec, byte[]>
 }
 
 /// <summary>QEMU's <c>pci config</c> info for a PCI Express function: the 4096-byte extended configuration space.</summary>
-public sealed class PcieConfigCodec : IVmStateCodec<PcieConfigCodec, byte[]>
+public readonly struct PcieConfigCodec : IVmStateCodec<PcieConfigCodec, byte[]>
 {
     /// <inheritdoc/>
     public static string TypeName => "pci config";

@@ -9,7 +9,7 @@ namespace SampleMachine.Devices.Pci;
 /// QEMU's <c>pci irq state</c> info: the level of each of the four interrupt pins as be32; a loaded level other
 /// than 0 or 1 is refused, as QEMU does.
 /// </summary>
-public sealed class PciIrqStateCodec : IVmStateCodec<PciIrqStateCodec, int[]>
+public readonly struct PciIrqStateCodec : IVmStateCodec<PciIrqStateCodec, int[]>
 {
     /// <inheritdoc/>
     public static string TypeName => "pci irq state";
