@@ -7,29 +7,13 @@ using VmState.Migration;
 
 namespace SampleMachine.Tests;
 
-/// <summary>A fact that runs only where QEMU 7.2 for x86 is installed (CI installs Debian's qemu-system-x86).</summary>
-public sealed class QemuFactAttribute : FactAttribute
-{
-    public QemuFactAttribute()
-    {
-        if (QemuInteropTests.Qemu is null)
-        {
-            Skip = "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)";
-        }
-    }
-}
-
 /// <summary>QEMU itself loads what we write.</summary>
 public sealed partial class QemuInteropTests
 {
-    internal static readonly string? Qemu = (Environment.GetEnvironmentVariable("PATH") ?? "")
-        .Split(Path.PathSeparator)
-        .Select(dir => Path.Combine(dir, "qemu-system-x86_64"))
-        .FirstOrDefault(File.Exists);
-
     [QemuFact]
     public async Task Qemu_7_2_loads_a_stream_we_wrote_with_our_cpu_nic_and_ram_state()
     {
+        string qemuPath = QemuEnvironment.QemuPath;
         (VirtualMachine machine, _) = QemuImport.Import(Fixtures.Bytes("pc-16m.migration"));
         string file = Path.Combine(Path.GetTempPath(), $"vmstate-qemu-{Guid.NewGuid():N}.mig");
         try
@@ -44,7 +28,7 @@ public sealed partial class QemuInteropTests
                 machine.SaveSnapshot(file);
             }
 
-            using var qemu = new QemuMonitor(Qemu!, "-M", "pc", "-m", "16", "-display", "none", "-S", "-incoming", "exec:cat " + file);
+            using var qemu = new QemuMonitor(qemuPath, "-M", "pc", "-m", "16", "-display", "none", "-S", "-incoming", "exec:cat " + file);
 
             // Paused, and no longer "(inmigrate)": the whole stream has been loaded.
             await qemu.SendUntil("info status", "VM status: paused\r\n");
@@ -63,10 +47,11 @@ public sealed partial class QemuInteropTests
     [QemuFact]
     public async Task A_fresh_qemu_stream_decodes_and_imports()
     {
+        string qemuPath = QemuEnvironment.QemuPath;
         string file = Path.Combine(Path.GetTempPath(), $"vmstate-qemu-out-{Guid.NewGuid():N}.mig");
         try
         {
-            using (var qemu = new QemuMonitor(Qemu!, "-M", "pc", "-m", "16", "-display", "none"))
+            using (var qemu = new QemuMonitor(qemuPath, "-M", "pc", "-m", "16", "-display", "none"))
             {
                 await qemu.Send("migrate \"exec:cat > " + file + "\"");
                 await qemu.SendUntil("info migrate", "Migration status: completed");

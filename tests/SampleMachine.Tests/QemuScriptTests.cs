@@ -8,23 +8,9 @@ using VmState.Schema;
 
 namespace SampleMachine.Tests;
 
-/// <summary>Runs only where QEMU 7.2's own scripts and python3 are present (<c>tools/fetch-qemu-scripts</c>, which .ci/run calls).</summary>
-public sealed class QemuScriptFactAttribute : FactAttribute
-{
-    public QemuScriptFactAttribute()
-    {
-        if (QemuScriptTests.Scripts is null)
-        {
-            Skip = "QEMU 7.2's scripts are not present: run tools/fetch-qemu-scripts (needs root, apt and python3)";
-        }
-    }
-}
-
 /// <summary>QEMU's own tools, unchanged, read what we write: analyze-migration.py and vmstate-static-checker.py.</summary>
 public sealed class QemuScriptTests
 {
-    internal static readonly string? Scripts = FindScripts();
-
     [QemuScriptFact]
     public void Qemus_analyzer_reads_our_snapshot_and_prints_exactly_what_we_print()
     {
@@ -157,7 +143,7 @@ public sealed class QemuScriptTests
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.ArgumentList.Add(Path.Combine(Scripts!, script));
+        start.ArgumentList.Add(Path.Combine(QemuEnvironment.ScriptsPath, script));
         foreach (string a in args)
         {
             start.ArgumentList.Add(a);
@@ -173,17 +159,6 @@ public sealed class QemuScriptTests
         }
 
         return (p.ExitCode, output.Result, errors.Result);
-    }
-
-    private static string? FindScripts()
-    {
-        string dir = Environment.GetEnvironmentVariable("VMSTATE_QEMU_SCRIPTS")
-            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "vmstate", "qemu-7.2", "scripts");
-        bool python = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Any(d => File.Exists(Path.Combine(d, "python3")));
-        return python && File.Exists(Path.Combine(dir, "analyze-migration.py")) && File.Exists(Path.Combine(dir, "vmstate-static-checker.py"))
-            ? dir
-            : null;
     }
 
     private sealed class TempDir : IDisposable

@@ -139,7 +139,7 @@ public sealed class SchemaCheckerDifferentialTests
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        start.ArgumentList.Add(Path.Combine(QemuScriptTests.Scripts!, "vmstate-static-checker.py"));
+        start.ArgumentList.Add(Path.Combine(QemuEnvironment.ScriptsPath, "vmstate-static-checker.py"));
         start.ArgumentList.Add("-s");
         start.ArgumentList.Add(source);
         start.ArgumentList.Add("-d");

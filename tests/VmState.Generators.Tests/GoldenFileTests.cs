@@ -33,14 +33,9 @@ public sealed class GoldenFileTests
         Assert.Equal(GoldenFile.Normalize("a\nb\n"), GoldenFile.Normalize("a\r\nb\r\n"));
     }
 
-    [Fact]
+    [NotWhileAcceptingFact]
     public void A_missing_baseline_fails_and_is_not_created()
     {
-        if (Environment.GetEnvironmentVariable(GoldenFile.AcceptVariable) == "1")
-        {
-            return; // accepting on purpose: the helper writes baselines then, which is what this test rules out otherwise
-        }
-
         string golden = Path.Combine(GoldenDirectory(), "NoSuchBaseline.g.cs.txt");
         string received = Path.Combine(GoldenDirectory(), "NoSuchBaseline.received.txt");
         try
@@ -55,6 +50,21 @@ public sealed class GoldenFileTests
         {
             File.Delete(received);
         }
+    }
+
+    [Fact]
+    public void The_missing_baseline_test_is_skipped_only_while_accepting()
+    {
+        Assert.Contains("VMSTATE_ACCEPT=1", NotWhileAcceptingFactAttribute.SkipReason("1"), StringComparison.Ordinal);
+        Assert.Null(NotWhileAcceptingFactAttribute.SkipReason(null));
+        Assert.Null(NotWhileAcceptingFactAttribute.SkipReason("0"));
+        Assert.Null(NotWhileAcceptingFactAttribute.SkipReason(""));
+
+        // The attribute on the test reads the variable of this run.
+        var attribute = (FactAttribute)Attribute.GetCustomAttribute(
+            typeof(GoldenFileTests).GetMethod(nameof(A_missing_baseline_fails_and_is_not_created))!, typeof(FactAttribute))!;
+        Assert.IsType<NotWhileAcceptingFactAttribute>(attribute);
+        Assert.Equal(NotWhileAcceptingFactAttribute.SkipReason(Environment.GetEnvironmentVariable(GoldenFile.AcceptVariable)), attribute.Skip);
     }
 
     private static string GoldenDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") =>

@@ -72,7 +72,7 @@ internal static class MigrationCommands
 
     public static Command Incoming()
     {
-        var listen = new Option<string>("--listen") { Description = "HOST:PORT to accept the migration on", Required = true };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT to accept the migration on (port 0: a free port, printed in the 'waiting' line)", Required = true };
         var memory = CommonOptions.Memory();
         var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory };
         command.SetAction(parse => CommonOptions.Run(parse, () =>

@@ -88,9 +88,9 @@ public sealed class StreamRoundTripTests
         var a = new MigDev();
         var b = new MigDev();
         var iommu = new Iommu();
-        registry.Register(a);
+        SectionEntry ea = registry.Register(a);
         registry.Register(iommu);
-        registry.Register(b);
+        SectionEntry eb = registry.Register(b);
         SectionEntry c = registry.Register(new MigDev(), devicePath: "0000:00:03.0");
 
         Assert.Same(iommu, registry.Entries[0].Target);
@@ -98,11 +98,70 @@ public sealed class StreamRoundTripTests
         Assert.Equal("0000:00:03.0/mig-dev", c.IdStr);
         Assert.Equal(0, c.InstanceId);
         Assert.Same(c, registry.Find("0000:00:03.0/mig-dev", 0));
-        Assert.Same(c, registry.Find("mig-dev", 0) == c ? c : registry.Entries.First(e => e.CompatIdStr == "mig-dev"));
+        Assert.Null(registry.Find("0000:00:03.0/mig-dev", 1));
+
+        // Only a device registered with a path has a compat id: its bare name, numbered among such devices.
+        Assert.Null(ea.CompatIdStr);
+        Assert.Null(eb.CompatIdStr);
+        Assert.Equal("mig-dev", c.CompatIdStr);
+        Assert.Equal(0, c.CompatInstanceId);
+
+        // The bare name finds the devices registered without a path first: ("mig-dev", 0) is a's, not c's compat id.
+        Assert.Same(ea, registry.Find("mig-dev", 0));
+        Assert.Same(eb, registry.Find("mig-dev", 1));
+        Assert.Null(registry.Find("mig-dev", 2));
         Assert.Equal([1, 2, 3, 4], registry.Entries.Select(e => e.SectionId).Order());
         Assert.Throws<ArgumentException>(() => registry.Register(new MigDev(), instanceId: 1));
         Assert.True(registry.Unregister(b));
         Assert.False(registry.Unregister(b));
+    }
+
+    [Fact]
+    public void The_bare_name_finds_a_device_with_a_path_by_its_compat_id_when_no_entry_has_that_full_id()
+    {
+        var registry = new VmStateRegistry();
+        SectionEntry plain = registry.Register(new MigDev());
+        SectionEntry nic0 = registry.Register(new MigDev(), devicePath: "0000:00:03.0");
+        SectionEntry nic1 = registry.Register(new MigDev(), devicePath: "0000:00:04.0");
+
+        // Each path numbers its own instances from 0; the compat ids count the devices with a path.
+        Assert.Equal((0, 0), (nic0.InstanceId, nic0.CompatInstanceId));
+        Assert.Equal((0, 1), (nic1.InstanceId, nic1.CompatInstanceId));
+        Assert.Same(nic0, registry.Find("0000:00:03.0/mig-dev", 0));
+        Assert.Same(nic1, registry.Find("0000:00:04.0/mig-dev", 0));
+
+        // ("mig-dev", 0) is the plain device's full id, which wins; ("mig-dev", 1) is only nic1's compat id.
+        Assert.Same(plain, registry.Find("mig-dev", 0));
+        Assert.Same(nic1, registry.Find("mig-dev", 1));
+        Assert.Null(registry.Find("mig-dev", 2));
+
+        // Without the plain device the bare name falls back to the compat id: an old stream reaches nic0.
+        Assert.True(registry.Unregister(plain));
+        Assert.Same(nic0, registry.Find("mig-dev", 0));
+        Assert.Same(nic1, registry.Find("mig-dev", 1));
+
+        // A compat id is only the bare name: another path or a wrong instance finds nothing.
+        Assert.Null(registry.Find("0000:00:05.0/mig-dev", 0));
+        Assert.Null(registry.Find("0000:00:03.0/mig-dev", 1));
+        Assert.Null(registry.Find("other", 0));
+    }
+
+    [Fact]
+    public void A_stream_saved_under_the_bare_name_loads_into_a_device_registered_with_a_path()
+    {
+        var old = new VmStateRegistry();
+        old.Register(new MigDev { A = 0xc0ffee, ExtraNeeded = true, E = 7 });
+        var output = new ArrayBufferWriter<byte>();
+        MigrationSaver.SaveSnapshot(old, output, new MigrationStreamOptions { SendConfiguration = false });
+
+        var registry = new VmStateRegistry();
+        var device = new MigDev();
+        registry.Register(device, devicePath: "0000:00:03.0");
+        MigrationLoadResult result = new MigrationLoader(registry, new MigrationStreamOptions { SendConfiguration = false }).Load(output.WrittenSpan.ToArray());
+
+        Assert.Equal(1, result.SectionsLoaded);
+        Assert.Equal(0xc0ffeeu, device.A);
+        Assert.Equal(7, device.E);
     }
 
     [Fact]
