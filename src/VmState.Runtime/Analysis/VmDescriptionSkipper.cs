@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Text;
-using VmState.Description;
 using VmState.Migration;
 using VmState.Ram;
 using VmState.Wire;

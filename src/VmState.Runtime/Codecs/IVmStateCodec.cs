@@ -1,4 +1,3 @@
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;
@@ -6,7 +5,7 @@ namespace VmState.Codecs;
 /// <summary>
 /// A field kind's wire codec (QEMU's <c>VMStateInfo</c>): its type name in the stream's self-description, its size
 /// on the wire, and how one value is written and read. Members are static so generated code calls them directly.
-/// Implement it to add a kind of your own and name it with <see cref="VmStateFieldAttribute.Codec"/>.
+/// Implement it to add a kind of your own and name it with <see cref="VmState.Description.VmStateFieldAttribute.Codec"/>.
 /// </summary>
 /// <typeparam name="T">The member type the codec reads and writes.</typeparam>
 public interface IVmStateCodec<T>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Codecs;

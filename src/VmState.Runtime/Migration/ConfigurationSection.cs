@@ -1,4 +1,3 @@
-using VmState.Description;
 using VmState.Generated;
 using VmState.Wire;
 

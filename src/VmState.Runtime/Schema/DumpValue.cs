@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using System.Text;
-using VmState.Description;
 
 namespace VmState.Schema;
 

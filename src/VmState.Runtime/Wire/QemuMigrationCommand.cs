@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Wire;
 
 /// <summary>QEMU's <c>MIG_CMD_*</c> values carried by a COMMAND frame (0x08).</summary>

@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Wire;
 
 /// <summary>The type bytes of QEMU's migration stream (<c>QEMU_VM_*</c> in <c>migration/savevm.h</c>).</summary>
