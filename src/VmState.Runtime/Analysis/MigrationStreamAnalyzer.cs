@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using System.Text;
+using VmState.Migration;
+using VmState.Ram;
 using VmState.Wire;
 
 namespace VmState.Analysis;
@@ -14,15 +16,6 @@ namespace VmState.Analysis;
 /// </summary>
 public static class MigrationStreamAnalyzer
 {
-    private const ulong RamZero = 0x02;
-    private const ulong RamMemSize = 0x04;
-    private const ulong RamPage = 0x08;
-    private const ulong RamEos = 0x10;
-    private const ulong RamContinue = 0x20;
-    private const ulong RamXbzrle = 0x40;
-    private const ulong RamHook = 0x80;
-    private const ulong RamMultifdFlush = 0x200;
-
     /// <summary>The stream's VMDESCRIPTION as the script prints it with <c>--dump desc</c>.</summary>
     /// <exception cref="VmStateLoadException">The stream has no readable VMDESCRIPTION.</exception>
     public static AnalysisObject Description(ReadOnlySpan<byte> stream)
@@ -74,8 +67,8 @@ public static class MigrationStreamAnalyzer
             _desc = desc;
             _ramPage = ramPage;
             _ramBlock = ramBlock;
-            _pageSize = desc["page_size"] is AnalysisNumber n && int.TryParse(n.Text, CultureInfo.InvariantCulture, out int ps) && ps > 0 ? ps : 4096;
-            _classes[("ram", 0)] = null;
+            _pageSize = desc["page_size"] is AnalysisNumber n && int.TryParse(n.Text, CultureInfo.InvariantCulture, out int ps) && ps > 0 ? ps : RamBlock.PageSize;
+            _classes[(RamSection.IdStr, 0)] = null;
             if (desc["devices"] is AnalysisList devices)
             {
                 foreach (AnalysisNode d in devices.Items)
@@ -116,8 +109,8 @@ public static class MigrationStreamAnalyzer
                         case QemuSectionType.Eof:
                             return Result();
                         case QemuSectionType.Configuration:
-                            lastName = "configuration";
-                            if (_desc["configuration"] is AnalysisObject config)
+                            lastName = ConfigurationSection.Name;
+                            if (_desc[ConfigurationSection.Name] is AnalysisObject config)
                             {
                                 ReadStruct(ref reader, config);
                             }
@@ -142,7 +135,7 @@ public static class MigrationStreamAnalyzer
                                 VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"No description for section '{name}' instance {instance}"), at);
                             }
 
-                            if (device is null && sectionVersion != 4)
+                            if (device is null && sectionVersion != RamSection.SectionVersion)
                             {
                                 VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM version {sectionVersion}"), at);
                             }
@@ -239,9 +232,9 @@ public static class MigrationStreamAnalyzer
             {
                 long at = reader.Position;
                 ulong header = reader.ReadUInt64();
-                ulong flags = header & mask;
+                var flags = (QemuRamRecordKinds)(header & mask);
                 ulong address = header & ~mask;
-                if ((flags & RamMemSize) != 0)
+                if ((flags & QemuRamRecordKinds.MemSize) != 0)
                 {
                     for (ulong total = address; total > 0;)
                     {
@@ -252,17 +245,17 @@ public static class MigrationStreamAnalyzer
                         _ramBlock?.Invoke(_ramName, (long)length);
                     }
 
-                    flags &= ~RamMemSize;
+                    flags &= ~QemuRamRecordKinds.MemSize;
                 }
 
-                if ((flags & RamZero) != 0)
+                if ((flags & QemuRamRecordKinds.Zero) != 0)
                 {
-                    flags = RamBlockName(ref reader, flags) & ~RamZero;
+                    flags = RamBlockName(ref reader, flags) & ~QemuRamRecordKinds.Zero;
                     reader.ReadUInt8();
                 }
-                else if ((flags & RamPage) != 0)
+                else if ((flags & QemuRamRecordKinds.Page) != 0)
                 {
-                    flags = RamBlockName(ref reader, flags) & ~RamPage;
+                    flags = RamBlockName(ref reader, flags) & ~QemuRamRecordKinds.Page;
                     reader.EnsureAvailable(_pageSize, 1);
                     if (_ramPage is null)
                     {
@@ -275,37 +268,37 @@ public static class MigrationStreamAnalyzer
                         _ramPage(_ramName, (long)address, page);
                     }
                 }
-                else if ((flags & RamXbzrle) != 0)
+                else if ((flags & QemuRamRecordKinds.Xbzrle) != 0)
                 {
                     VmStateThrow.LoadFailed("XBZRLE RAM compression is not supported yet", at);
                 }
-                else if ((flags & RamHook) != 0)
+                else if ((flags & QemuRamRecordKinds.Hook) != 0)
                 {
                     VmStateThrow.LoadFailed("RAM hooks don't make sense with files", at);
                 }
 
-                if ((flags & RamMultifdFlush) != 0)
+                if ((flags & QemuRamRecordKinds.MultifdFlush) != 0)
                 {
                     continue;
                 }
 
-                if ((flags & RamEos) != 0)
+                if ((flags & QemuRamRecordKinds.Eos) != 0)
                 {
                     return;
                 }
 
-                if (flags != 0)
+                if (flags != QemuRamRecordKinds.None)
                 {
-                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags: {flags:x}"), at);
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags: {(ulong)flags:x}"), at);
                 }
             }
         }
 
-        private ulong RamBlockName(ref VmStateReader reader, ulong flags)
+        private QemuRamRecordKinds RamBlockName(ref VmStateReader reader, QemuRamRecordKinds flags)
         {
-            if ((flags & RamContinue) != 0)
+            if ((flags & QemuRamRecordKinds.Continue) != 0)
             {
-                return flags & ~RamContinue;
+                return flags & ~QemuRamRecordKinds.Continue;
             }
 
             _ramName = reader.ReadCountedString();
