@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Numerics;
 using System.Text.Json;
-using System.Text;
 using VmState.Migration;
 using VmState.Ram;
 using VmState.Wire;
@@ -55,12 +53,8 @@ public static class MigrationStreamAnalyzer
         private readonly Dictionary<(string, long), AnalysisObject?> _classes = [];
         private readonly Dictionary<long, (string Key, AnalysisObject? Device, AnalysisObject Data)> _sections = [];
         private readonly int _pageSize;
+        private readonly VmDescriptionWalker _walker = new();
         private string _ramName = "";
-
-        // Values of zero bytes (empty buffers, structs without fields) consume no input, so a hostile array_len could
-        // otherwise loop for ever or exhaust memory; every other value consumes at least one byte of the stream.
-        private const long EmptyValueLimit = 1 << 20;
-        private long _emptyValues;
 
         public Decoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock)
         {
@@ -75,10 +69,10 @@ public static class MigrationStreamAnalyzer
                 {
                     if (d is not AnalysisObject device || device["fields"] is null)
                     {
-                        throw new VmStateLoadException($"vmstate for device {Text(d, "name")} has no fields", -1);
+                        throw new VmStateLoadException($"vmstate for device {VmDescriptionWalker.Text(d, "name")} has no fields", -1);
                     }
 
-                    _classes[(Text(device, "name"), Number(device, "instance_id"))] = device;
+                    _classes[(VmDescriptionWalker.Text(device, "name"), VmDescriptionWalker.Number(device, "instance_id"))] = device;
                 }
             }
         }
@@ -112,7 +106,7 @@ public static class MigrationStreamAnalyzer
                             lastName = ConfigurationSection.Name;
                             if (_desc[ConfigurationSection.Name] is AnalysisObject config)
                             {
-                                ReadStruct(ref reader, config);
+                                _walker.ReadBody(ref reader, config, new AnalysisObject());
                             }
                             else
                             {
@@ -215,7 +209,7 @@ public static class MigrationStreamAnalyzer
             }
             else
             {
-                ReadStruct(ref reader, device, data);
+                _walker.ReadBody(ref reader, device, data);
             }
         }
 
@@ -304,192 +298,5 @@ public static class MigrationStreamAnalyzer
             _ramName = reader.ReadCountedString();
             return flags;
         }
-
-        private void ReadStruct(ref VmStateReader reader, AnalysisObject desc, AnalysisObject? into = null)
-        {
-            AnalysisObject data = into ?? new AnalysisObject();
-            ReadFields(ref reader, desc, data);
-        }
-
-        private AnalysisObject ReadStructValue(ref VmStateReader reader, AnalysisObject desc)
-        {
-            var data = new AnalysisObject();
-            ReadFields(ref reader, desc, data);
-            return data;
-        }
-
-        private void ReadFields(ref VmStateReader reader, AnalysisObject desc, AnalysisObject data)
-        {
-            if (desc["fields"] is not AnalysisList fields)
-            {
-                throw new VmStateLoadException("No fields in struct", reader.Position);
-            }
-
-            foreach (AnalysisNode f in fields.Items)
-            {
-                if (f is not AnalysisObject field)
-                {
-                    continue;
-                }
-
-                string name = Text(field, "name");
-                long count = field["array_len"] is null ? 1 : Number(field, "array_len");
-                for (long i = 0; i < count; i++)
-                {
-                    AnalysisNode value;
-                    long before = reader.Position;
-                    try
-                    {
-                        value = ReadField(ref reader, field);
-                        if (reader.Position == before && ++_emptyValues > EmptyValueLimit)
-                        {
-                            throw new VmStateLoadException(
-                                string.Create(CultureInfo.InvariantCulture, $"The description asks for more than {EmptyValueLimit} values of zero bytes (array_len {count})"),
-                                reader.Position);
-                        }
-                    }
-                    catch (VmStateException e)
-                    {
-                        e.PrependField(name, count > 1 ? (int)i : -1);
-                        throw;
-                    }
-
-                    // Repeated names (array elements, or fields sharing a name) collect into a list, as the script does.
-                    switch (data[name])
-                    {
-                        case null:
-                            data.Set(name, value);
-                            break;
-                        case AnalysisList list:
-                            list.Items.Add(value);
-                            break;
-                        case { } existing:
-                            data.Set(name, new AnalysisList([existing, value]));
-                            break;
-                    }
-                }
-            }
-
-            if (desc["subsections"] is AnalysisList subsections)
-            {
-                foreach (AnalysisNode s in subsections.Items)
-                {
-                    long at = reader.Position;
-                    if (reader.ReadUInt8() != (byte)QemuSectionType.Subsection)
-                    {
-                        VmStateThrow.LoadFailed($"Subsection {Text(s, "vmsd_name")} not found", at);
-                    }
-
-                    string name = reader.ReadCountedString();
-                    reader.ReadUInt32();
-                    if (s is not AnalysisObject sub)
-                    {
-                        throw new VmStateLoadException("Empty description for subsection: " + name, at);
-                    }
-
-                    try
-                    {
-                        data.Set(name, ReadStructValue(ref reader, sub));
-                    }
-                    catch (VmStateException e)
-                    {
-                        e.PrependSubsection(name);
-                        throw;
-                    }
-                }
-            }
-        }
-
-        private AnalysisNode ReadField(ref VmStateReader reader, AnalysisObject field)
-        {
-            string type = Text(field, "type");
-            if (type == "struct")
-            {
-                if (field["struct"] is not AnalysisObject nested)
-                {
-                    throw new VmStateLoadException("Struct field without a struct description", reader.Position);
-                }
-
-                return ReadStructValue(ref reader, nested);
-            }
-
-            if (type == "capability")
-            {
-                return new AnalysisString(reader.ReadCountedString());
-            }
-
-            long size = Number(field, "size");
-            if (size < 0)
-            {
-                throw new VmStateLoadException(string.Create(CultureInfo.InvariantCulture, $"Field size {size} is negative"), reader.Position);
-            }
-
-            reader.EnsureAvailable(size, 1);
-            Span<byte> bytes = size <= 256 ? stackalloc byte[(int)size] : new byte[size];
-            reader.ReadBytes(bytes);
-            switch (type)
-            {
-                case "bool":
-                    if (bytes.IsEmpty)
-                    {
-                        throw new VmStateLoadException("A bool field of size 0", reader.Position);
-                    }
-
-                    return bytes[0] == 0 ? AnalysisBool.False : AnalysisBool.True;
-                case "int8" or "int16" or "int32" or "int64" or "int32 equal" or "int32 le" or "int64 equal" or "uint8 equal" or "uint16 equal"
-                    or "uint8" or "uint16" or "uint32" or "uint64" or "uint32 equal":
-                    if (bytes.IsEmpty)
-                    {
-                        // The script cannot turn zero bytes into a number either.
-                        throw new VmStateLoadException($"Integer field of type '{type}' has size 0", reader.Position);
-                    }
-
-                    return Integer(bytes, signed: type[0] == 'i');
-                case "nullptr":
-                    return new AnalysisString("nullptr");
-                default:
-                    return new AnalysisString(Hex(bytes));
-            }
-        }
-
-        private static AnalysisString Integer(ReadOnlySpan<byte> bytes, bool signed)
-        {
-            var unsignedValue = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
-            var value = signed ? new BigInteger(bytes, isUnsigned: false, isBigEndian: true) : unsignedValue;
-            string digits = unsignedValue.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
-            digits = digits.PadLeft(Math.Max(bytes.Length * 2, 1), '0');
-            return new AnalysisString(value.Sign < 0
-                ? "0x" + digits + " (" + value.ToString(CultureInfo.InvariantCulture) + ")"
-                : "0x" + digits);
-        }
-
-        private static string Hex(ReadOnlySpan<byte> bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 3);
-            for (int i = 0; i < bytes.Length; i++)
-            {
-                if (i > 0)
-                {
-                    sb.Append(' ');
-                }
-
-                sb.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
-            }
-
-            return sb.ToString();
-        }
-
-        private static string Text(AnalysisNode? node, string key) =>
-            (node as AnalysisObject)?[key] is AnalysisString s ? s.Value : "";
-
-        // Sizes go through Python's int(): integers, integral strings and floats (truncated toward zero) are accepted.
-        private static long Number(AnalysisObject node, string key) => node[key] switch
-        {
-            AnalysisNumber n when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) => v,
-            AnalysisNumber n when double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
-                && double.IsFinite(d) && Math.Abs(d) < 9e18 => (long)Math.Truncate(d),
-            AnalysisString s when long.TryParse(s.Value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long w) => w,
-            _ => throw new VmStateLoadException($"Description member '{key}' is not a number", -1),
-        };
     }
 }
