@@ -182,10 +182,8 @@ public static class MigrationStreamAnalyzer
                             break;
                     }
                 }
-                catch (VmStateException e)
+                catch (VmStateException e) when (e.InSection(lastName))
                 {
-                    e.SetSectionIfUnset(lastName);
-                    throw;
                 }
             }
         }

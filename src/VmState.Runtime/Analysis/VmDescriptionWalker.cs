@@ -44,27 +44,24 @@ internal sealed class VmDescriptionWalker
             long count = field["array_len"] is null ? 1 : Number(field, "array_len");
             for (long i = 0; i < count; i++)
             {
-                AnalysisNode? value;
                 long before = reader.Position;
                 try
                 {
-                    value = ReadField(ref reader, field, decode: values is not null);
+                    AnalysisNode? value = ReadField(ref reader, field, decode: values is not null);
                     if (reader.Position == before && ++_emptyValues > EmptyValueLimit)
                     {
                         throw new VmStateLoadException(
                             string.Create(CultureInfo.InvariantCulture, $"The description asks for more than {EmptyValueLimit} values of zero bytes (array_len {count})"),
                             reader.Position);
                     }
-                }
-                catch (VmStateException e)
-                {
-                    e.PrependField(name, count > 1 ? (int)i : -1);
-                    throw;
-                }
 
-                if (values is not null)
+                    if (values is not null)
+                    {
+                        Collect(values, name, value!);
+                    }
+                }
+                catch (VmStateException e) when (e.InField(name, count > 1 ? (int)i : -1))
                 {
-                    Collect(values, name, value!);
                 }
             }
         }
@@ -91,10 +88,8 @@ internal sealed class VmDescriptionWalker
                 {
                     ReadBody(ref reader, sub, subValues);
                 }
-                catch (VmStateException e)
+                catch (VmStateException e) when (e.InSubsection(name))
                 {
-                    e.PrependSubsection(name);
-                    throw;
                 }
 
                 values?.Set(name, subValues!);

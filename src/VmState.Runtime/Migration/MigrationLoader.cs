@@ -162,10 +162,8 @@ public sealed class MigrationLoader
             {
                 _configuration = ConfigurationSection.Load(ref reader, Options);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (e.InSection(ConfigurationSection.Name))
             {
-                e.SetSectionIfUnset(ConfigurationSection.Name);
-                throw;
             }
 
             return true;
@@ -252,10 +250,8 @@ public sealed class MigrationLoader
                 _loaded++;
                 ReadFooter(ref reader, sectionId, idStr);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (e.InSection(idStr))
             {
-                e.SetSectionIfUnset(idStr);
-                throw;
             }
         }
 
@@ -270,10 +266,8 @@ public sealed class MigrationLoader
                     _skippedCount++;
                     ReadFooter(ref reader, sectionId, skippedHeader.IdStr);
                 }
-                catch (VmStateException e)
+                catch (VmStateException e) when (e.InSection(skippedHeader.IdStr))
                 {
-                    e.SetSectionIfUnset(skippedHeader.IdStr);
-                    throw;
                 }
 
                 return;
@@ -291,10 +285,8 @@ public sealed class MigrationLoader
                 _loaded++;
                 ReadFooter(ref reader, sectionId, live.IdStr);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (e.InSection(live.IdStr))
             {
-                e.SetSectionIfUnset(live.IdStr);
-                throw;
             }
         }
 

@@ -79,9 +79,7 @@ public sealed class MigrationSaver
         {
             if (e.IsUnmigratable)
             {
-                var ex = new VmStateSaveException($"State blocked by non-migratable device '{e.IdStr}'");
-                ex.SetSectionIfUnset(e.IdStr);
-                throw ex;
+                throw new VmStateSaveException($"State blocked by non-migratable device '{e.IdStr}'") { Section = e.IdStr };
             }
         }
 
@@ -144,11 +142,8 @@ public sealed class MigrationSaver
             {
                 done = live.Handler.SaveIterate(ref w, budget);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (Fail(e, live.IdStr))
             {
-                _phase = Phase.Failed;
-                e.SetSectionIfUnset(live.IdStr);
-                throw;
             }
 
             WriteFooter(ref w, live);
@@ -271,12 +266,16 @@ public sealed class MigrationSaver
         {
             step(live, ref w);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (Fail(e, live.IdStr))
         {
-            _phase = Phase.Failed;
-            e.SetSectionIfUnset(live.IdStr);
-            throw;
         }
+    }
+
+    // An exception filter: a step failed, so the saver cannot go on; names the section and does not catch the error.
+    private bool Fail(VmStateException e, string idStr)
+    {
+        _phase = Phase.Failed;
+        return e.InSection(idStr);
     }
 
     private void SaveDevice(DeviceSectionEntry device)
@@ -287,10 +286,8 @@ public sealed class MigrationSaver
         {
             device.Save(ref w);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (e.InSection(device.IdStr))
         {
-            e.SetSectionIfUnset(device.IdStr);
-            throw;
         }
 
         WriteFooter(ref w, device);

@@ -122,10 +122,8 @@ internal sealed class DeviceSectionEntry<T> : DeviceSectionEntry
         {
             _device.SaveVmState(ref writer);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (e.InDescription(Description.Name))
         {
-            e.SetDescriptionIfUnset(Description.Name);
-            throw;
         }
     }
 
