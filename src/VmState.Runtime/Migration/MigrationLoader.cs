@@ -236,7 +236,7 @@ public sealed class MigrationLoader
                     case DeviceSectionEntry device when type == QemuSectionType.SectionFull:
                         if (!_touched.Contains(device))
                         {
-                            device.BeginLoad();
+                            device.LoadSetup();
                             _touched.Add(device);
                         }
 
@@ -393,7 +393,7 @@ public sealed class MigrationLoader
         {
             foreach (DeviceSectionEntry device in _touched)
             {
-                device.CommitLoad();
+                device.LoadCommit();
             }
 
             foreach (LiveSectionEntry live in _started)
@@ -406,7 +406,7 @@ public sealed class MigrationLoader
         {
             for (int i = _touched.Count - 1; i >= 0; i--)
             {
-                _touched[i].RollbackLoad();
+                _touched[i].LoadRollback();
             }
 
             for (int i = _started.Count - 1; i >= 0; i--)

@@ -7,10 +7,10 @@ using VmState.Wire;
 namespace VmState.Migration;
 
 /// <summary>
-/// Writes a migration stream in QEMU's format from a registry, in QEMU's phases: <see cref="SaveSetup"/> (header,
-/// configuration, early-setup devices, START of live sections), <see cref="SaveIterate"/> (PART sections while the
-/// guest runs), <see cref="SaveCompletePrecopy"/> (END sections, every device as FULL, EOF, VMDESCRIPTION), then
-/// <see cref="SaveCleanup"/>. <see cref="SaveSnapshot"/> runs all of them for a stopped machine.
+/// Writes a migration stream in QEMU's format from a registry, in QEMU's phases: <see cref="SaveStreamSetup"/> (header,
+/// configuration, early-setup devices, START of live sections), <see cref="SaveStreamIterate"/> (PART sections while the
+/// guest runs), <see cref="SaveStreamCompletePrecopy"/> (END sections, every device as FULL, EOF, VMDESCRIPTION), then
+/// <see cref="SaveStreamCleanup"/>. <see cref="SaveSnapshot"/> runs all of them for a stopped machine.
 /// </summary>
 public sealed class MigrationSaver
 {
@@ -55,23 +55,23 @@ public sealed class MigrationSaver
         var saver = new MigrationSaver(registry, output, options);
         try
         {
-            saver.SaveSetup();
-            while (!saver.SaveIterate(partBudget))
+            saver.SaveStreamSetup();
+            while (!saver.SaveStreamIterate(partBudget))
             {
             }
 
-            saver.SaveCompletePrecopy();
+            saver.SaveStreamCompletePrecopy();
             return saver.BytesWritten;
         }
         finally
         {
-            saver.SaveCleanup();
+            saver.SaveStreamCleanup();
         }
     }
 
     /// <summary>Header, configuration, FULL sections of early-setup devices, START sections of live ones.</summary>
     /// <exception cref="VmStateSaveException">A registered device is unmigratable, or a device refused to save.</exception>
-    public void SaveSetup()
+    public void SaveStreamSetup()
     {
         Expect(Phase.New);
         _phase = Phase.Failed;
@@ -128,7 +128,7 @@ public sealed class MigrationSaver
     /// One round of PART sections, one per live section that still has data, each of about <paramref name="budget"/>
     /// bytes at most. Returns true when every live section reported it had nothing left.
     /// </summary>
-    public bool SaveIterate(long budget = long.MaxValue)
+    public bool SaveStreamIterate(long budget = long.MaxValue)
     {
         Expect(Phase.Setup);
         bool allDone = true;
@@ -155,7 +155,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>What the live sections still have to send, cheaply estimated.</summary>
-    public PendingBytes SavePendingEstimate()
+    public PendingBytes SaveStreamPendingEstimate()
     {
         PendingBytes sum = default;
         foreach (LiveSectionEntry live in _live)
@@ -167,7 +167,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>What the live sections still have to send, after synchronising their dirty tracking.</summary>
-    public PendingBytes SavePendingExact()
+    public PendingBytes SaveStreamPendingExact()
     {
         PendingBytes sum = default;
         foreach (LiveSectionEntry live in _live)
@@ -179,7 +179,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>With the guest stopped: END sections, FULL sections of every other needed device, EOF, VMDESCRIPTION.</summary>
-    public void SaveCompletePrecopy()
+    public void SaveStreamCompletePrecopy()
     {
         Expect(Phase.Setup);
         _phase = Phase.Failed;
@@ -223,7 +223,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>Lets every live section release what it set up; safe to call after a failure.</summary>
-    public void SaveCleanup()
+    public void SaveStreamCleanup()
     {
         foreach (LiveSectionEntry live in _live)
         {

@@ -93,11 +93,11 @@ internal abstract class DeviceSectionEntry : SectionEntry
     public abstract void Describe(VmDescriptionWriter json);
 
     /// <summary>Takes the rollback snapshot, once per load transaction.</summary>
-    public abstract void BeginLoad();
+    public abstract void LoadSetup();
 
-    public abstract void CommitLoad();
+    public abstract void LoadCommit();
 
-    public abstract void RollbackLoad();
+    public abstract void LoadRollback();
 }
 
 internal sealed class DeviceSectionEntry<T> : DeviceSectionEntry
@@ -131,7 +131,7 @@ internal sealed class DeviceSectionEntry<T> : DeviceSectionEntry
 
     public override void Describe(VmDescriptionWriter json) => _device.DescribeVmState(json);
 
-    public override void BeginLoad()
+    public override void LoadSetup()
     {
         if (_snapshot is not null)
         {
@@ -146,9 +146,9 @@ internal sealed class DeviceSectionEntry<T> : DeviceSectionEntry
         _snapshot = output;
     }
 
-    public override void CommitLoad() => _snapshot = null;
+    public override void LoadCommit() => _snapshot = null;
 
-    public override void RollbackLoad()
+    public override void LoadRollback()
     {
         if (_snapshot is null)
         {

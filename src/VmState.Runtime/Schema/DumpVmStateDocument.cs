@@ -51,7 +51,7 @@ public sealed class DumpVmStateDocument
     /// <summary>Reads and parses a file; errors name it by <paramref name="path"/> as given.</summary>
     /// <exception cref="VmStateSchemaException">The file is not a dump.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static DumpVmStateDocument Load(string path) => Parse(File.ReadAllBytes(path), path);
+    public static DumpVmStateDocument ReadFile(string path) => Parse(File.ReadAllBytes(path), path);
 
     private static JsonDocumentOptions Options => new() { MaxDepth = MaxDepth };
 
