@@ -50,7 +50,7 @@ public static class MigrationStreamAnalyzer
         private readonly AnalysisObject _desc;
         private readonly Action<string, long, ReadOnlySpan<byte>>? _ramPage;
         private readonly Action<string, long>? _ramBlock;
-        private readonly Dictionary<(string, long), AnalysisObject?> _classes = [];
+        private readonly Dictionary<(string, long), AnalysisObject?> _descriptions = [];
         private readonly Dictionary<long, (string Key, AnalysisObject? Device, AnalysisObject Data)> _sections = [];
         private readonly int _pageSize;
         private readonly VmDescriptionWalker _walker = new();
@@ -62,7 +62,7 @@ public static class MigrationStreamAnalyzer
             _ramPage = ramPage;
             _ramBlock = ramBlock;
             _pageSize = desc["page_size"] is AnalysisNumber n && int.TryParse(n.Text, CultureInfo.InvariantCulture, out int ps) && ps > 0 ? ps : RamBlock.PageSize;
-            _classes[(RamSection.IdStr, 0)] = null;
+            _descriptions[(RamSection.IdStr, 0)] = null;
             if (desc["devices"] is AnalysisList devices)
             {
                 foreach (AnalysisNode d in devices.Items)
@@ -72,7 +72,7 @@ public static class MigrationStreamAnalyzer
                         throw new VmStateLoadException($"vmstate for device {VmDescriptionWalker.Text(d, "name")} has no fields", -1);
                     }
 
-                    _classes[(VmDescriptionWalker.Text(device, "name"), VmDescriptionWalker.Number(device, "instance_id"))] = device;
+                    _descriptions[(VmDescriptionWalker.Text(device, "name"), VmDescriptionWalker.Number(device, "instance_id"))] = device;
                 }
             }
         }
@@ -124,7 +124,7 @@ public static class MigrationStreamAnalyzer
                             lastName = name;
                             long instance = reader.ReadUInt32();
                             long sectionVersion = reader.ReadUInt32();
-                            if (!_classes.TryGetValue((name, instance), out AnalysisObject? device))
+                            if (!_descriptions.TryGetValue((name, instance), out AnalysisObject? device))
                             {
                                 VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"No description for section '{name}' instance {instance}"), at);
                             }

@@ -87,8 +87,8 @@ public sealed class MigrationLoader
                 return new MigrationLoadResult
                 {
                     Configuration = _configuration,
-                    SectionsLoaded = _loaded,
-                    SectionsSkipped = _skippedCount,
+                    FramesLoaded = _loaded,
+                    FramesSkipped = _skippedCount,
                     BytesRead = _input.Offset,
                     VmDescription = _vmdesc,
                     Warnings = _warnings,
@@ -295,18 +295,18 @@ public sealed class MigrationLoader
             ushort raw = reader.ReadUInt16();
             ushort length = reader.ReadUInt16();
             var command = (QemuMigrationCommand)raw;
-            if (raw == 0 || raw >= MigrationCommandLengths.Count)
+            if (raw == 0 || raw >= MigrationCommandInfo.Count)
             {
                 VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
             }
 
-            int expected = MigrationCommandLengths.Of(command);
+            int expected = MigrationCommandInfo.LengthOf(command);
             bool badLength = command == QemuMigrationCommand.PostcopyAdvise
                 ? length is not (0 or 16)
-                : expected != MigrationCommandLengths.Variable && length != expected;
+                : expected != MigrationCommandInfo.VariableLength && length != expected;
             if (badLength)
             {
-                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandLengths.Name(command)} received with bad length - expecting {expected}, received {length}"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandInfo.NameOf(command)} received with bad length - expecting {expected}, received {length}"), at);
             }
 
             reader.Skip(length);
@@ -318,7 +318,7 @@ public sealed class MigrationLoader
                     // Nothing to answer without a return path; the stream goes on.
                     break;
                 default:
-                    VmStateThrow.LoadFailed($"MIG_CMD {MigrationCommandLengths.Name(command)} is not supported by this loader (precopy only)", at);
+                    VmStateThrow.LoadFailed($"MIG_CMD {MigrationCommandInfo.NameOf(command)} is not supported by this loader (precopy only)", at);
                     break;
             }
         }

@@ -91,7 +91,7 @@ public sealed class MigrationSaver
             WriteConfiguration(ref w);
         }
 
-        Commit(ref w);
+        Flush(ref w);
         if (_options.SendVmDescription)
         {
             _vmdesc = new VmDescriptionWriter();
@@ -117,7 +117,7 @@ public sealed class MigrationSaver
                 WriteFullHeader(ref w, QemuSectionType.SectionStart, live);
                 Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveSetup(ref x));
                 WriteFooter(ref w, live);
-                Commit(ref w);
+                Flush(ref w);
             }
         }
 
@@ -147,7 +147,7 @@ public sealed class MigrationSaver
             }
 
             WriteFooter(ref w, live);
-            Commit(ref w);
+            Flush(ref w);
             allDone &= done;
         }
 
@@ -190,7 +190,7 @@ public sealed class MigrationSaver
             w.WriteUInt32((uint)live.SectionId);
             Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePrecopy(ref x));
             WriteFooter(ref w, live);
-            Commit(ref w);
+            Flush(ref w);
         }
 
         foreach (SectionEntry e in _registry.Entries)
@@ -218,7 +218,7 @@ public sealed class MigrationSaver
             }
         }
 
-        Commit(ref end);
+        Flush(ref end);
         _phase = Phase.Complete;
     }
 
@@ -291,7 +291,7 @@ public sealed class MigrationSaver
         }
 
         WriteFooter(ref w, device);
-        Commit(ref w);
+        Flush(ref w);
         if (_vmdesc is not null)
         {
             _vmdesc.BeginObject();
@@ -337,7 +337,7 @@ public sealed class MigrationSaver
 
     private VmStateWriter Writer() => new(_output, _written);
 
-    private void Commit(ref VmStateWriter w)
+    private void Flush(ref VmStateWriter w)
     {
         w.Flush();
         _written = w.Position;

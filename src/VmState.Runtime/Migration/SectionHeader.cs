@@ -30,10 +30,10 @@ public sealed record MigrationLoadResult
     public ConfigurationInfo? Configuration { get; init; }
 
     /// <summary>Frames (FULL, START, PART, END) loaded into registered entries.</summary>
-    public int SectionsLoaded { get; init; }
+    public int FramesLoaded { get; init; }
 
     /// <summary>Frames passed to the unknown-section skipper.</summary>
-    public int SectionsSkipped { get; init; }
+    public int FramesSkipped { get; init; }
 
     /// <summary>Bytes consumed, VMDESCRIPTION included.</summary>
     public long BytesRead { get; init; }

@@ -73,7 +73,7 @@ public sealed class DumpVmStateDocument
 
         using (document)
         {
-            return new DumpVmStateDocument(name, DumpValue.Root(document.RootElement, name));
+            return new DumpVmStateDocument(name, DumpValue.FromDocument(document.RootElement, name));
         }
     }
 

@@ -40,7 +40,7 @@ public static class DumpVmStateWriter
             sb.Append(",\n    \"version_id\": ").Append(Num(d.Version));
             sb.Append(",\n    \"minimum_version_id\": ").Append(Num(d.MinimumVersion));
             sb.Append(",\n    \"Description\": {\n");
-            Description(sb, d, 6, options);
+            WriteDescription(sb, d, 6, options);
             sb.Append("\n    }\n  }");
         }
 
@@ -49,7 +49,7 @@ public static class DumpVmStateWriter
     }
 
     /// <summary>The body of one description object (without its braces) at <paramref name="indent"/> spaces.</summary>
-    public static void Description(StringBuilder sb, VmStateDescription d, int indent, DumpVmStateOptions options)
+    public static void WriteDescription(StringBuilder sb, VmStateDescription d, int indent, DumpVmStateOptions options)
     {
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(d);
@@ -90,7 +90,7 @@ public static class DumpVmStateWriter
                 }
 
                 sb.Append(pad).Append("  {\n");
-                Description(sb, d.Subsections[i], indent + 4, options);
+                WriteDescription(sb, d.Subsections[i], indent + 4, options);
                 sb.Append('\n').Append(pad).Append("  }");
             }
 
@@ -116,7 +116,7 @@ public static class DumpVmStateWriter
         if (f.Nested is not null)
         {
             sb.Append(",\n").Append(inner).Append("\"Description\": {\n");
-            Description(sb, f.Nested, indent + 4, options);
+            WriteDescription(sb, f.Nested, indent + 4, options);
             sb.Append('\n').Append(inner).Append('}');
         }
 

@@ -40,31 +40,31 @@ public enum QemuMigrationCommand : ushort
     SwitchoverStart = 11,
 }
 
-/// <summary>The payload lengths QEMU accepts per command (-1: variable).</summary>
-internal static class MigrationCommandLengths
+/// <summary>What QEMU knows of each command: the payload length it accepts (-1: variable) and its name.</summary>
+internal static class MigrationCommandInfo
 {
-    public const int Variable = -1;
+    public const int VariableLength = -1;
 
     /// <summary>Number of defined commands; a value at or above it is unknown.</summary>
     public const int Count = 12;
 
-    public static int Of(QemuMigrationCommand command) => command switch
+    public static int LengthOf(QemuMigrationCommand command) => command switch
     {
         QemuMigrationCommand.OpenReturnPath => 0,
         QemuMigrationCommand.Ping => 4,
-        QemuMigrationCommand.PostcopyAdvise => Variable, // 0 or 16, checked apart
+        QemuMigrationCommand.PostcopyAdvise => VariableLength, // 0 or 16, checked apart
         QemuMigrationCommand.PostcopyListen => 0,
         QemuMigrationCommand.PostcopyRun => 0,
-        QemuMigrationCommand.PostcopyRamDiscard => Variable,
+        QemuMigrationCommand.PostcopyRamDiscard => VariableLength,
         QemuMigrationCommand.Packaged => 4,
         QemuMigrationCommand.EnableColo => 0,
         QemuMigrationCommand.PostcopyResume => 0,
-        QemuMigrationCommand.RecvBitmap => Variable,
+        QemuMigrationCommand.RecvBitmap => VariableLength,
         QemuMigrationCommand.SwitchoverStart => 0,
-        _ => Variable,
+        _ => VariableLength,
     };
 
-    public static string Name(QemuMigrationCommand command) => command switch
+    public static string NameOf(QemuMigrationCommand command) => command switch
     {
         QemuMigrationCommand.OpenReturnPath => "OPEN_RETURN_PATH",
         QemuMigrationCommand.Ping => "PING",

@@ -36,8 +36,8 @@ public sealed class VmDescriptionSkipperTests
     {
         MigrationLoadResult result = LoadIntoEmptyRegistry(Stream(fields));
 
-        Assert.Equal(0, result.SectionsLoaded);
-        Assert.Equal(1, result.SectionsSkipped);
+        Assert.Equal(0, result.FramesLoaded);
+        Assert.Equal(1, result.FramesSkipped);
     }
 
     [Theory]
