@@ -4,16 +4,6 @@ using VmState.Description;
 
 namespace VmState.Schema;
 
-/// <summary>Options of <see cref="DumpVmStateWriter"/>.</summary>
-public sealed record DumpVmStateOptions
-{
-    /// <summary>
-    /// Write <c>"num"</c> for fixed arrays, as QEMU does since 2024. QEMU 7.2 does not, so turn it off to compare
-    /// with a 7.2 dump. Default true.
-    /// </summary>
-    public bool IncludeNum { get; init; } = true;
-}
-
 /// <summary>
 /// Writes the schema file of QEMU's <c>-dump-vmstate</c>: the text QEMU prints, byte for byte (two-space indent,
 /// one key per line), keyed by device type, after a <c>vmschkmachine</c> entry naming the machine. It is the input of
