@@ -235,7 +235,7 @@ public sealed class MigrationSaver
 
     /// <summary>
     /// Spaces to append to a VMDESCRIPTION of <paramref name="length"/> bytes so that tools can find it. QEMU's
-    /// analyzer (and <see cref="VmState.Analysis.VmDescriptionSkipper.FindVmDescription"/>) locates the JSON as the first '{' after
+    /// analyzer (and <c>VmDescriptionSkipper.FindVmDescription</c>) locates the JSON as the first '{' after
     /// the stream's last NUL byte; a '{' (0x7b) among the length bytes after their last zero would be taken for it
     /// (one length in 256 ends in 0x7b). Trailing spaces are valid JSON and change nothing else.
     /// </summary>
