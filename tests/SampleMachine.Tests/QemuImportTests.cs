@@ -51,7 +51,7 @@ public sealed class QemuImportTests
             MigrationLoadResult result = loader.Load(Stream);
 
             Assert.Equal(Stream.Length, result.BytesRead);
-            Assert.True(result.SectionsSkipped >= 32);
+            Assert.True(result.FramesSkipped >= 32);
             Dictionary<string, string> expected = ExpectedBlockHashes();
             foreach (RamBlock block in ram)
             {

@@ -103,7 +103,7 @@ public sealed class SchemaCheckerDifferentialTests
             Outcome ours;
             try
             {
-                SchemaCheckResult result = SchemaChecker.Check(DumpVmStateDocument.Load(source), DumpVmStateDocument.Load(destination));
+                SchemaCheckResult result = SchemaChecker.Check(DumpVmStateDocument.ReadFile(source), DumpVmStateDocument.ReadFile(destination));
                 ours = new Outcome(result.ExitCode, result.Output, false, result.Messages.Select(m => m.Kind).ToArray());
             }
             catch (VmStateSchemaException e)

@@ -25,8 +25,8 @@ internal static class CheckCommand
     public static int Run(string oldPath, string newPath, TextWriter output)
     {
         // Both files are read before anything is printed, as the script loads both before checking.
-        DumpVmStateDocument source = DumpVmStateDocument.Load(oldPath);
-        DumpVmStateDocument destination = DumpVmStateDocument.Load(newPath);
+        DumpVmStateDocument source = DumpVmStateDocument.ReadFile(oldPath);
+        DumpVmStateDocument destination = DumpVmStateDocument.ReadFile(newPath);
         SchemaCheckResult result = SchemaChecker.Check(source, destination);
         output.Write(result.Output);
         return result.ExitCode;

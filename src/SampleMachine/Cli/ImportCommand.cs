@@ -18,7 +18,7 @@ internal static class ImportCommand
             (VirtualMachine machine, var result) = QemuImport.Import(stream);
             using (machine)
             {
-                Ui.Line($"imported {machine.MachineTypeName}: {SizeParser.Format(machine.Ram.Length)} pc.ram, {result.SectionsLoaded} section frames loaded, {result.SectionsSkipped} skipped");
+                Ui.Line($"imported {machine.MachineTypeName}: {SizeParser.Format(machine.Ram.Length)} pc.ram, {result.FramesLoaded} section frames loaded, {result.FramesSkipped} skipped");
                 using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
                 {
                     for (long p = 0; p < machine.Ram.PageCount; p++)

@@ -74,7 +74,7 @@ internal static class MachineCommands
             FileInfo source = parse.GetValue(file)!;
             var clock = Stopwatch.StartNew();
             var result = machine.LoadSnapshot(source.FullName);
-            Ui.Line($"loaded {SizeParser.Format(result.BytesRead)} ({result.SectionsLoaded} sections) from {source.FullName} in {Ui.Ms(clock.Elapsed)}");
+            Ui.Line($"loaded {SizeParser.Format(result.BytesRead)} ({result.FramesLoaded} sections) from {source.FullName} in {Ui.Ms(clock.Elapsed)}");
             foreach (string warning in result.Warnings)
             {
                 Ui.Line("warning: " + warning);

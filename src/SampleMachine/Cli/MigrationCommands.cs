@@ -83,7 +83,7 @@ internal static class MigrationCommands
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!));
             Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
             (var result, string hash) = destination.Accept(machine);
-            Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.SectionsLoaded} sections; guest started");
+            Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
             Ui.Line("state sha256: " + hash);
             return 0;
         }));

@@ -17,13 +17,13 @@ public static class QemuImport
     public static (string MachineType, IReadOnlyList<(string Id, long Length)> Blocks) Inspect(ReadOnlySpan<byte> stream)
     {
         var reader = new VmStateReader(stream);
-        if (reader.ReadUInt32() != VmState.Wire.QemuVmFile.Magic || reader.ReadUInt32() != VmState.Wire.QemuVmFile.Version)
+        if (reader.ReadUInt32() != QemuVmFile.Magic || reader.ReadUInt32() != QemuVmFile.Version)
         {
             throw new VmStateLoadException("Not a version 3 migration stream", 0);
         }
 
         string machine = "";
-        if (reader.PeekByte() == (int)VmState.Wire.QemuSectionType.Configuration)
+        if (reader.PeekByte() == (int)QemuSectionType.Configuration)
         {
             reader.ReadUInt8();
             uint length = reader.ReadUInt32();
@@ -34,15 +34,15 @@ public static class QemuImport
         }
 
         var blocks = new List<(string, long)>();
-        if (reader.ReadUInt8() == (byte)VmState.Wire.QemuSectionType.SectionStart)
+        if (reader.ReadUInt8() == (byte)QemuSectionType.SectionStart)
         {
             reader.ReadUInt32();
-            if (reader.ReadCountedString() == VmState.Ram.RamSection.IdStr)
+            if (reader.ReadCountedString() == RamSection.IdStr)
             {
                 reader.ReadUInt32();
                 reader.ReadUInt32();
                 ulong header = reader.ReadUInt64();
-                for (ulong left = header & ~0xfffUL; left > 0;)
+                for (ulong left = header & ~(ulong)(RamBlock.PageSize - 1); left > 0;)
                 {
                     string id = reader.ReadCountedString();
                     ulong length = reader.ReadUInt64();

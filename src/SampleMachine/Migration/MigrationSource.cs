@@ -55,13 +55,13 @@ public sealed class MigrationSource
         bool paused = false;
         try
         {
-            saver.SaveSetup();
+            saver.SaveStreamSetup();
             output.Flush();
             TimeSpan setup = total.Elapsed;
             int iteration = 0;
             double bandwidth = 0;
             double dirtyRate = 0;
-            long remaining = saver.SavePendingEstimate().Total;
+            long remaining = saver.SaveStreamPendingEstimate().Total;
             while (true)
             {
                 iteration++;
@@ -70,13 +70,13 @@ public sealed class MigrationSource
                 bool done;
                 do
                 {
-                    done = saver.SaveIterate(_parameters.ChunkBytes);
+                    done = saver.SaveStreamIterate(_parameters.ChunkBytes);
                     Pace(output.BytesWritten - passStart, pass);
                     if (Progress is not null)
                     {
                         // Until the first pass ends there is no measured bandwidth; the pass's own rate so far serves.
                         double running = pass.Elapsed.TotalSeconds > 0.01 ? (output.BytesWritten - passStart) / pass.Elapsed.TotalSeconds : bandwidth;
-                        Progress(new MigrationProgress(iteration, output.BytesWritten, saver.SavePendingEstimate().Total, dirtyRate, running, throttle));
+                        Progress(new MigrationProgress(iteration, output.BytesWritten, saver.SaveStreamPendingEstimate().Total, dirtyRate, running, throttle));
                     }
                 }
                 while (!done);
@@ -84,7 +84,7 @@ public sealed class MigrationSource
                 output.Flush();
                 double seconds = Math.Max(pass.Elapsed.TotalSeconds, 1e-6);
                 bandwidth = (output.BytesWritten - passStart) / seconds;
-                remaining = saver.SavePendingExact().Total;
+                remaining = saver.SaveStreamPendingExact().Total;
                 dirtyRate = ram.LastDirtyPages / seconds;
                 history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle));
                 Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, remaining, dirtyRate, bandwidth, throttle, PassComplete: true));
@@ -115,7 +115,7 @@ public sealed class MigrationSource
             _guest?.Pause();
             paused = true;
             var downtime = Stopwatch.StartNew();
-            saver.SaveCompletePrecopy();
+            saver.SaveStreamCompletePrecopy();
             output.Flush();
             string loaded = ReadLine(connection);
             downtime.Stop();
@@ -157,7 +157,7 @@ public sealed class MigrationSource
         }
         finally
         {
-            saver.SaveCleanup();
+            saver.SaveStreamCleanup();
             if (_guest is not null)
             {
                 _guest.Throttle = 0;
@@ -168,7 +168,7 @@ public sealed class MigrationSource
     private MigrationStats GiveUp(MigrationSaver saver, Socket? socket, Stopwatch total, int iterations, StreamBufferWriter output, List<IterationRecord> history, double dirtyRate, string reason)
     {
         // Closing the connection mid-stream makes the destination discard what it loaded.
-        saver.SaveCleanup();
+        saver.SaveStreamCleanup();
         socket?.Shutdown(SocketShutdown.Both);
         return new MigrationStats
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text;
-using VmState.Description;
 
 namespace VmState.Analysis;
 

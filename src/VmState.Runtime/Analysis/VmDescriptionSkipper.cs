@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using System.Text;
-using VmState.Description;
 using VmState.Migration;
 using VmState.Ram;
 using VmState.Wire;
@@ -11,12 +10,13 @@ namespace VmState.Analysis;
 
 /// <summary>
 /// Skips sections the registry does not know by walking the stream's own VMDESCRIPTION (each field's size, array
-/// length, nested struct and the subsections that were sent), and <c>ram</c> sections by their record format. This
+/// length, nested struct and the subsections that were sent, the same walk as <see cref="MigrationStreamAnalyzer"/>),
+/// and <c>ram</c> sections by their record format. This
 /// is the explicit import option for loading a subset of a foreign machine's stream, e.g. one device of a QEMU stream.
 /// </summary>
 public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
 {
-    private readonly Dictionary<(string Name, int Instance), JsonElement> _devices = [];
+    private readonly Dictionary<(string Name, int Instance), AnalysisObject> _devices = [];
     private readonly int _pageSize;
     private readonly RamSection _ram = new([]) { SkipUnknownBlocks = true, TransactionalLoad = false };
 
@@ -27,11 +27,12 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
         ArgumentNullException.ThrowIfNull(vmDescriptionJson);
         try
         {
-            JsonElement root = JsonDocument.Parse(vmDescriptionJson).RootElement;
+            using JsonDocument doc = JsonDocument.Parse(vmDescriptionJson);
+            JsonElement root = doc.RootElement;
             _pageSize = root.TryGetProperty("page_size", out JsonElement ps) ? ps.GetInt32() : RamBlock.PageSize;
             foreach (JsonElement device in root.GetProperty("devices").EnumerateArray())
             {
-                _devices[(device.GetProperty("name").GetString()!, device.GetProperty("instance_id").GetInt32())] = device;
+                _devices[(device.GetProperty("name").GetString()!, device.GetProperty("instance_id").GetInt32())] = AnalysisObject.ObjectFromJson(device);
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
@@ -90,52 +91,13 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
             return;
         }
 
-        if (frame != QemuSectionType.SectionFull || !_devices.TryGetValue((header.IdStr, header.InstanceId), out JsonElement device))
+        if (frame != QemuSectionType.SectionFull || !_devices.TryGetValue((header.IdStr, header.InstanceId), out AnalysisObject? device))
         {
             VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Section '{header.IdStr}' {header.InstanceId} is not in the VMDESCRIPTION; it cannot be skipped"), reader.Position);
             return;
         }
 
-        SkipBody(ref reader, device);
-    }
-
-    private static void SkipBody(ref VmStateReader reader, JsonElement body)
-    {
-        if (body.TryGetProperty("fields", out JsonElement fields))
-        {
-            foreach (JsonElement field in fields.EnumerateArray())
-            {
-                int count = field.TryGetProperty("array_len", out JsonElement n) ? n.GetInt32() : 1;
-                for (int i = 0; i < count; i++)
-                {
-                    if (field.TryGetProperty("struct", out JsonElement nested))
-                    {
-                        SkipBody(ref reader, nested);
-                    }
-                    else
-                    {
-                        long size = field.GetProperty("size").GetInt64();
-                        reader.EnsureAvailable(size, 1);
-                        reader.Skip(size);
-                    }
-                }
-            }
-        }
-
-        if (body.TryGetProperty("subsections", out JsonElement subsections))
-        {
-            foreach (JsonElement sub in subsections.EnumerateArray())
-            {
-                long at = reader.Position;
-                if (reader.ReadUInt8() != (byte)QemuSectionType.Subsection)
-                {
-                    VmStateThrow.LoadFailed($"Subsection {sub.GetProperty("vmsd_name").GetString()} not found", at);
-                }
-
-                reader.ReadCountedString();
-                reader.ReadUInt32();
-                SkipBody(ref reader, sub);
-            }
-        }
+        // A walker per body: its bound on values of zero bytes holds per section, however often a frame is retried.
+        new VmDescriptionWalker().ReadBody(ref reader, device, values: null);
     }
 }

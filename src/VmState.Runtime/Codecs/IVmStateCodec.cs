@@ -6,7 +6,7 @@ namespace VmState.Codecs;
 /// A value kind's wire codec (QEMU's <c>VMStateInfo</c>): its type name in the stream's self-description, its size
 /// on the wire, and how one value and an array of values are written and read. Members are static so generated code
 /// calls them directly. Implement it to add a kind of your own and name it with
-/// <see cref="Description.VmStateFieldAttribute.Codec"/>: a new kind is this one type. Codecs are never instantiated;
+/// <see cref="VmState.Description.VmStateFieldAttribute.Codec"/>: a new kind is this one type. Codecs are never instantiated;
 /// declare them as (empty) structs, so that generic calls such as the array members are compiled per codec.
 /// </summary>
 /// <typeparam name="TSelf">The codec itself, so that the array members can loop over <see cref="Save"/> and

@@ -16,10 +16,8 @@ public static class VmStateSerializer
         {
             value.SaveVmState(ref writer);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (e.InDescription(T.VmStateDescription.Name))
         {
-            e.SetDescriptionIfUnset(T.VmStateDescription.Name);
-            throw;
         }
 
         writer.Flush();
@@ -47,9 +45,10 @@ public static class VmStateSerializer
         Load(value, ref reader, versionId ?? T.VmStateDescription.Version);
         if (!reader.End)
         {
-            var e = new VmStateLoadException($"{reader.Remaining} byte(s) left after the body", reader.Position);
-            e.SetDescriptionIfUnset(T.VmStateDescription.Name);
-            throw e;
+            throw new VmStateLoadException($"{reader.Remaining} byte(s) left after the body", reader.Position)
+            {
+                Description = T.VmStateDescription.Name,
+            };
         }
     }
 
@@ -62,10 +61,8 @@ public static class VmStateSerializer
         {
             value.LoadVmState(ref reader, versionId);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (e.InDescription(T.VmStateDescription.Name))
         {
-            e.SetDescriptionIfUnset(T.VmStateDescription.Name);
-            throw;
         }
     }
 

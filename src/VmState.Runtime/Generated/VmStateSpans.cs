@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Generated;

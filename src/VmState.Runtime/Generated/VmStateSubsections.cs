@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Text;
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Generated;

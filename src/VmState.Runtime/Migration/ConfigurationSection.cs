@@ -1,4 +1,3 @@
-using VmState.Description;
 using VmState.Generated;
 using VmState.Wire;
 
@@ -75,9 +74,3 @@ internal static class ConfigurationSection
         return new ConfigurationInfo(machine, pageBits, uuid);
     }
 }
-
-/// <summary>What the configuration section of a loaded stream said.</summary>
-/// <param name="MachineName">The source's machine type.</param>
-/// <param name="TargetPageBits">Page bits when the source sent them.</param>
-/// <param name="Uuid">The source's VM UUID when sent.</param>
-public sealed record ConfigurationInfo(string MachineName, int? TargetPageBits, byte[]? Uuid);

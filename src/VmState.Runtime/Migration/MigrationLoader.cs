@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Migration;
@@ -88,8 +87,8 @@ public sealed class MigrationLoader
                 return new MigrationLoadResult
                 {
                     Configuration = _configuration,
-                    SectionsLoaded = _loaded,
-                    SectionsSkipped = _skippedCount,
+                    FramesLoaded = _loaded,
+                    FramesSkipped = _skippedCount,
                     BytesRead = _input.Offset,
                     VmDescription = _vmdesc,
                     Warnings = _warnings,
@@ -163,10 +162,8 @@ public sealed class MigrationLoader
             {
                 _configuration = ConfigurationSection.Load(ref reader, Options);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (e.InSection(ConfigurationSection.Name))
             {
-                e.SetSectionIfUnset(ConfigurationSection.Name);
-                throw;
             }
 
             return true;
@@ -239,7 +236,7 @@ public sealed class MigrationLoader
                     case DeviceSectionEntry device when type == QemuSectionType.SectionFull:
                         if (!_touched.Contains(device))
                         {
-                            device.BeginLoad();
+                            device.LoadSetup();
                             _touched.Add(device);
                         }
 
@@ -253,10 +250,8 @@ public sealed class MigrationLoader
                 _loaded++;
                 ReadFooter(ref reader, sectionId, idStr);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (e.InSection(idStr))
             {
-                e.SetSectionIfUnset(idStr);
-                throw;
             }
         }
 
@@ -271,10 +266,8 @@ public sealed class MigrationLoader
                     _skippedCount++;
                     ReadFooter(ref reader, sectionId, skippedHeader.IdStr);
                 }
-                catch (VmStateException e)
+                catch (VmStateException e) when (e.InSection(skippedHeader.IdStr))
                 {
-                    e.SetSectionIfUnset(skippedHeader.IdStr);
-                    throw;
                 }
 
                 return;
@@ -292,10 +285,8 @@ public sealed class MigrationLoader
                 _loaded++;
                 ReadFooter(ref reader, sectionId, live.IdStr);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (e.InSection(live.IdStr))
             {
-                e.SetSectionIfUnset(live.IdStr);
-                throw;
             }
         }
 
@@ -304,18 +295,18 @@ public sealed class MigrationLoader
             ushort raw = reader.ReadUInt16();
             ushort length = reader.ReadUInt16();
             var command = (QemuMigrationCommand)raw;
-            if (raw == 0 || raw >= MigrationCommandLengths.Count)
+            if (raw == 0 || raw >= MigrationCommandInfo.Count)
             {
                 VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
             }
 
-            int expected = MigrationCommandLengths.Of(command);
+            int expected = MigrationCommandInfo.LengthOf(command);
             bool badLength = command == QemuMigrationCommand.PostcopyAdvise
                 ? length is not (0 or 16)
-                : expected != MigrationCommandLengths.Variable && length != expected;
+                : expected != MigrationCommandInfo.VariableLength && length != expected;
             if (badLength)
             {
-                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandLengths.Name(command)} received with bad length - expecting {expected}, received {length}"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandInfo.NameOf(command)} received with bad length - expecting {expected}, received {length}"), at);
             }
 
             reader.Skip(length);
@@ -327,7 +318,7 @@ public sealed class MigrationLoader
                     // Nothing to answer without a return path; the stream goes on.
                     break;
                 default:
-                    VmStateThrow.LoadFailed($"MIG_CMD {MigrationCommandLengths.Name(command)} is not supported by this loader (precopy only)", at);
+                    VmStateThrow.LoadFailed($"MIG_CMD {MigrationCommandInfo.NameOf(command)} is not supported by this loader (precopy only)", at);
                     break;
             }
         }
@@ -402,7 +393,7 @@ public sealed class MigrationLoader
         {
             foreach (DeviceSectionEntry device in _touched)
             {
-                device.CommitLoad();
+                device.LoadCommit();
             }
 
             foreach (LiveSectionEntry live in _started)
@@ -415,7 +406,7 @@ public sealed class MigrationLoader
         {
             for (int i = _touched.Count - 1; i >= 0; i--)
             {
-                _touched[i].RollbackLoad();
+                _touched[i].LoadRollback();
             }
 
             for (int i = _started.Count - 1; i >= 0; i--)

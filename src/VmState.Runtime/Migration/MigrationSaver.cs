@@ -1,17 +1,16 @@
 using System.Buffers.Binary;
 using System.Buffers;
 using System.Text;
-using VmState.Analysis;
 using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Migration;
 
 /// <summary>
-/// Writes a migration stream in QEMU's format from a registry, in QEMU's phases: <see cref="SaveSetup"/> (header,
-/// configuration, early-setup devices, START of live sections), <see cref="SaveIterate"/> (PART sections while the
-/// guest runs), <see cref="SaveCompletePrecopy"/> (END sections, every device as FULL, EOF, VMDESCRIPTION), then
-/// <see cref="SaveCleanup"/>. <see cref="SaveSnapshot"/> runs all of them for a stopped machine.
+/// Writes a migration stream in QEMU's format from a registry, in QEMU's phases: <see cref="SaveStreamSetup"/> (header,
+/// configuration, early-setup devices, START of live sections), <see cref="SaveStreamIterate"/> (PART sections while the
+/// guest runs), <see cref="SaveStreamCompletePrecopy"/> (END sections, every device as FULL, EOF, VMDESCRIPTION), then
+/// <see cref="SaveStreamCleanup"/>. <see cref="SaveSnapshot"/> runs all of them for a stopped machine.
 /// </summary>
 public sealed class MigrationSaver
 {
@@ -56,23 +55,23 @@ public sealed class MigrationSaver
         var saver = new MigrationSaver(registry, output, options);
         try
         {
-            saver.SaveSetup();
-            while (!saver.SaveIterate(partBudget))
+            saver.SaveStreamSetup();
+            while (!saver.SaveStreamIterate(partBudget))
             {
             }
 
-            saver.SaveCompletePrecopy();
+            saver.SaveStreamCompletePrecopy();
             return saver.BytesWritten;
         }
         finally
         {
-            saver.SaveCleanup();
+            saver.SaveStreamCleanup();
         }
     }
 
     /// <summary>Header, configuration, FULL sections of early-setup devices, START sections of live ones.</summary>
     /// <exception cref="VmStateSaveException">A registered device is unmigratable, or a device refused to save.</exception>
-    public void SaveSetup()
+    public void SaveStreamSetup()
     {
         Expect(Phase.New);
         _phase = Phase.Failed;
@@ -80,9 +79,7 @@ public sealed class MigrationSaver
         {
             if (e.IsUnmigratable)
             {
-                var ex = new VmStateSaveException($"State blocked by non-migratable device '{e.IdStr}'");
-                ex.SetSectionIfUnset(e.IdStr);
-                throw ex;
+                throw new VmStateSaveException($"State blocked by non-migratable device '{e.IdStr}'") { Section = e.IdStr };
             }
         }
 
@@ -94,7 +91,7 @@ public sealed class MigrationSaver
             WriteConfiguration(ref w);
         }
 
-        Commit(ref w);
+        Flush(ref w);
         if (_options.SendVmDescription)
         {
             _vmdesc = new VmDescriptionWriter();
@@ -120,7 +117,7 @@ public sealed class MigrationSaver
                 WriteFullHeader(ref w, QemuSectionType.SectionStart, live);
                 Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveSetup(ref x));
                 WriteFooter(ref w, live);
-                Commit(ref w);
+                Flush(ref w);
             }
         }
 
@@ -131,7 +128,7 @@ public sealed class MigrationSaver
     /// One round of PART sections, one per live section that still has data, each of about <paramref name="budget"/>
     /// bytes at most. Returns true when every live section reported it had nothing left.
     /// </summary>
-    public bool SaveIterate(long budget = long.MaxValue)
+    public bool SaveStreamIterate(long budget = long.MaxValue)
     {
         Expect(Phase.Setup);
         bool allDone = true;
@@ -145,15 +142,12 @@ public sealed class MigrationSaver
             {
                 done = live.Handler.SaveIterate(ref w, budget);
             }
-            catch (VmStateException e)
+            catch (VmStateException e) when (Fail(e, live.IdStr))
             {
-                _phase = Phase.Failed;
-                e.SetSectionIfUnset(live.IdStr);
-                throw;
             }
 
             WriteFooter(ref w, live);
-            Commit(ref w);
+            Flush(ref w);
             allDone &= done;
         }
 
@@ -161,7 +155,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>What the live sections still have to send, cheaply estimated.</summary>
-    public PendingBytes SavePendingEstimate()
+    public PendingBytes SaveStreamPendingEstimate()
     {
         PendingBytes sum = default;
         foreach (LiveSectionEntry live in _live)
@@ -173,7 +167,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>What the live sections still have to send, after synchronising their dirty tracking.</summary>
-    public PendingBytes SavePendingExact()
+    public PendingBytes SaveStreamPendingExact()
     {
         PendingBytes sum = default;
         foreach (LiveSectionEntry live in _live)
@@ -185,7 +179,7 @@ public sealed class MigrationSaver
     }
 
     /// <summary>With the guest stopped: END sections, FULL sections of every other needed device, EOF, VMDESCRIPTION.</summary>
-    public void SaveCompletePrecopy()
+    public void SaveStreamCompletePrecopy()
     {
         Expect(Phase.Setup);
         _phase = Phase.Failed;
@@ -196,7 +190,7 @@ public sealed class MigrationSaver
             w.WriteUInt32((uint)live.SectionId);
             Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePrecopy(ref x));
             WriteFooter(ref w, live);
-            Commit(ref w);
+            Flush(ref w);
         }
 
         foreach (SectionEntry e in _registry.Entries)
@@ -224,12 +218,12 @@ public sealed class MigrationSaver
             }
         }
 
-        Commit(ref end);
+        Flush(ref end);
         _phase = Phase.Complete;
     }
 
     /// <summary>Lets every live section release what it set up; safe to call after a failure.</summary>
-    public void SaveCleanup()
+    public void SaveStreamCleanup()
     {
         foreach (LiveSectionEntry live in _live)
         {
@@ -241,7 +235,7 @@ public sealed class MigrationSaver
 
     /// <summary>
     /// Spaces to append to a VMDESCRIPTION of <paramref name="length"/> bytes so that tools can find it. QEMU's
-    /// analyzer (and <see cref="VmDescriptionSkipper.FindVmDescription"/>) locates the JSON as the first '{' after
+    /// analyzer (and <c>VmDescriptionSkipper.FindVmDescription</c>) locates the JSON as the first '{' after
     /// the stream's last NUL byte; a '{' (0x7b) among the length bytes after their last zero would be taken for it
     /// (one length in 256 ends in 0x7b). Trailing spaces are valid JSON and change nothing else.
     /// </summary>
@@ -272,12 +266,16 @@ public sealed class MigrationSaver
         {
             step(live, ref w);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (Fail(e, live.IdStr))
         {
-            _phase = Phase.Failed;
-            e.SetSectionIfUnset(live.IdStr);
-            throw;
         }
+    }
+
+    // An exception filter: a step failed, so the saver cannot go on; names the section and does not catch the error.
+    private bool Fail(VmStateException e, string idStr)
+    {
+        _phase = Phase.Failed;
+        return e.InSection(idStr);
     }
 
     private void SaveDevice(DeviceSectionEntry device)
@@ -288,14 +286,12 @@ public sealed class MigrationSaver
         {
             device.Save(ref w);
         }
-        catch (VmStateException e)
+        catch (VmStateException e) when (e.InSection(device.IdStr))
         {
-            e.SetSectionIfUnset(device.IdStr);
-            throw;
         }
 
         WriteFooter(ref w, device);
-        Commit(ref w);
+        Flush(ref w);
         if (_vmdesc is not null)
         {
             _vmdesc.BeginObject();
@@ -341,7 +337,7 @@ public sealed class MigrationSaver
 
     private VmStateWriter Writer() => new(_output, _written);
 
-    private void Commit(ref VmStateWriter w)
+    private void Flush(ref VmStateWriter w)
     {
         w.Flush();
         _written = w.Position;

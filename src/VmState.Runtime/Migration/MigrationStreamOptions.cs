@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Migration;
 
 /// <summary>What a stream carries besides sections, on both sides (QEMU's migration properties).</summary>

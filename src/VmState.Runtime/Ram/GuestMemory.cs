@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using VmState.Description;
 
 namespace VmState.Ram;
 

@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Ram;
 
 /// <summary>

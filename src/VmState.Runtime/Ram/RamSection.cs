@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using VmState.Description;
 using VmState.Migration;
 using VmState.Wire;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using System.Text;
-using VmState.Description;
 
 namespace VmState.Schema;
 
@@ -106,7 +105,7 @@ internal sealed class DumpValue
     }
 
     /// <summary>Parses a whole document; the top level must be an object, as the script iterates its keys.</summary>
-    public static DumpValue Root(JsonElement root, string dumpName)
+    public static DumpValue FromDocument(JsonElement root, string dumpName)
     {
         var value = new DumpValue(root, dumpName, null, null, -1);
         return value.Kind == JsonValueKind.Object ? value : throw value.Expected("an object");

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using VmState.Description;
 
 namespace VmState.Schema;
 
@@ -52,7 +51,7 @@ public sealed class DumpVmStateDocument
     /// <summary>Reads and parses a file; errors name it by <paramref name="path"/> as given.</summary>
     /// <exception cref="VmStateSchemaException">The file is not a dump.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static DumpVmStateDocument Load(string path) => Parse(File.ReadAllBytes(path), path);
+    public static DumpVmStateDocument ReadFile(string path) => Parse(File.ReadAllBytes(path), path);
 
     private static JsonDocumentOptions Options => new() { MaxDepth = MaxDepth };
 
@@ -74,7 +73,7 @@ public sealed class DumpVmStateDocument
 
         using (document)
         {
-            return new DumpVmStateDocument(name, DumpValue.Root(document.RootElement, name));
+            return new DumpVmStateDocument(name, DumpValue.FromDocument(document.RootElement, name));
         }
     }
 

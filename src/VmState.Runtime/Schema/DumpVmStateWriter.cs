@@ -4,16 +4,6 @@ using VmState.Description;
 
 namespace VmState.Schema;
 
-/// <summary>Options of <see cref="DumpVmStateWriter"/>.</summary>
-public sealed record DumpVmStateOptions
-{
-    /// <summary>
-    /// Write <c>"num"</c> for fixed arrays, as QEMU does since 2024. QEMU 7.2 does not, so turn it off to compare
-    /// with a 7.2 dump. Default true.
-    /// </summary>
-    public bool IncludeNum { get; init; } = true;
-}
-
 /// <summary>
 /// Writes the schema file of QEMU's <c>-dump-vmstate</c>: the text QEMU prints, byte for byte (two-space indent,
 /// one key per line), keyed by device type, after a <c>vmschkmachine</c> entry naming the machine. It is the input of
@@ -40,7 +30,7 @@ public static class DumpVmStateWriter
             sb.Append(",\n    \"version_id\": ").Append(Num(d.Version));
             sb.Append(",\n    \"minimum_version_id\": ").Append(Num(d.MinimumVersion));
             sb.Append(",\n    \"Description\": {\n");
-            Description(sb, d, 6, options);
+            WriteDescription(sb, d, 6, options);
             sb.Append("\n    }\n  }");
         }
 
@@ -49,7 +39,7 @@ public static class DumpVmStateWriter
     }
 
     /// <summary>The body of one description object (without its braces) at <paramref name="indent"/> spaces.</summary>
-    public static void Description(StringBuilder sb, VmStateDescription d, int indent, DumpVmStateOptions options)
+    public static void WriteDescription(StringBuilder sb, VmStateDescription d, int indent, DumpVmStateOptions options)
     {
         ArgumentNullException.ThrowIfNull(sb);
         ArgumentNullException.ThrowIfNull(d);
@@ -90,7 +80,7 @@ public static class DumpVmStateWriter
                 }
 
                 sb.Append(pad).Append("  {\n");
-                Description(sb, d.Subsections[i], indent + 4, options);
+                WriteDescription(sb, d.Subsections[i], indent + 4, options);
                 sb.Append('\n').Append(pad).Append("  }");
             }
 
@@ -116,7 +106,7 @@ public static class DumpVmStateWriter
         if (f.Nested is not null)
         {
             sb.Append(",\n").Append(inner).Append("\"Description\": {\n");
-            Description(sb, f.Nested, indent + 4, options);
+            WriteDescription(sb, f.Nested, indent + 4, options);
             sb.Append('\n').Append(inner).Append('}');
         }
 

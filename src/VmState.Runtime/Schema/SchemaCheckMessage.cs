@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Schema;
 
 /// <summary>One message of <see cref="SchemaChecker"/>, worded exactly as QEMU's script prints it.</summary>

@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Schema;
 
 /// <summary>Which rule of QEMU's <c>vmstate-static-checker.py</c> a message comes from.</summary>

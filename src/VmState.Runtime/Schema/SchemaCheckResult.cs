@@ -1,5 +1,4 @@
 using System.Text;
-using VmState.Description;
 
 namespace VmState.Schema;
 

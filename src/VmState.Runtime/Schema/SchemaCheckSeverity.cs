@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Schema;
 
 /// <summary>How a message of <see cref="SchemaChecker"/> counts.</summary>

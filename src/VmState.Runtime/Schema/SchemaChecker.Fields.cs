@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
-using VmState.Description;
 
 namespace VmState.Schema;
 

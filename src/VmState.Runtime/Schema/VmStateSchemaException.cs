@@ -1,4 +1,3 @@
-using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Schema;

@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Wire;
 
 /// <summary>QEMU's <c>MIG_CMD_*</c> values carried by a COMMAND frame (0x08).</summary>
@@ -40,45 +38,4 @@ public enum QemuMigrationCommand : ushort
 
     /// <summary>The source is about to stop the guest (QEMU 10.0 and later).</summary>
     SwitchoverStart = 11,
-}
-
-/// <summary>The payload lengths QEMU accepts per command (-1: variable).</summary>
-internal static class MigrationCommandLengths
-{
-    public const int Variable = -1;
-
-    /// <summary>Number of defined commands; a value at or above it is unknown.</summary>
-    public const int Count = 12;
-
-    public static int Of(QemuMigrationCommand command) => command switch
-    {
-        QemuMigrationCommand.OpenReturnPath => 0,
-        QemuMigrationCommand.Ping => 4,
-        QemuMigrationCommand.PostcopyAdvise => Variable, // 0 or 16, checked apart
-        QemuMigrationCommand.PostcopyListen => 0,
-        QemuMigrationCommand.PostcopyRun => 0,
-        QemuMigrationCommand.PostcopyRamDiscard => Variable,
-        QemuMigrationCommand.Packaged => 4,
-        QemuMigrationCommand.EnableColo => 0,
-        QemuMigrationCommand.PostcopyResume => 0,
-        QemuMigrationCommand.RecvBitmap => Variable,
-        QemuMigrationCommand.SwitchoverStart => 0,
-        _ => Variable,
-    };
-
-    public static string Name(QemuMigrationCommand command) => command switch
-    {
-        QemuMigrationCommand.OpenReturnPath => "OPEN_RETURN_PATH",
-        QemuMigrationCommand.Ping => "PING",
-        QemuMigrationCommand.PostcopyAdvise => "POSTCOPY_ADVISE",
-        QemuMigrationCommand.PostcopyListen => "POSTCOPY_LISTEN",
-        QemuMigrationCommand.PostcopyRun => "POSTCOPY_RUN",
-        QemuMigrationCommand.PostcopyRamDiscard => "POSTCOPY_RAM_DISCARD",
-        QemuMigrationCommand.Packaged => "PACKAGED",
-        QemuMigrationCommand.EnableColo => "ENABLE_COLO",
-        QemuMigrationCommand.PostcopyResume => "POSTCOPY_RESUME",
-        QemuMigrationCommand.RecvBitmap => "RECV_BITMAP",
-        QemuMigrationCommand.SwitchoverStart => "SWITCHOVER_START",
-        _ => "INVALID",
-    };
 }

@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Wire;
 
 /// <summary>QEMU's <c>RAM_SAVE_FLAG_*</c>: the low bits of every be64 record header of the <c>ram</c> section.</summary>

@@ -1,5 +1,3 @@
-using VmState.Description;
-
 namespace VmState.Wire;
 
 /// <summary>The type bytes of QEMU's migration stream (<c>QEMU_VM_*</c> in <c>migration/savevm.h</c>).</summary>
@@ -25,17 +23,4 @@ public enum QemuSectionType : byte
     Command = 0x08,
     /// <summary>The footer after every section body (be32 section id).</summary>
     SectionFooter = 0x7e,
-}
-
-/// <summary>Fixed numbers of the stream header.</summary>
-public static class QemuVmFile
-{
-    /// <summary><c>QEVM</c>.</summary>
-    public const uint Magic = 0x5145564d;
-    /// <summary>The only stream version QEMU writes today.</summary>
-    public const uint Version = 3;
-    /// <summary>Recognised only to be rejected as obsolete.</summary>
-    public const uint VersionCompat = 2;
-    /// <summary>The byte that stands for a NULL element of a pointer array.</summary>
-    public const byte NullPointerMarker = 0x30;
 }

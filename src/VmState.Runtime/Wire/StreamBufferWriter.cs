@@ -1,5 +1,4 @@
 using System.Buffers;
-using VmState.Description;
 
 namespace VmState.Wire;
 

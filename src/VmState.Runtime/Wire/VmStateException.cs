@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using VmState.Description;
 
 namespace VmState.Wire;
 
@@ -143,6 +142,55 @@ public abstract class VmStateException : Exception
     public void SetSectionIfUnset(string section)
     {
         Section ??= section;
+    }
+
+    // The filters below annotate an error on its way out and never catch it: `catch (VmStateException e) when
+    // (e.InSection(idStr)) { }` names the section while the runtime looks for a handler, so the error leaves with its
+    // stack unwound once and nothing is rethrown. Inner filters run first, as inner catch blocks would.
+
+    /// <summary>
+    /// For an exception filter: names the section (<see cref="SetSectionIfUnset"/>) and returns false, so the error
+    /// is not caught.
+    /// </summary>
+    /// <param name="section">The section's id string.</param>
+    public bool InSection(string section)
+    {
+        SetSectionIfUnset(section);
+        return false;
+    }
+
+    /// <summary>
+    /// For an exception filter: names the description (<see cref="SetDescriptionIfUnset"/>) and returns false, so the
+    /// error is not caught.
+    /// </summary>
+    /// <param name="description">The description (vmsd) name.</param>
+    public bool InDescription(string description)
+    {
+        SetDescriptionIfUnset(description);
+        return false;
+    }
+
+    /// <summary>
+    /// For an exception filter: puts <c>name[index].</c> in front of the field path (<see cref="PrependField"/>) and
+    /// returns false, so the error is not caught.
+    /// </summary>
+    /// <param name="name">The field's name in its description.</param>
+    /// <param name="index">The element index, or -1 for a field that is not an array.</param>
+    public bool InField(string name, int index)
+    {
+        PrependField(name, index);
+        return false;
+    }
+
+    /// <summary>
+    /// For an exception filter: puts <c>name/</c> in front of the field path (<see cref="PrependSubsection"/>) and
+    /// returns false, so the error is not caught.
+    /// </summary>
+    /// <param name="name">The subsection's name without its parent's prefix.</param>
+    public bool InSubsection(string name)
+    {
+        PrependSubsection(name);
+        return false;
     }
 }
 

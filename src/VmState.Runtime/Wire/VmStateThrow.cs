@@ -1,6 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
-using VmState.Description;
 
 namespace VmState.Wire;
 

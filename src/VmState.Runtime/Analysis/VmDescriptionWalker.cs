@@ -1,0 +1,223 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using VmState.Codecs;
+using VmState.Wire;
+
+namespace VmState.Analysis;
+
+/// <summary>
+/// Reads one section body by its VMDESCRIPTION entry, with the rules of QEMU's <c>scripts/analyze-migration.py</c>:
+/// each field's <c>size</c> times its <c>array_len</c>, nested <c>struct</c> descriptions, <c>capability</c> strings,
+/// then every listed subsection (each must have been sent, in that order). Given an object to fill it decodes the
+/// values into it (the analyzer's tree); given none it only consumes the bytes (skipping a section the registry does
+/// not know). Numbers in the description are read as Python's <c>int()</c> reads them.
+/// </summary>
+internal sealed class VmDescriptionWalker
+{
+    // Values of zero bytes (empty buffers, structs without fields) consume no input, so a hostile array_len could
+    // otherwise loop for ever or exhaust memory; every other value consumes at least one byte of the stream.
+    private const long EmptyValueLimit = 1 << 20;
+
+    private long _emptyValues;
+
+    /// <summary>
+    /// Reads the body described by <paramref name="description"/> (an object with <c>fields</c> and optional
+    /// <c>subsections</c>); its values go into <paramref name="values"/>, or nowhere when that is null.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The bytes do not match the description, or the description is unusable.</exception>
+    public void ReadBody(ref VmStateReader reader, AnalysisObject description, AnalysisObject? values)
+    {
+        if (description["fields"] is not AnalysisList fields)
+        {
+            throw new VmStateLoadException("No fields in struct", reader.Position);
+        }
+
+        foreach (AnalysisNode f in fields.Items)
+        {
+            if (f is not AnalysisObject field)
+            {
+                continue;
+            }
+
+            string name = Text(field, "name");
+            long count = field["array_len"] is null ? 1 : Number(field, "array_len");
+            for (long i = 0; i < count; i++)
+            {
+                long before = reader.Position;
+                try
+                {
+                    AnalysisNode? value = ReadField(ref reader, field, decode: values is not null);
+                    if (reader.Position == before && ++_emptyValues > EmptyValueLimit)
+                    {
+                        throw new VmStateLoadException(
+                            string.Create(CultureInfo.InvariantCulture, $"The description asks for more than {EmptyValueLimit} values of zero bytes (array_len {count})"),
+                            reader.Position);
+                    }
+
+                    if (values is not null)
+                    {
+                        Collect(values, name, value!);
+                    }
+                }
+                catch (VmStateException e) when (e.InField(name, count > 1 ? (int)i : -1))
+                {
+                }
+            }
+        }
+
+        if (description["subsections"] is AnalysisList subsections)
+        {
+            foreach (AnalysisNode s in subsections.Items)
+            {
+                long at = reader.Position;
+                if (reader.ReadUInt8() != (byte)QemuSectionType.Subsection)
+                {
+                    VmStateThrow.LoadFailed($"Subsection {Text(s, "vmsd_name")} not found", at);
+                }
+
+                string name = reader.ReadCountedString();
+                reader.ReadUInt32();
+                if (s is not AnalysisObject sub)
+                {
+                    throw new VmStateLoadException("Empty description for subsection: " + name, at);
+                }
+
+                AnalysisObject? subValues = values is null ? null : new AnalysisObject();
+                try
+                {
+                    ReadBody(ref reader, sub, subValues);
+                }
+                catch (VmStateException e) when (e.InSubsection(name))
+                {
+                }
+
+                values?.Set(name, subValues!);
+            }
+        }
+    }
+
+    /// <summary>The string member <paramref name="key"/> of an object node; empty when it is missing or not a string.</summary>
+    public static string Text(AnalysisNode? node, string key) =>
+        (node as AnalysisObject)?[key] is AnalysisString s ? s.Value : "";
+
+    /// <summary>
+    /// The number member <paramref name="key"/> as Python's <c>int()</c> takes it: integers, integral strings and
+    /// floats (truncated toward zero).
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The member is missing or not a number.</exception>
+    public static long Number(AnalysisObject node, string key) => node[key] switch
+    {
+        AnalysisNumber n when long.TryParse(n.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v) => v,
+        AnalysisNumber n when double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
+            && double.IsFinite(d) && Math.Abs(d) < 9e18 => (long)Math.Truncate(d),
+        AnalysisString s when long.TryParse(s.Value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long w) => w,
+        _ => throw new VmStateLoadException($"Description member '{key}' is not a number", -1),
+    };
+
+    // Repeated names (array elements, or fields sharing a name) collect into a list, as the script does.
+    private static void Collect(AnalysisObject values, string name, AnalysisNode value)
+    {
+        switch (values[name])
+        {
+            case null:
+                values.Set(name, value);
+                break;
+            case AnalysisList list:
+                list.Items.Add(value);
+                break;
+            case { } existing:
+                values.Set(name, new AnalysisList([existing, value]));
+                break;
+        }
+    }
+
+    // One value of a field; null when only consuming.
+    private AnalysisNode? ReadField(ref VmStateReader reader, AnalysisObject field, bool decode)
+    {
+        string type = Text(field, "type");
+        if (type == VmStateTypeNames.Struct)
+        {
+            if (field["struct"] is not AnalysisObject nested)
+            {
+                throw new VmStateLoadException("Struct field without a struct description", reader.Position);
+            }
+
+            AnalysisObject? values = decode ? new AnalysisObject() : null;
+            ReadBody(ref reader, nested, values);
+            return values;
+        }
+
+        if (type == "capability")
+        {
+            string capability = reader.ReadCountedString();
+            return decode ? new AnalysisString(capability) : null;
+        }
+
+        long size = Number(field, "size");
+        if (size < 0)
+        {
+            throw new VmStateLoadException(string.Create(CultureInfo.InvariantCulture, $"Field size {size} is negative"), reader.Position);
+        }
+
+        reader.EnsureAvailable(size, 1);
+        if (!decode)
+        {
+            reader.Skip(size);
+            return null;
+        }
+
+        Span<byte> bytes = size <= 256 ? stackalloc byte[(int)size] : new byte[size];
+        reader.ReadBytes(bytes);
+        switch (type)
+        {
+            case "bool":
+                if (bytes.IsEmpty)
+                {
+                    throw new VmStateLoadException("A bool field of size 0", reader.Position);
+                }
+
+                return bytes[0] == 0 ? AnalysisBool.False : AnalysisBool.True;
+            case "int8" or "int16" or "int32" or "int64" or "int32 equal" or "int32 le" or "int64 equal" or "uint8 equal" or "uint16 equal"
+                or "uint8" or "uint16" or "uint32" or "uint64" or "uint32 equal":
+                if (bytes.IsEmpty)
+                {
+                    // The script cannot turn zero bytes into a number either.
+                    throw new VmStateLoadException($"Integer field of type '{type}' has size 0", reader.Position);
+                }
+
+                return Integer(bytes, signed: type[0] == 'i');
+            case VmStateTypeNames.NullPtr:
+                return new AnalysisString(VmStateTypeNames.NullPtr);
+            default:
+                return new AnalysisString(Hex(bytes));
+        }
+    }
+
+    private static AnalysisString Integer(ReadOnlySpan<byte> bytes, bool signed)
+    {
+        var unsignedValue = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
+        var value = signed ? new BigInteger(bytes, isUnsigned: false, isBigEndian: true) : unsignedValue;
+        string digits = unsignedValue.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
+        digits = digits.PadLeft(Math.Max(bytes.Length * 2, 1), '0');
+        return new AnalysisString(value.Sign < 0
+            ? "0x" + digits + " (" + value.ToString(CultureInfo.InvariantCulture) + ")"
+            : "0x" + digits);
+    }
+
+    private static string Hex(ReadOnlySpan<byte> bytes)
+    {
+        var sb = new StringBuilder(bytes.Length * 3);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            if (i > 0)
+            {
+                sb.Append(' ');
+            }
+
+            sb.Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+
+        return sb.ToString();
+    }
+}
