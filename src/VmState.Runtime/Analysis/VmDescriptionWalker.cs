@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Text;
-using VmState.Codecs;
+using VmState.Description;
 using VmState.Wire;
 
 namespace VmState.Analysis;

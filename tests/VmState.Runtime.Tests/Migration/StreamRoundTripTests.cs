@@ -159,7 +159,7 @@ public sealed class StreamRoundTripTests
         registry.Register(device, devicePath: "0000:00:03.0");
         MigrationLoadResult result = new MigrationLoader(registry, new MigrationStreamOptions { SendConfiguration = false }).Load(output.WrittenSpan.ToArray());
 
-        Assert.Equal(1, result.SectionsLoaded);
+        Assert.Equal(1, result.FramesLoaded);
         Assert.Equal(0xc0ffeeu, device.A);
         Assert.Equal(7, device.E);
     }
