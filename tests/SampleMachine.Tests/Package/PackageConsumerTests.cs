@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace SampleMachine.Tests.Package;
+
+/// <summary>
+/// The first hour of a user outside this repository: <c>dotnet pack</c> makes the one <c>VmState</c> package, and a
+/// project that references only that package, from a local folder feed, gets the generator with it.
+/// </summary>
+[Collection(PackageTestGroup.Name)]
+public sealed class PackageConsumerTests(PackedVmState package)
+{
+    private const string Device = """
+        [VmState("mydev", Version = 2)]
+        [Subsection("mydev/extra")]
+        public partial class MyDev
+        {
+            [VmStateField("a")] public uint A;
+            [VmStateField("arr", Length = 3)] public ushort[] Arr = new ushort[3];
+            [VmStateField("b", Since = 2)] public bool B;
+            [VmStateField("x", Subsection = "mydev/extra")] public ulong X;
+
+            [Needed("mydev/extra")] private bool ExtraNeeded() => X != 0;
+        }
+        """;
+
+    [Fact]
+    public void The_package_holds_the_runtime_and_the_generator()
+    {
+        using var zip = System.IO.Compression.ZipFile.OpenRead(package.Nupkg);
+        string[] entries = [.. zip.Entries.Select(e => e.FullName)];
+        Assert.Contains("lib/net10.0/VmState.Runtime.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/VmState.Generators.dll", entries);
+        Assert.Contains("README.md", entries);
+        // The generator is inside, not a dependency: the package stands alone.
+        using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        string text = nuspec.ReadToEnd();
+        Assert.DoesNotContain("<dependency ", text, StringComparison.Ordinal);
+        Assert.Contains("<readme>README.md</readme>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_device_in_a_consumer_project_compiles_and_round_trips()
+    {
+        const string program = """
+            using VmState.Description;
+
+            var dev = new MyDev { A = 0xdeadbeef, Arr = [1, 2, 3], B = true, X = 7 };
+            byte[] bytes = VmStateSerializer.Save(dev);
+            var back = new MyDev();
+            VmStateSerializer.Load(back, bytes);
+            Console.WriteLine(Convert.ToHexString(bytes));
+            Console.WriteLine($"{back.A:x} {string.Join(",", back.Arr)} {back.B} {back.X}");
+            Console.WriteLine(VmStateSerializer.Describe(back));
+            """;
+
+        (int exit, string output) = package.BuildConsumer("roundtrip", program + "\n\n" + Device, run: true);
+
+        Assert.True(exit == 0, output);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // a, arr[3], b, then the subsection: marker, counted name, be32 version, x.
+        Assert.Contains("DEADBEEF00010002000301" + "050B" + Convert.ToHexString(Encoding.ASCII.GetBytes("mydev/extra")) + "00000001" + "0000000000000007", lines);
+        Assert.Contains("deadbeef 1,2,3 True 7", lines);
+        Assert.Contains(lines, l => l.StartsWith("{\"vmsd_name\": \"mydev\", \"version\": 2,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_generator_error_fails_the_consumer_build_with_its_id()
+    {
+        // Not partial: the generator cannot add its members (VMS0001), and the build says so.
+        (int exit, string output) = package.BuildConsumer("notpartial", "using VmState.Description;\n\n" + Device.Replace("public partial class", "public class", StringComparison.Ordinal), run: false);
+
+        Assert.NotEqual(0, exit);
+        Assert.True(output.Contains("error VMS0001", StringComparison.Ordinal), output);
+        Assert.Contains("'MyDev' has [VmState] but is not partial", output, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Packs the repository's runtime and generator once for the tests that consume the package.</summary>
+public sealed class PackedVmState : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
+    private readonly string _work = Directory.CreateTempSubdirectory("vmstate-pack-").FullName;
+
+    public PackedVmState()
+    {
+        // A copy of the sources, so that this build shares no bin/obj with the solution's own.
+        string root = RepositoryRoot();
+        foreach (string project in new[] { "VmState.Runtime", "VmState.Generators" })
+        {
+            CopyTree(Path.Combine(root, "src", project), Path.Combine(_work, "src", project));
+        }
+
+        foreach (string file in new[] { "Directory.Build.props", "Directory.Packages.props", "nuget.config", ".editorconfig", "README.md" })
+        {
+            File.Copy(Path.Combine(root, file), Path.Combine(_work, file));
+        }
+
+        Feed = Path.Combine(_work, "feed");
+        (int exit, string output) = Dotnet(_work, "pack", Path.Combine(_work, "src", "VmState.Runtime"), "-c", "Release", "-o", Feed);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException("dotnet pack failed:\n" + output);
+        }
+
+        Nupkg = Directory.GetFiles(Feed, "VmState.*.nupkg").Single();
+    }
+
+    public string Feed { get; }
+
+    public string Nupkg { get; }
+
+    /// <summary>
+    /// Builds (and with <paramref name="run"/>, runs) a console project outside the repository that references only the
+    /// package, restored from the local feed into a package folder of its own.
+    /// </summary>
+    public (int Exit, string Output) BuildConsumer(string name, string program, bool run)
+    {
+        string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
+        try
+        {
+            string version = Path.GetFileNameWithoutExtension(Nupkg)["VmState.".Length..];
+            File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="VmState" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
+            File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{Feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            return run ? Dotnet(dir, "run") : Dotnet(dir, "build");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private (int Exit, string Output) Dotnet(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", args)
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        // The test host runs under MSBuild's environment; a nested build must not inherit it.
+        foreach (string key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+            || k.StartsWith("DOTNET_HOST_PATH", StringComparison.Ordinal) || k.StartsWith("VSTEST", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using Process process = Process.Start(start)!;
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("dotnet " + string.Join(' ', args) + " did not finish in " + Limit);
+        }
+
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "VmState.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("VmState.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (string file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (string sub in Directory.GetDirectories(from))
+        {
+            string leaf = Path.GetFileName(sub);
+            if (leaf is not ("bin" or "obj"))
+            {
+                CopyTree(sub, Path.Combine(to, leaf));
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PackageTestGroup : ICollectionFixture<PackedVmState>
+{
+    public const string Name = "packed VmState";
+}
