@@ -97,7 +97,7 @@ public sealed class PackedVmState : IDisposable
         }
 
         Feed = Path.Combine(_work, "feed");
-        (int exit, string output) = Dotnet(_work, "pack", Path.Combine(_work, "src", "VmState.Runtime"), "-c", "Release", "-o", Feed);
+        (int exit, string output) = Dotnet(_work, isolated: false, "pack", Path.Combine(_work, "src", "VmState.Runtime"), "-c", "Release", "-o", Feed);
         if (exit != 0)
         {
             throw new InvalidOperationException("dotnet pack failed:\n" + output);
@@ -143,7 +143,8 @@ public sealed class PackedVmState : IDisposable
                   </packageSources>
                 </configuration>
                 """);
-            return run ? Dotnet(dir, "run") : Dotnet(dir, "build");
+            // Its own package folder, so that the VmState it restores is this feed's and not an older one in the cache.
+            return run ? Dotnet(dir, isolated: true, "run") : Dotnet(dir, isolated: true, "build");
         }
         finally
         {
@@ -153,7 +154,7 @@ public sealed class PackedVmState : IDisposable
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 
-    private (int Exit, string Output) Dotnet(string workingDirectory, params string[] args)
+    private (int Exit, string Output) Dotnet(string workingDirectory, bool isolated, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", args)
         {
@@ -168,7 +169,11 @@ public sealed class PackedVmState : IDisposable
             start.Environment.Remove(key);
         }
 
-        start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
+        if (isolated)
+        {
+            start.Environment["NUGET_PACKAGES"] = Path.Combine(_work, "packages");
+        }
+
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using Process process = Process.Start(start)!;
