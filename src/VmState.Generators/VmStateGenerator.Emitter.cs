@@ -15,10 +15,7 @@ public sealed partial class VmStateGenerator
     /// </summary>
     internal static class Emitter
     {
-        private const string Wire = "global::VmState.Wire.";
-        private const string Desc = "global::VmState.Description.";
-        private const string Gen = "global::VmState.Generated.";
-        private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"VmState.Generators\", \"0.1.0\")]";
+        private const string GeneratedCode = "[" + KnownTypes.GeneratedCodeAttribute + "(\"VmState.Generators\", \"0.1.0\")]";
 
         public static string Emit(TypeSpec spec)
         {
@@ -37,7 +34,7 @@ public sealed partial class VmStateGenerator
                 w.Open(containing);
             }
 
-            w.Open(spec.Declaration + " : " + Desc + "IVmStateObject");
+            w.Open(spec.Declaration + " : " + KnownTypes.IVmStateObject);
             EmitStatics(w, spec);
             EmitPublic(w, spec);
             for (int k = 0; k <= spec.Subsections.Count; k++)
@@ -110,7 +107,7 @@ public sealed partial class VmStateGenerator
                 bytes.Add((byte)(sub.Version >> 16));
                 bytes.Add((byte)(sub.Version >> 8));
                 bytes.Add((byte)sub.Version);
-                w.Line("private static global::System.ReadOnlySpan<byte> __VmsSubsectionHeader" + Str(s) + " => new byte[] { " +
+                w.Line("private static " + KnownTypes.ReadOnlySpan + "<byte> __VmsSubsectionHeader" + Str(s) + " => new byte[] { " +
                     string.Join(", ", bytes.Select(b => "0x" + b.ToString("x2", CultureInfo.InvariantCulture))) + " };");
             }
         }
@@ -120,19 +117,19 @@ public sealed partial class VmStateGenerator
             w.Line();
             w.Line("/// <summary>The description metadata of this type: fields, versions and subsections.</summary>");
             w.Line(GeneratedCode);
-            w.Line("public static " + Desc + "VmStateDescription VmStateDescription => __VmStateMetadata.Description;");
+            w.Line("public static " + KnownTypes.VmStateDescription + " VmStateDescription => __VmStateMetadata.Description;");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public void SaveVmState(ref " + Wire + "VmStateWriter writer) => __SaveBody0(ref writer);");
+            w.Line("public void SaveVmState(ref " + KnownTypes.VmStateWriter + " writer) => __SaveBody0(ref writer);");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public void LoadVmState(ref " + Wire + "VmStateReader reader, int versionId) => __LoadBody0(ref reader, versionId);");
+            w.Line("public void LoadVmState(ref " + KnownTypes.VmStateReader + " reader, int versionId) => __LoadBody0(ref reader, versionId);");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
-            w.Line("public int DescribeVmState(" + Desc + "VmDescriptionWriter? json) => __DescribeBody0(json);");
+            w.Line("public int DescribeVmState(" + KnownTypes.VmDescriptionWriter + "? json) => __DescribeBody0(json);");
             w.Line();
             w.Line("/// <inheritdoc/>");
             w.Line(GeneratedCode);
@@ -146,7 +143,7 @@ public sealed partial class VmStateGenerator
         private static void EmitSave(SourceWriter w, TypeSpec spec, BodySpec body, int k)
         {
             string ver = Str(body.Version);
-            w.Open("private void __SaveBody" + Str(k) + "(ref " + Wire + "VmStateWriter writer)");
+            w.Open("private void __SaveBody" + Str(k) + "(ref " + KnownTypes.VmStateWriter + " writer)");
             Hook(w, body.PreSave, "pre-save", load: false, "writer.Position", ver);
             w.Line("int __field = -1;");
             w.Line("int __index = -1;");
@@ -195,7 +192,7 @@ public sealed partial class VmStateGenerator
                 if (post.ReturnsBool)
                 {
                     // QEMU reports a post-save failure only when the save itself went through.
-                    w.Line("if (!" + Call(post, ver) + " && __saved) " + Gen + "GeneratedThrow.HookFailed(\"post-save\", false, writer.Position);");
+                    w.Line("if (!" + Call(post, ver) + " && __saved) " + KnownTypes.GeneratedThrow + ".HookFailed(\"post-save\", false, writer.Position);");
                 }
                 else
                 {
@@ -210,9 +207,9 @@ public sealed partial class VmStateGenerator
 
         private static void EmitLoad(SourceWriter w, TypeSpec spec, BodySpec body, int k)
         {
-            w.Open("private void __LoadBody" + Str(k) + "(ref " + Wire + "VmStateReader reader, int versionId)");
+            w.Open("private void __LoadBody" + Str(k) + "(ref " + KnownTypes.VmStateReader + " reader, int versionId)");
             w.Line("if (versionId > " + Str(body.Version) + " || versionId < " + Str(body.MinimumVersion) + ") " +
-                Gen + "GeneratedThrow.VersionOutOfRange(versionId, " + Str(body.Version) + ", " + Str(body.MinimumVersion) + ", reader.Position);");
+                KnownTypes.GeneratedThrow + ".VersionOutOfRange(versionId, " + Str(body.Version) + ", " + Str(body.MinimumVersion) + ", reader.Position);");
             Hook(w, body.PreLoad, "pre-load", load: true, "reader.Position", "versionId");
             w.Line("int __field = -1;");
             w.Line("int __index = -1;");
@@ -227,7 +224,7 @@ public sealed partial class VmStateGenerator
             int[] children = Children(spec, k);
             if (children.Length > 0)
             {
-                w.Open("while (" + Gen + "VmStateSubsections.TryReadHeader(ref reader, " + Lit(body.Name) + ", " + SubsectionNames(k) + ", out int __sub, out int __subVersion))");
+                w.Open("while (" + KnownTypes.VmStateSubsections + ".TryReadHeader(ref reader, " + Lit(body.Name) + ", " + SubsectionNames(k) + ", out int __sub, out int __subVersion))");
                 w.Line("__field = -2 - __sub;");
                 w.Open("switch (__sub)");
                 for (int j = 0; j < children.Length; j++)
@@ -250,7 +247,7 @@ public sealed partial class VmStateGenerator
         {
             // The filter leaves errors raised outside any field untouched; the path grows as the error leaves
             // nested bodies, so the hot path pays only for the __field stores.
-            w.Open("catch (" + Wire + "VmStateException __e) when (__field != -1)");
+            w.Open("catch (" + KnownTypes.VmStateException + " __e) when (__field != -1)");
             if (Children(spec, k).Length > 0)
             {
                 w.Line("if (__field >= 0) __e.PrependField(__vmsFields" + Str(k) + "[__field], __index);");
@@ -268,7 +265,7 @@ public sealed partial class VmStateGenerator
         private static void EmitDescribe(SourceWriter w, TypeSpec spec, BodySpec body, int k)
         {
             string ver = Str(body.Version);
-            w.Open("private int __DescribeBody" + Str(k) + "(" + Desc + "VmDescriptionWriter? json)");
+            w.Open("private int __DescribeBody" + Str(k) + "(" + KnownTypes.VmDescriptionWriter + "? json)");
             w.Line("int __size = 0;");
             w.Line("json?.String(\"vmsd_name\", " + Lit(body.Name) + ");");
             w.Line("json?.Number(\"version\", " + ver + ");");
@@ -307,7 +304,7 @@ public sealed partial class VmStateGenerator
             string m = "this." + e.MemberName;
             if (e.Kind == EntryKind.Validate)
             {
-                w.Line("if (!" + Call(e.Exists!, ver) + ") " + Gen + "GeneratedThrow.ValidationFailed(false, writer.Position);");
+                w.Line("if (!" + Call(e.Exists!, ver) + ") " + KnownTypes.GeneratedThrow + ".ValidationFailed(false, writer.Position);");
                 return;
             }
 
@@ -323,30 +320,21 @@ public sealed partial class VmStateGenerator
                     w.Line("writer.WriteZeros(" + Str(e.Length) + ");");
                     break;
                 case EntryKind.Buffer:
-                    w.Line("writer.WriteBytes(" + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
+                    w.Line("writer.WriteBytes(" + KnownTypes.VmStateSpans + ".ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
                     break;
                 case EntryKind.Value when e.Shape == EntryShape.Single:
                     w.Line(e.Codec + ".Save(ref writer, " + Cast(e, m) + ");");
                     break;
-                case EntryKind.Value when e.Bulk:
-                    w.Line("writer.WriteArray((global::System.ReadOnlySpan<" + e.ElementType + ">)" + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + "));");
-                    break;
                 case EntryKind.Value:
-                    w.Open();
-                    w.Line("var __a = " + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
-                    w.Open("for (int __i = 0; __i < __a.Length; __i++)");
-                    w.Line("__index = __i;");
-                    w.Line(e.Codec + ".Save(ref writer, " + Cast(e, "__a[__i]") + ");");
-                    w.Close();
-                    w.Line("__index = -1;");
-                    w.Close();
+                    w.Line(KnownTypes.CodecArrays + ".Save<" + e.Codec + ", " + WireType(e) + ">(ref writer, " +
+                        WireSpan(e, KnownTypes.VmStateSpans + ".ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ")") + ");");
                     break;
                 case EntryKind.Struct when e.Shape == EntryShape.Single:
                     w.Line(SaveTarget(e, m) + ".SaveVmState(ref writer);");
                     break;
                 case EntryKind.Struct:
                     w.Open();
-                    w.Line("var __a = " + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
+                    w.Line("var __a = " + KnownTypes.VmStateSpans + ".ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
                     w.Open("for (int __i = 0; __i < __a.Length; __i++)");
                     w.Line("__index = __i;");
                     w.Line(SaveTarget(e with { IsProperty = false }, "__a[__i]") + ".SaveVmState(ref writer);");
@@ -356,7 +344,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Tmp:
                     w.Open();
-                    w.Line("var __t = " + (e.ElementIsValueType ? m : Gen + "VmStateSpans.NotNullForSave(" + m + ")") + ";");
+                    w.Line("var __t = " + (e.ElementIsValueType ? m : KnownTypes.VmStateSpans + ".NotNullForSave(" + m + ")") + ";");
                     w.Line("__t.FromParent(this);");
                     w.Line("__t.SaveVmState(ref writer);");
                     w.Close();
@@ -374,7 +362,7 @@ public sealed partial class VmStateGenerator
             string m = "this." + e.MemberName;
             if (e.Kind == EntryKind.Validate)
             {
-                w.Line("if (!" + Call(e.Exists!, "versionId") + ") " + Gen + "GeneratedThrow.ValidationFailed(true, reader.Position);");
+                w.Line("if (!" + Call(e.Exists!, "versionId") + ") " + KnownTypes.GeneratedThrow + ".ValidationFailed(true, reader.Position);");
                 return;
             }
 
@@ -424,29 +412,7 @@ public sealed partial class VmStateGenerator
                 case EntryKind.Value:
                     w.Open();
                     LoadStorage(w, e, m, SizeExpr(e));
-                    if (e.Bulk)
-                    {
-                        w.Line("reader.ReadArray(__a);");
-                    }
-                    else
-                    {
-                        w.Open("for (int __i = 0; __i < __a.Length; __i++)");
-                        w.Line("__index = __i;");
-                        if (e.CastTo is null)
-                        {
-                            w.Line(e.Codec + ".Load(ref reader, ref __a[__i]" + ");");
-                        }
-                        else
-                        {
-                            w.Line(e.CastTo + " __v = " + Cast(e, "__a[__i]") + ";");
-                            w.Line(e.Codec + ".Load(ref reader, ref __v" + ");");
-                            w.Line("__a[__i] = " + BackCast(e) + "__v;");
-                        }
-
-                        w.Close();
-                        w.Line("__index = -1;");
-                    }
-
+                    w.Line(KnownTypes.CodecArrays + ".Load<" + e.Codec + ", " + WireType(e) + ">(ref reader, " + WireSpan(e, "__a") + ");");
                     w.Close();
                     break;
                 case EntryKind.Struct when e.Shape == EntryShape.Single:
@@ -501,7 +467,7 @@ public sealed partial class VmStateGenerator
             {
                 // A failed check carries the field's hint (QEMU's err_hint); the filter adds it and catches nothing.
                 w.Close();
-                w.Line("catch (" + Wire + "VmStateException __h) when (__h.AddHint(" + Lit(e.ErrorHint) + ")) { throw; }");
+                w.Line("catch (" + KnownTypes.VmStateException + " __h) when (__h.AddHint(" + Lit(e.ErrorHint) + ")) { throw; }");
             }
 
             if (condition is not null)
@@ -517,7 +483,7 @@ public sealed partial class VmStateGenerator
                     }
                     else
                     {
-                        w.Line("if (" + m + " is { } __d) " + Gen + "VmStateSpans.Reset(__d, " + Str(e.Start) + ", " + ResetCount(e) + ", " + e.DefaultExpression + ");");
+                        w.Line("if (" + m + " is { } __d) " + KnownTypes.VmStateSpans + ".Reset(__d, " + Str(e.Start) + ", " + ResetCount(e) + ", " + e.DefaultExpression + ");");
                     }
 
                     w.Close();
@@ -531,18 +497,18 @@ public sealed partial class VmStateGenerator
             string start = Str(e.Start);
             if (e.Shape == EntryShape.Variable)
             {
-                w.Line("int __n = " + Gen + "VmStateSpans.Count(this." + e.CountMember + ", reader.Position);");
+                w.Line("int __n = " + KnownTypes.VmStateSpans + ".Count(this." + e.CountMember + ", reader.Position);");
                 if (e.CanWrite)
                 {
-                    w.Line("var __arr = " + Gen + "VmStateSpans.EnsureForLoad(" + m + ", " + start + ", __n, " + elementSize + ", ref reader);");
+                    w.Line("var __arr = " + KnownTypes.VmStateSpans + ".EnsureForLoad(" + m + ", " + start + ", __n, " + elementSize + ", ref reader);");
                     w.Line(m + " = __arr;");
                     // Qualified: the consumer may have no 'using System;' (no implicit usings).
-                    w.Line("var __a = global::System.MemoryExtensions.AsSpan(__arr, " + start + ", __n);");
+                    w.Line("var __a = " + KnownTypes.MemoryExtensions + ".AsSpan(__arr, " + start + ", __n);");
                 }
                 else
                 {
                     w.Line("reader.EnsureAvailable(__n, " + elementSize + ");");
-                    w.Line("var __a = " + Gen + "VmStateSpans.ForLoad(" + m + ", " + start + ", __n, reader.Position);");
+                    w.Line("var __a = " + KnownTypes.VmStateSpans + ".ForLoad(" + m + ", " + start + ", __n, reader.Position);");
                 }
 
                 return;
@@ -553,7 +519,7 @@ public sealed partial class VmStateGenerator
                 w.Line(m + " ??= new " + e.ElementType + "[" + Str(e.Start + e.Length) + "];");
             }
 
-            w.Line("var __a = " + Gen + "VmStateSpans.ForLoad(" + m + ", " + start + ", " + Str(e.Length) + ", reader.Position);");
+            w.Line("var __a = " + KnownTypes.VmStateSpans + ".ForLoad(" + m + ", " + start + ", " + Str(e.Length) + ", reader.Position);");
         }
 
         private static void DescribeEntry(SourceWriter w, EntrySpec e, string ver)
@@ -574,13 +540,13 @@ public sealed partial class VmStateGenerator
             switch (e.Kind)
             {
                 case EntryKind.Unused:
-                    w.Line("json?.Field(" + name + ", \"unused_buffer\", " + Str(e.Length) + ");");
+                    w.Line("json?.Field(" + name + ", " + LayoutTypeName(e.Kind) + ", " + Str(e.Length) + ");");
                     w.Line("__size += " + Str(e.Length) + ";");
                     break;
                 case EntryKind.Buffer:
                     w.Open();
                     w.Line("int __n = " + SaveCount(e) + ";");
-                    w.Line("json?.Field(" + name + ", \"buffer\", __n);");
+                    w.Line("json?.Field(" + name + ", " + LayoutTypeName(e.Kind) + ", __n);");
                     w.Line("__size += __n;");
                     w.Close();
                     break;
@@ -589,13 +555,13 @@ public sealed partial class VmStateGenerator
                     w.Line("__size += " + SizeExpr(e) + ";");
                     break;
                 case EntryKind.Value:
-                    w.Line("__size += " + Desc + "VmDescriptionWriter.Values(json, " + name + ", " + TypeNameExpr(e) + ", " + SizeExpr(e) + ", " +
+                    w.Line("__size += " + KnownTypes.VmDescriptionWriter + ".Values(json, " + name + ", " + TypeNameExpr(e) + ", " + SizeExpr(e) + ", " +
                         SaveCount(e) + ", " + (guarded ? "false" : "true") + ");");
                     break;
                 case EntryKind.Struct when e.Shape == EntryShape.Single:
                     w.Open();
                     w.Line("var __o = " + SaveTarget(e with { IsProperty = false }, m) + ";");
-                    w.Line("json?.BeginField(" + name + ", \"struct\");");
+                    w.Line("json?.BeginField(" + name + ", " + LayoutTypeName(e.Kind) + ");");
                     w.Line("json?.BeginObject(\"struct\");");
                     w.Line("int __s = __o.DescribeVmState(json);");
                     w.Line("json?.EndObject();");
@@ -605,12 +571,12 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Struct:
                     w.Open();
-                    w.Line("var __a = " + Gen + "VmStateSpans.ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
+                    w.Line("var __a = " + KnownTypes.VmStateSpans + ".ForSave(" + m + ", " + Str(e.Start) + ", " + SaveCount(e) + ");");
                     // QEMU describes an array by its first element when every element must look alike.
                     w.Line("bool __c = " + (guarded ? "false" : e.ElementType + ".VmStateDescription.IsCompressible") + ";");
                     w.Open("for (int __i = 0; __i < __a.Length; __i++)");
                     w.Line("var __j = __c && __i > 0 ? null : json;");
-                    w.Line("__j?.BeginField(" + name + ", \"struct\", __a.Length, __c ? -1 : __i);");
+                    w.Line("__j?.BeginField(" + name + ", " + LayoutTypeName(e.Kind) + ", __a.Length, __c ? -1 : __i);");
                     w.Line("__j?.BeginObject(\"struct\");");
                     w.Line("int __s = " + SaveTarget(e with { IsProperty = false }, "__a[__i]") + ".DescribeVmState(__j);");
                     w.Line("__j?.EndObject();");
@@ -621,9 +587,9 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Tmp:
                     w.Open();
-                    w.Line("var __t = " + (e.ElementIsValueType ? m : Gen + "VmStateSpans.NotNullForSave(" + m + ")") + ";");
+                    w.Line("var __t = " + (e.ElementIsValueType ? m : KnownTypes.VmStateSpans + ".NotNullForSave(" + m + ")") + ";");
                     w.Line("__t.FromParent(this);");
-                    w.Line("json?.BeginField(" + name + ", \"tmp\");");
+                    w.Line("json?.BeginField(" + name + ", " + LayoutTypeName(e.Kind) + ");");
                     w.Line("int __s = __t.DescribeVmState(json);");
                     w.Line("json?.EndField(__s);");
                     w.Line("__size += __s;");
@@ -669,7 +635,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Value:
                 case EntryKind.Buffer:
-                    w.Line("if (" + m + " is { } __r" + Safe(e) + ") " + Gen + "VmStateSpans.Reset(__r" + Safe(e) + ", " + Str(e.Start) + ", " + ResetCount(e) + ", " + value + ");");
+                    w.Line("if (" + m + " is { } __r" + Safe(e) + ") " + KnownTypes.VmStateSpans + ".Reset(__r" + Safe(e) + ", " + Str(e.Start) + ", " + ResetCount(e) + ", " + value + ");");
                     break;
                 case EntryKind.Struct when e.Shape == EntryShape.Single:
                     if (!e.ElementIsValueType)
@@ -688,7 +654,7 @@ public sealed partial class VmStateGenerator
                     break;
                 case EntryKind.Struct:
                     w.Open("if (" + m + " is { } __r" + Safe(e) + ")");
-                    w.Line("int __end = (int)global::System.Math.Min((long)__r" + Safe(e) + ".Length, " + Str(e.Start) + "L + " + ResetCount(e) + ");");
+                    w.Line("int __end = (int)" + KnownTypes.Math + ".Min((long)__r" + Safe(e) + ".Length, " + Str(e.Start) + "L + " + ResetCount(e) + ");");
                     w.Line("for (int __i = " + Str(e.Start) + "; __i < __end; __i++) __r" + Safe(e) + "[__i]" + (e.ElementIsValueType ? "" : "?") + ".ResetVmState();");
                     w.Close();
                     break;
@@ -698,10 +664,10 @@ public sealed partial class VmStateGenerator
         private static void EmitMetadata(SourceWriter w, TypeSpec spec)
         {
             w.Open("private static class __VmStateMetadata");
-            w.Line("internal static readonly " + Desc + "VmStateDescription Description = new " + Desc + "VmStateDescription");
+            w.Line("internal static readonly " + KnownTypes.VmStateDescription + " Description = new " + KnownTypes.VmStateDescription);
             w.Open();
             Description(w, spec.Main);
-            w.Line("Priority = (" + Desc + "MigrationPriority)" + Str(spec.Priority) + ",");
+            w.Line("Priority = (" + KnownTypes.MigrationPriority + ")" + Str(spec.Priority) + ",");
             w.Line("Unmigratable = " + Bool(spec.Unmigratable) + ",");
             w.Line("EarlySetup = " + Bool(spec.EarlySetup) + ",");
             w.Line("DeviceType = " + (spec.DeviceType is null ? "null" : Lit(spec.DeviceType)) + ",");
@@ -719,10 +685,10 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            w.Line("Subsections = global::System.Collections.Immutable.ImmutableArray.Create<" + Desc + "VmStateDescription>(");
+            w.Line("Subsections = " + KnownTypes.ImmutableArray + ".Create<" + KnownTypes.VmStateDescription + ">(");
             for (int j = 0; j < children.Length; j++)
             {
-                w.Line("    new " + Desc + "VmStateDescription");
+                w.Line("    new " + KnownTypes.VmStateDescription);
                 w.Line("    {");
                 var inner = new SourceWriter();
                 Description(inner, spec.Subsections[children[j]]);
@@ -758,11 +724,11 @@ public sealed partial class VmStateGenerator
             w.Line("HasNeeded = " + Bool(body.Needed is not null) + ",");
             if (body.Entries.Count == 0)
             {
-                w.Line("Fields = global::System.Collections.Immutable.ImmutableArray<" + Desc + "VmStateFieldDescription>.Empty,");
+                w.Line("Fields = " + KnownTypes.ImmutableArray + "<" + KnownTypes.VmStateFieldDescription + ">.Empty,");
                 return;
             }
 
-            w.Line("Fields = global::System.Collections.Immutable.ImmutableArray.Create<" + Desc + "VmStateFieldDescription>(");
+            w.Line("Fields = " + KnownTypes.ImmutableArray + ".Create<" + KnownTypes.VmStateFieldDescription + ">(");
             for (int i = 0; i < body.Entries.Count; i++)
             {
                 EntrySpec e = body.Entries[i];
@@ -781,12 +747,12 @@ public sealed partial class VmStateGenerator
                     EntryKind.Buffer or EntryKind.Unused => e.Shape == EntryShape.Variable ? "0" : Str(e.Length),
                     _ => "0",
                 };
-                string typeName = e.Kind == EntryKind.Value ? TypeNameExpr(e) : Lit(e.TypeName ?? "unknown");
+                string typeName = e.Kind == EntryKind.Value ? TypeNameExpr(e) : LayoutTypeName(e.Kind);
                 bool fixedArray = e.Shape == EntryShape.Fixed && e.Kind is EntryKind.Value or EntryKind.Struct;
-                w.Line("    new " + Desc + "VmStateFieldDescription { Name = " + Lit(e.Name) +
+                w.Line("    new " + KnownTypes.VmStateFieldDescription + " { Name = " + Lit(e.Name) +
                     ", Version = " + Str(e.Since) +
                     ", HasExists = " + Bool(e.Exists is not null) +
-                    ", Kind = " + Desc + "VmStateFieldKind." + kind +
+                    ", Kind = " + KnownTypes.VmStateFieldKind + "." + kind +
                     ", TypeName = " + typeName +
                     ", Size = " + size +
                     ", Length = " + (fixedArray ? Str(e.Length) : "null") +
@@ -798,27 +764,45 @@ public sealed partial class VmStateGenerator
         }
 
         private static string SaveCount(EntrySpec e) => e.Shape == EntryShape.Variable
-            ? Gen + "VmStateSpans.CountForSave(this." + e.CountMember + ")"
+            ? KnownTypes.VmStateSpans + ".CountForSave(this." + e.CountMember + ")"
             : Str(e.Length);
 
         private static string ResetCount(EntrySpec e) => e.Shape == EntryShape.Variable ? "int.MaxValue" : Str(e.Length);
 
         private static string SaveTarget(EntrySpec e, string m) =>
-            !e.ElementIsValueType ? Gen + "VmStateSpans.NotNullForSave(" + m + ")" : e.IsProperty ? "(" + m + ")" : m;
+            !e.ElementIsValueType ? KnownTypes.VmStateSpans + ".NotNullForSave(" + m + ")" : e.IsProperty ? "(" + m + ")" : m;
 
         private static string LoadTarget(EntrySpec e, string m) =>
             e.ElementIsValueType ? m
             : e.CanWrite && e.ElementHasDefaultConstructor ? "(" + m + " ??= new " + e.ElementType + "())"
-            : Gen + "VmStateSpans.NotNullForLoad(" + m + ", reader.Position)";
+            : KnownTypes.VmStateSpans + ".NotNullForLoad(" + m + ", reader.Position)";
 
         private static string Cast(EntrySpec e, string expression) => e.CastTo is null ? expression : "(" + e.CastTo + ")" + expression;
 
         private static string BackCast(EntrySpec e) => e.CastTo is null ? "" : "(" + e.ElementType + ")";
 
 
-        private static string TypeNameExpr(EntrySpec e) => e.BuiltInCodec ? Lit(e.TypeName!) : e.Codec + ".TypeName";
+        // A kind's wire name and size are its codec's, for the runtime's codecs and a user's alike.
+        private static string TypeNameExpr(EntrySpec e) => e.Codec + ".TypeName";
 
-        private static string SizeExpr(EntrySpec e) => e.BuiltInCodec ? Str(e.WireSize) : e.Codec + ".Size";
+        private static string SizeExpr(EntrySpec e) => e.Codec + ".Size";
+
+        /// <summary>The type the codec works on: an enum's underlying type, else the element type.</summary>
+        private static string WireType(EntrySpec e) => e.CastTo ?? e.ElementType!;
+
+        /// <summary>A span of elements as the codec's type: enums are reinterpreted, not converted one by one.</summary>
+        private static string WireSpan(EntrySpec e, string span) =>
+            e.CastTo is null ? span : KnownTypes.MemoryMarshal + ".Cast<" + e.ElementType + ", " + e.CastTo + ">(" + span + ")";
+
+        /// <summary>The type name of a layout kind (buffer, padding, nested body), a runtime constant.</summary>
+        private static string LayoutTypeName(EntryKind kind) => KnownTypes.VmStateTypeNames + "." + kind switch
+        {
+            EntryKind.Buffer => "Buffer",
+            EntryKind.Unused => "UnusedBuffer",
+            EntryKind.Struct => "Struct",
+            EntryKind.Tmp => "Tmp",
+            _ => "Validate",
+        };
 
         private static void Hook(SourceWriter w, HookSpec? hook, string label, bool load, string position, string version)
         {
@@ -828,7 +812,7 @@ public sealed partial class VmStateGenerator
             }
 
             w.Line(hook.ReturnsBool
-                ? "if (!" + Call(hook, version) + ") " + Gen + "GeneratedThrow.HookFailed(" + Lit(label) + ", " + Bool(load) + ", " + position + ");"
+                ? "if (!" + Call(hook, version) + ") " + KnownTypes.GeneratedThrow + ".HookFailed(" + Lit(label) + ", " + Bool(load) + ", " + position + ");"
                 : Call(hook, version) + ";");
         }
 

@@ -15,8 +15,6 @@ public sealed partial class VmStateGenerator
     /// <summary>Reads a <c>[VmState]</c> type's symbols into a <see cref="TypeSpec"/> and the diagnostics about it.</summary>
     internal sealed class Parser
     {
-        private const string RuntimeNamespace = "VmState.Description";
-
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
         private readonly INamedTypeSymbol _type;
@@ -84,7 +82,7 @@ public sealed partial class VmStateGenerator
                 }
             }
 
-            AttributeData? attribute = _type.GetAttributes().FirstOrDefault(a => IsRuntimeType(a.AttributeClass, "VmStateAttribute"));
+            AttributeData? attribute = _type.GetAttributes().FirstOrDefault(a => IsType(a.AttributeClass, KnownTypes.Metadata.VmStateAttribute));
             if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string vmsdName)
             {
                 return null;
@@ -125,7 +123,7 @@ public sealed partial class VmStateGenerator
                 bodies.Add(FinishBody(b));
             }
 
-            main.Hooks.TryGetValue("DevUnplugPending", out HookSpec? unplug);
+            main.Hooks.TryGetValue(KnownTypes.Hooks.DevUnplugPending, out HookSpec? unplug);
             string fqn = _type.ToDisplayString(TypeFormat);
             return new TypeSpec
             {
@@ -150,7 +148,7 @@ public sealed partial class VmStateGenerator
         {
             BodyBuilder main = _bodies[""];
             var nested = new List<(BodyBuilder Body, string Parent)>();
-            foreach (AttributeData a in _type.GetAttributes().Where(a => IsRuntimeType(a.AttributeClass, "SubsectionAttribute")))
+            foreach (AttributeData a in _type.GetAttributes().Where(a => IsType(a.AttributeClass, KnownTypes.Metadata.SubsectionAttribute)))
             {
                 Location? location = a.ApplicationSyntaxReference?.GetSyntax().GetLocation();
                 if (a.ConstructorArguments.Length != 1 || a.ConstructorArguments[0].Value is not string name)
@@ -306,19 +304,19 @@ public sealed partial class VmStateGenerator
             {
                 Location? location = a.ApplicationSyntaxReference?.GetSyntax().GetLocation() ?? member.Locations.FirstOrDefault();
                 INamedTypeSymbol? cls = a.AttributeClass;
-                if (IsRuntimeType(cls, "UnusedAttribute"))
+                if (IsType(cls, KnownTypes.Metadata.UnusedAttribute))
                 {
                     ReadUnused(member, a, location);
                 }
-                else if (IsRuntimeType(cls, "VmStateFieldAttribute"))
+                else if (IsType(cls, KnownTypes.Metadata.VmStateFieldAttribute))
                 {
                     ReadField(member, a, location);
                 }
-                else if (IsRuntimeType(cls, "ValidateAttribute") && member is IMethodSymbol check)
+                else if (IsType(cls, KnownTypes.Metadata.ValidateAttribute) && member is IMethodSymbol check)
                 {
                     ReadValidate(check, a, location);
                 }
-                else if (cls?.BaseType is { } b && IsRuntimeType(b, "VmStateHookAttribute") && member is IMethodSymbol hook)
+                else if (cls?.BaseType is { } b && IsType(b, KnownTypes.Metadata.VmStateHookAttribute) && member is IMethodSymbol hook)
                 {
                     ReadHook(hook, cls.Name, a, location);
                 }
@@ -350,8 +348,6 @@ public sealed partial class VmStateGenerator
                 Since = NamedInt(a, "Since", 0),
                 Exists = exists,
                 Length = size,
-                TypeName = "unused_buffer",
-                WireSize = size,
             }, location, null);
         }
 
@@ -373,7 +369,6 @@ public sealed partial class VmStateGenerator
                 DescName = name,
                 MemberName = method.Name,
                 Exists = check,
-                TypeName = "validate",
             }, location, null);
         }
 
@@ -389,8 +384,8 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            bool predicate = kind is "Needed" or "DevUnplugPending";
-            HookSpec? hook = CheckMethod(method, kind, requireBool: predicate, allowVersion: kind == "PostLoad", location);
+            bool predicate = kind is KnownTypes.Hooks.Needed or KnownTypes.Hooks.DevUnplugPending;
+            HookSpec? hook = CheckMethod(method, kind, requireBool: predicate, allowVersion: kind == KnownTypes.Hooks.PostLoad, location);
             if (hook is null)
             {
                 return;
@@ -519,7 +514,7 @@ public sealed partial class VmStateGenerator
 
             ITypeSymbol elementType = type;
             bool isArray = false;
-            if (type is IArrayTypeSymbol arrayType && (codec is null || !Implements(codec, "IVmStateCodec", type)))
+            if (type is IArrayTypeSymbol arrayType && (codec is null || !Implements(codec, type)))
             {
                 if (arrayType.Rank != 1)
                 {
@@ -539,7 +534,7 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            built = ApplyOptions(built, elementType, equal, positiveLe, codec is not null, location);
+            built = ApplyOptions(built, equal, positiveLe, codec is not null, location);
             if (built is null)
             {
                 return;
@@ -598,7 +593,7 @@ public sealed partial class VmStateGenerator
 
             if (type is INamedTypeSymbol named && HasVmState(named))
             {
-                bool tmp = named.AllInterfaces.Any(i => IsRuntimeType(i, "IVmStateTmp") && i.TypeArguments.Length == 1
+                bool tmp = named.AllInterfaces.Any(i => IsType(i, KnownTypes.Metadata.IVmStateTmp) && i.TypeArguments.Length == 1
                     && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], _type));
                 return entry with
                 {
@@ -607,7 +602,6 @@ public sealed partial class VmStateGenerator
                     ElementIsValueType = named.IsValueType,
                     ElementHasDefaultConstructor = HasDefaultConstructor(named),
                     NestedVersion = NestedVersion(named),
-                    TypeName = tmp ? "tmp" : "struct",
                 };
             }
 
@@ -633,7 +627,7 @@ public sealed partial class VmStateGenerator
 
             if (element.SpecialType == SpecialType.System_Byte && !asArray)
             {
-                return entry with { Kind = EntryKind.Buffer, TypeName = "buffer", WireSize = 1 };
+                return entry with { Kind = EntryKind.Buffer };
             }
 
             if (Scalar(entry, element) is { } scalar)
@@ -649,7 +643,6 @@ public sealed partial class VmStateGenerator
                     ElementIsValueType = named.IsValueType,
                     ElementHasDefaultConstructor = HasDefaultConstructor(named),
                     NestedVersion = NestedVersion(named),
-                    TypeName = "struct",
                 };
             }
 
@@ -659,7 +652,7 @@ public sealed partial class VmStateGenerator
 
         private EntrySpec? WithCodec(EntrySpec entry, ITypeSymbol valueType, INamedTypeSymbol codec, Location? location)
         {
-            if (!Implements(codec, "IVmStateCodec", valueType))
+            if (!Implements(codec, valueType))
             {
                 Report(DiagnosticDescriptors.InvalidCodec, location, codec.ToDisplayString(), entry.MemberName!, valueType.ToDisplayString());
                 return null;
@@ -671,10 +664,10 @@ public sealed partial class VmStateGenerator
                 ElementType = valueType.ToDisplayString(TypeFormat),
                 ElementIsValueType = valueType.IsValueType,
                 Codec = codec.ToDisplayString(TypeFormat),
-                BuiltInCodec = false,
             };
         }
 
+        // A value by the codec table: an enum by its underlying type, cast on the way in and out.
         private static EntrySpec? Scalar(EntrySpec entry, ITypeSymbol type)
         {
             string? cast = null;
@@ -685,21 +678,8 @@ public sealed partial class VmStateGenerator
                 cast = underlying.ToDisplayString(TypeFormat);
             }
 
-            (string Codec, string Name, int Size)? info = wire.SpecialType switch
-            {
-                SpecialType.System_Boolean => ("BoolCodec", "bool", 1),
-                SpecialType.System_SByte => ("Int8Codec", "int8", 1),
-                SpecialType.System_Byte => ("UInt8Codec", "uint8", 1),
-                SpecialType.System_Int16 => ("Int16Codec", "int16", 2),
-                SpecialType.System_UInt16 => ("UInt16Codec", "uint16", 2),
-                SpecialType.System_Int32 => ("Int32Codec", "int32", 4),
-                SpecialType.System_UInt32 => ("UInt32Codec", "uint32", 4),
-                SpecialType.System_Int64 => ("Int64Codec", "int64", 8),
-                SpecialType.System_UInt64 => ("UInt64Codec", "uint64", 8),
-                SpecialType.System_Double => ("Float64Codec", "float64", 8),
-                _ => IsRuntimeType(wire, "VmTimer", "VmState.Codecs") ? ("TimerCodec", "timer", 8) : null,
-            };
-            if (info is null)
+            string? codec = CodecTable.Find(CodecTable.Plain, wire.ToDisplayString(TypeFormat));
+            if (codec is null)
             {
                 return null;
             }
@@ -709,16 +689,13 @@ public sealed partial class VmStateGenerator
                 Kind = EntryKind.Value,
                 ElementType = type.ToDisplayString(TypeFormat),
                 ElementIsValueType = true,
-                Codec = "global::VmState.Codecs." + info.Value.Codec,
-                BuiltInCodec = true,
-                TypeName = info.Value.Name,
-                WireSize = info.Value.Size,
+                Codec = codec,
                 CastTo = cast,
-                Bulk = cast is null && info.Value.Codec != "TimerCodec",
             };
         }
 
-        private EntrySpec? ApplyOptions(EntrySpec entry, ITypeSymbol element, bool equal, bool positiveLe, bool hasCodec, Location? location)
+        // Equal and PositiveLe are sugar for a codec of their own table.
+        private EntrySpec? ApplyOptions(EntrySpec entry, bool equal, bool positiveLe, bool hasCodec, Location? location)
         {
             if (!equal && !positiveLe)
             {
@@ -732,25 +709,16 @@ public sealed partial class VmStateGenerator
                 return null;
             }
 
-            (string Codec, string Name)? option = positiveLe
-                ? element.SpecialType == SpecialType.System_Int32 ? ("Int32LeCodec", "int32 le") : null
-                : element.SpecialType switch
-                {
-                    SpecialType.System_Byte => ("UInt8EqualCodec", "uint8 equal"),
-                    SpecialType.System_UInt16 => ("UInt16EqualCodec", "uint16 equal"),
-                    SpecialType.System_UInt32 => ("UInt32EqualCodec", "uint32 equal"),
-                    SpecialType.System_Int32 => ("Int32EqualCodec", "int32 equal"),
-                    SpecialType.System_UInt64 => ("UInt64EqualCodec", "int64 equal"),
-                    _ => null,
-                };
-            if (option is null)
+            CodecRow[] table = positiveLe ? CodecTable.PositiveLe : CodecTable.Equal;
+            string? codec = CodecTable.Find(table, entry.ElementType!);
+            if (codec is null)
             {
                 Report(DiagnosticDescriptors.InvalidOption, location, member,
-                    positiveLe ? "PositiveLe applies to int members" : "Equal applies to byte, ushort, uint, int and ulong members");
+                    (positiveLe ? "PositiveLe" : "Equal") + " applies to " + CodecTable.Describe(table) + " members");
                 return null;
             }
 
-            return entry with { Codec = "global::VmState.Codecs." + option.Value.Codec, TypeName = option.Value.Name, Bulk = false };
+            return entry with { Codec = codec };
         }
 
         private void Add(BodyBuilder body, EntrySpec entry, Location? location, string? member)
@@ -840,11 +808,11 @@ public sealed partial class VmStateGenerator
                 entries.Add(e);
             }
 
-            body.Hooks.TryGetValue("PreSave", out HookSpec? preSave);
-            body.Hooks.TryGetValue("PostSave", out HookSpec? postSave);
-            body.Hooks.TryGetValue("PreLoad", out HookSpec? preLoad);
-            body.Hooks.TryGetValue("PostLoad", out HookSpec? postLoad);
-            body.Hooks.TryGetValue("Needed", out HookSpec? needed);
+            body.Hooks.TryGetValue(KnownTypes.Hooks.PreSave, out HookSpec? preSave);
+            body.Hooks.TryGetValue(KnownTypes.Hooks.PostSave, out HookSpec? postSave);
+            body.Hooks.TryGetValue(KnownTypes.Hooks.PreLoad, out HookSpec? preLoad);
+            body.Hooks.TryGetValue(KnownTypes.Hooks.PostLoad, out HookSpec? postLoad);
+            body.Hooks.TryGetValue(KnownTypes.Hooks.Needed, out HookSpec? needed);
             return new BodySpec
             {
                 Name = body.Name,
@@ -928,24 +896,26 @@ public sealed partial class VmStateGenerator
         }
 
         private static bool HasVmState(INamedTypeSymbol t) =>
-            t.GetAttributes().Any(a => IsRuntimeType(a.AttributeClass, "VmStateAttribute"));
+            t.GetAttributes().Any(a => IsType(a.AttributeClass, KnownTypes.Metadata.VmStateAttribute));
 
         private static int NestedVersion(INamedTypeSymbol t)
         {
-            AttributeData? a = t.GetAttributes().FirstOrDefault(x => IsRuntimeType(x.AttributeClass, "VmStateAttribute"));
+            AttributeData? a = t.GetAttributes().FirstOrDefault(x => IsType(x.AttributeClass, KnownTypes.Metadata.VmStateAttribute));
             return a is null ? 1 : NamedInt(a, "Version", 1);
         }
 
         private static bool HasDefaultConstructor(INamedTypeSymbol t) =>
             t.IsValueType || (!t.IsAbstract && t.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal));
 
-        private static bool Implements(INamedTypeSymbol type, string interfaceName, ITypeSymbol argument) =>
-            type.AllInterfaces.Any(i => IsRuntimeType(i, interfaceName, "VmState.Codecs") && i.TypeArguments.Length == 2
+        private static bool Implements(INamedTypeSymbol type, ITypeSymbol argument) =>
+            type.AllInterfaces.Any(i => IsType(i, KnownTypes.Metadata.IVmStateCodec)
                 && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], type)
                 && SymbolEqualityComparer.Default.Equals(i.TypeArguments[1], argument));
 
-        private static bool IsRuntimeType(ITypeSymbol? t, string name, string ns = RuntimeNamespace) =>
-            t is not null && t.Name == name && t.ContainingNamespace?.ToDisplayString() == ns;
+        /// <summary>Whether <paramref name="t"/> is the top-level type <paramref name="metadataName"/> (one of <see cref="KnownTypes.Metadata"/>).</summary>
+        private static bool IsType(ITypeSymbol? t, string metadataName) =>
+            t is { ContainingType: null, ContainingNamespace: { IsGlobalNamespace: false } ns }
+            && string.Equals(ns.ToDisplayString() + "." + t.MetadataName, metadataName, StringComparison.Ordinal);
 
         private static int NamedInt(AttributeData a, string name, int fallback)
         {

@@ -45,18 +45,15 @@ public sealed class EmitterTests
                 {
                     Kind = EntryKind.Value, Shape = EntryShape.Single, Name = "ctrl", DescName = "ctrl", MemberName = "Ctrl",
                     CanWrite = true, ElementType = "uint", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt32Codec",
-                    BuiltInCodec = true, TypeName = "uint32", WireSize = 4, Bulk = true,
                 },
                 new EntrySpec
                 {
                     Kind = EntryKind.Unused, Shape = EntryShape.Single, Name = "unused", DescName = "unused", Since = 2, Length = 4,
-                    TypeName = "unused_buffer", WireSize = 4,
                 },
                 new EntrySpec
                 {
                     Kind = EntryKind.Value, Shape = EntryShape.Fixed, Name = "words", DescName = "words", MemberName = "Words",
                     CanWrite = true, Length = 2, ElementType = "ushort", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt16Codec",
-                    BuiltInCodec = true, TypeName = "uint16", WireSize = 2, Bulk = true,
                 },
             }.ToEquatableArray(),
         },

@@ -44,20 +44,11 @@ internal sealed record EntrySpec
     /// <summary>A class element can be created with <c>new T()</c> when null on load.</summary>
     public bool ElementHasDefaultConstructor { get; init; }
 
-    /// <summary>The codec type for values.</summary>
+    /// <summary>The codec type of a value (or of each element of an array of values): its only description of the kind.</summary>
     public string? Codec { get; init; }
-
-    /// <summary>The codec is one of the runtime's, so type name and size are the constants below.</summary>
-    public bool BuiltInCodec { get; init; }
-
-    public string? TypeName { get; init; }
-    public int WireSize { get; init; }
 
     /// <summary>For enums: the underlying keyword the codec works on; values are cast.</summary>
     public string? CastTo { get; init; }
-
-    /// <summary>The array of values has a bulk reader/writer overload (plain integers, bools, doubles).</summary>
-    public bool Bulk { get; init; }
 
     public string? ErrorHint { get; init; }
 
