@@ -1,4 +1,3 @@
-using System.Linq;
 using VmState.Generators.Model;
 
 namespace VmState.Generators;
@@ -9,7 +8,7 @@ public sealed partial class VmStateGenerator
     {
         /// <summary>
         /// What a field looks like to the code that handles it, decided once (<see cref="LayoutOf"/>) for every role:
-        /// save, load, describe, reset and metadata each render one case per layout.
+        /// save, load, describe, reset and metadata each render one case per layout, from the expressions below.
         /// </summary>
         private enum Layout
         {
@@ -53,22 +52,24 @@ public sealed partial class VmStateGenerator
             ? $"{KnownTypes.VmStateSpans}.CountForSave(this.{f.CountMember})"
             : Str(f.Length);
 
-        private static string ResetCount(FieldSpec f) => f.Shape == FieldShape.Variable ? "int.MaxValue" : Str(f.Length);
+        /// <summary>
+        /// The <c>type</c> of the field's entries in VMDESCRIPTION and metadata: a codec's own name (the runtime's
+        /// codecs and a user's alike); for the other layouts the runtime's constant, which metadata leaves to its
+        /// default.
+        /// </summary>
+        private static string TypeName(FieldSpec f) => LayoutOf(f) is Layout.Value or Layout.ValueArray
+            ? f.Codec + ".TypeName"
+            : KnownTypes.VmStateTypeNames + "." + f.Kind switch
+            {
+                FieldKind.Buffer => "Buffer",
+                FieldKind.Unused => "UnusedBuffer",
+                FieldKind.Struct => "Struct",
+                FieldKind.Tmp => "Tmp",
+                _ => "Validate",
+            };
 
-        // A kind's wire name and size are its codec's, for the runtime's codecs and a user's alike.
-        private static string CodecTypeName(FieldSpec f) => f.Codec + ".TypeName";
-
+        /// <summary>Bytes of one value, by its codec.</summary>
         private static string CodecSize(FieldSpec f) => f.Codec + ".Size";
-
-        /// <summary>The type name of a layout that is not a codec's (buffer, padding, nested description), a runtime constant.</summary>
-        private static string LayoutTypeName(FieldSpec f) => KnownTypes.VmStateTypeNames + "." + f.Kind switch
-        {
-            FieldKind.Buffer => "Buffer",
-            FieldKind.Unused => "UnusedBuffer",
-            FieldKind.Struct => "Struct",
-            FieldKind.Tmp => "Tmp",
-            _ => "Validate",
-        };
 
         /// <summary>The type the codec works on: an enum's underlying type, else the element type.</summary>
         private static string WireType(FieldSpec f) => f.CastTo ?? f.ElementType!;
@@ -90,8 +91,5 @@ public sealed partial class VmStateGenerator
             f.ElementIsValueType ? m
             : f.CanWrite && f.ElementHasDefaultConstructor ? $"({m} ??= new {f.ElementType}())"
             : $"{KnownTypes.VmStateSpans}.NotNullForLoad({m}, reader.Position)";
-
-        /// <summary>The member name as part of a local's name.</summary>
-        private static string Safe(FieldSpec f) => new string((f.MemberName ?? "x").Where(char.IsLetterOrDigit).ToArray());
     }
 }

@@ -6,49 +6,67 @@ public sealed partial class VmStateGenerator
 {
     internal static partial class Emitter
     {
-        private static void EmitLoad(SourceWriter w, TypeSpec spec, int k)
+        private static void EmitLoad(SourceWriter w, Descriptions ds, int k)
         {
-            DescriptionSpec d = Description(spec, k);
+            DescriptionSpec d = ds[k];
             string ver = Str(d.Version);
             string min = Str(d.MinimumVersion);
-            w.Open($"private void {LoadMethod(spec, k)}(ref {KnownTypes.VmStateReader} reader, int versionId)");
-            w.Line($"if (versionId > {ver} || versionId < {min}) {KnownTypes.GeneratedThrow}.VersionOutOfRange(versionId, {ver}, {min}, reader.Position);");
+            int[] children = ds.Children(k);
+            w.Open($"private void {ds.LoadMethod(k)}(ref {KnownTypes.VmStateReader} reader, int versionId)");
+            string outOfRange = d.Version == d.MinimumVersion ? $"versionId != {ver}" : $"versionId > {ver} || versionId < {min}";
+            w.Line($"if ({outOfRange}) {KnownTypes.GeneratedThrow}.VersionOutOfRange(versionId, {ver}, {min}, reader.Position);");
             Hook(w, d.PreLoad, "pre-load", load: true, "reader.Position", "versionId");
-            w.Lines("""
-                int __field = -1;
-                int __index = -1;
-                """);
-            w.Open("try");
-            for (int i = 0; i < d.Fields.Count; i++)
+            Marks marks = Marks.ForLoad(d.Fields.Count);
+            marks.Declare(w);
+            if (marks.Any)
             {
-                w.Line($"__field = {Str(i)};");
-                LoadField(w, spec, d.Fields[i]);
-            }
-
-            w.Line("__field = -1;");
-            int[] children = Children(spec, k);
-            if (children.Length > 0)
-            {
-                w.Open($"while ({KnownTypes.VmStateSubsections}.TryReadHeader(ref reader, {Lit(d.Name)}, {SubsectionNames(k)}, out int __sub, out int __subVersion))");
-                w.Line("__field = -2 - __sub;");
-                w.Open("switch (__sub)");
-                for (int j = 0; j < children.Length; j++)
+                w.Open("try");
+                for (int i = 0; i < d.Fields.Count; i++)
                 {
-                    w.Line($"case {Str(j)}: {LoadMethod(spec, children[j])}(ref reader, __subVersion); break;");
+                    marks.Field(w, i);
+                    LoadField(w, ds, d.Fields[i]);
                 }
 
                 w.Close();
-                w.Line("__field = -1;");
+                Catch(w, ds, k, marks, []);
+            }
+
+            if (children.Length > 0)
+            {
+                // The stream says which subsection comes next; QEMU's rules decide which of them are this description's.
+                string index = children.Length > 1 ? "out int __sub" : "out _";
+                w.Open($"while ({KnownTypes.VmStateSubsections}.TryReadHeader(ref reader, {Lit(d.Name)}, {ds.SubsectionNames(k)}, {index}, out int __subVersion))");
+                w.Open("try");
+                if (children.Length == 1)
+                {
+                    w.Line($"{ds.LoadMethod(children[0])}(ref reader, __subVersion);");
+                }
+                else
+                {
+                    w.Open("switch (__sub)");
+                    for (int j = 0; j < children.Length; j++)
+                    {
+                        w.Line($"case {Str(j)}: {ds.LoadMethod(children[j])}(ref reader, __subVersion); break;");
+                    }
+
+                    w.Close();
+                }
+
+                w.Close();
+                w.Open($"catch ({KnownTypes.VmStateException} __e)");
+                w.Lines($"""
+                    __e.PrependSubsection({(children.Length > 1 ? ds.SubsectionSuffixes(k) + "[__sub]" : Lit(ds.Suffix(children[0])))});
+                    throw;
+                    """);
+                w.Close();
                 w.Close();
             }
 
-            w.Close();
-            Catch(w, spec, k);
             Hook(w, d.PostLoad, "post-load", load: true, "reader.Position", "versionId");
             w.Close();
         }
 
-        private static void LoadField(SourceWriter w, TypeSpec spec, FieldSpec f)
+        private static void LoadField(SourceWriter w, Descriptions ds, FieldSpec f)
         {
             Layout layout = LayoutOf(f);
             if (layout == Layout.Check)
@@ -65,17 +83,31 @@ public sealed partial class VmStateGenerator
                 w.Open($"if ({condition})");
             }
 
-            if (f.ErrorHint is not null)
-            {
-                w.Open("try");
-            }
-
-            LoadLayout(w, spec, f, layout);
-            if (f.ErrorHint is not null)
+            if (f.ErrorHint is { } hint)
             {
                 // A failed check carries the field's hint (QEMU's err_hint); the filter adds it and catches nothing.
-                w.Close();
-                w.Line($"catch ({KnownTypes.VmStateException} __h) when (__h.AddHint({Lit(f.ErrorHint)})) {{ throw; }}");
+                var inner = new SourceWriter();
+                LoadLayout(inner, ds, f, layout);
+                string body = inner.ToString().TrimEnd('\n');
+                string filter = $"catch ({KnownTypes.VmStateException} __e) when (__e.AddHint({Lit(hint)})) {{ throw; }}";
+                if (body.IndexOf('\n') < 0)
+                {
+                    w.Lines($$"""
+                        try { {{body}} }
+                        {{filter}}
+                        """);
+                }
+                else
+                {
+                    w.Open("try");
+                    w.Lines(body);
+                    w.Close();
+                    w.Line(filter);
+                }
+            }
+            else
+            {
+                LoadLayout(w, ds, f, layout);
             }
 
             if (condition is not null)
@@ -85,15 +117,13 @@ public sealed partial class VmStateGenerator
                 {
                     // The stream predates the field: it takes its declared default rather than keeping stale state.
                     w.Open("else");
-                    w.Line(f.Shape == FieldShape.Single
-                        ? $"{Member(f)} = {f.DefaultExpression};"
-                        : $"if ({Member(f)} is {{ }} __d) {KnownTypes.VmStateSpans}.Reset(__d, {Str(f.Start)}, {ResetCount(f)}, {f.DefaultExpression});");
+                    ResetLayout(w, ds, f, f.DefaultExpression);
                     w.Close();
                 }
             }
         }
 
-        private static void LoadLayout(SourceWriter w, TypeSpec spec, FieldSpec f, Layout layout)
+        private static void LoadLayout(SourceWriter w, Descriptions ds, FieldSpec f, Layout layout)
         {
             string m = Member(f);
             string version = Str(f.NestedVersion);
@@ -103,83 +133,70 @@ public sealed partial class VmStateGenerator
                     w.Line($"reader.Skip({Str(f.Length)});");
                     break;
                 case Layout.Buffer:
-                    w.Open();
-                    LoadStorage(w, f, "1");
-                    w.Line("reader.ReadBytes(__a);");
-                    w.Close();
+                    w.Line($"reader.ReadBytes({LoadSpan(w, ds, f, "1")});");
                     break;
                 case Layout.Value when !f.IsProperty && f.CastTo is null:
                     w.Line($"{f.Codec}.Load(ref reader, ref {m});");
                     break;
                 case Layout.Value:
                     // A property or an enum goes through a local of the codec's type.
-                    w.Open();
+                    string value = ds.Local(f);
                     w.Lines($"""
-                        {WireType(f)} __v = {Cast(f, m)};
-                        {f.Codec}.Load(ref reader, ref __v);
+                        {WireType(f)} {value} = {Cast(f, m)};
+                        {f.Codec}.Load(ref reader, ref {value});
                         """);
                     if (f.CanWrite)
                     {
-                        w.Line($"{m} = {BackCast(f)}__v;");
+                        w.Line($"{m} = {BackCast(f)}{value};");
                     }
 
-                    w.Close();
                     break;
                 case Layout.ValueArray:
-                    w.Open();
-                    LoadStorage(w, f, CodecSize(f));
-                    w.Line($"{KnownTypes.CodecArrays}.Load<{f.Codec}, {WireType(f)}>(ref reader, {WireSpan(f, "__a")});");
-                    w.Close();
+                    w.Line($"{KnownTypes.CodecArrays}.Load<{f.Codec}, {WireType(f)}>(ref reader, {WireSpan(f, LoadSpan(w, ds, f, CodecSize(f)))});");
                     break;
                 case Layout.Struct when f.ElementIsValueType && f.IsProperty:
-                    w.Lines($$"""
-                        {
-                            var __s = {{m}};
-                            __s.LoadVmState(ref reader, {{version}});
-                            {{m}} = __s;
-                        }
+                    string copy = ds.Local(f);
+                    w.Lines($"""
+                        var {copy} = {m};
+                        {copy}.LoadVmState(ref reader, {version});
+                        {m} = {copy};
                         """);
                     break;
                 case Layout.Struct:
                     w.Line($"{LoadTarget(f, m)}.LoadVmState(ref reader, {version});");
                     break;
                 case Layout.StructArray:
-                    w.Open();
-                    LoadStorage(w, f, "1");
-                    w.Lines($$"""
-                        for (int __i = 0; __i < __a.Length; __i++)
-                        {
-                            __index = __i;
-                            {{LoadTarget(f, "__a[__i]")}}.LoadVmState(ref reader, {{version}});
-                        }
-                        __index = -1;
-                        """);
-                    w.Close();
+                    string items = ds.Local(f);
+                    w.Line($"var {items} = {LoadSpan(w, ds, f, "1")};");
+                    ElementLoop(w, items, $"{LoadTarget(f, items + "[__i]")}.LoadVmState(ref reader, {version});");
                     break;
                 case Layout.Tmp:
-                    w.Open();
+                    string tmp = ds.Local(f);
                     w.Lines($"""
-                        var __t = {(f.ElementIsValueType ? m : LoadTarget(f, m))};
-                        __t.LoadVmState(ref reader, {version});
+                        var {tmp} = {(f.ElementIsValueType ? m : LoadTarget(f, m))};
+                        {tmp}.LoadVmState(ref reader, {version});
                         """);
-                    w.Lines(spec.IsValueType
-                        ? "__t.ToParent(ref this);"
-                        : """
-                            var __p = this;
-                            __t.ToParent(ref __p);
+                    // A class passes itself by ref through a local: 'this' of a class is not a variable.
+                    w.Lines(ds.Spec.IsValueType
+                        ? $"{tmp}.ToParent(ref this);"
+                        : $"""
+                            var {ds.Local(f, "Parent")} = this;
+                            {tmp}.ToParent(ref {ds.Local(f, "Parent")});
                             """);
                     if (f.ElementIsValueType && f.CanWrite)
                     {
-                        w.Line($"{m} = __t;");
+                        w.Line($"{m} = {tmp};");
                     }
 
-                    w.Close();
                     break;
             }
         }
 
-        // Declares __a: the span to fill. Existing storage is reused; only a missing or short array is replaced.
-        private static void LoadStorage(SourceWriter w, FieldSpec f, string elementSize)
+        /// <summary>
+        /// Writes what the span of elements to fill needs first (storage, the count) and returns the span. Existing
+        /// storage is reused; only a missing or short array is replaced.
+        /// </summary>
+        private static string LoadSpan(SourceWriter w, Descriptions ds, FieldSpec f, string elementSize)
         {
             string m = Member(f);
             string start = Str(f.Start);
@@ -190,22 +207,24 @@ public sealed partial class VmStateGenerator
                     w.Line($"{m} ??= new {f.ElementType}[{Str(f.Start + f.Length)}];");
                 }
 
-                w.Line($"var __a = {KnownTypes.VmStateSpans}.ForLoad({m}, {start}, {Str(f.Length)}, reader.Position);");
-                return;
+                return $"{KnownTypes.VmStateSpans}.ForLoad({m}, {start}, {Str(f.Length)}, reader.Position)";
             }
 
-            w.Line($"int __n = {KnownTypes.VmStateSpans}.Count(this.{f.CountMember}, reader.Position);");
+            string count = ds.Local(f, "Count");
+            w.Line($"int {count} = {KnownTypes.VmStateSpans}.Count(this.{f.CountMember}, reader.Position);");
+            if (!f.CanWrite)
+            {
+                w.Line($"reader.EnsureAvailable({count}, {elementSize});");
+                return $"{KnownTypes.VmStateSpans}.ForLoad({m}, {start}, {count}, reader.Position)";
+            }
+
+            string array = ds.Local(f, "Array");
+            w.Lines($"""
+                var {array} = {KnownTypes.VmStateSpans}.EnsureForLoad({m}, {start}, {count}, {elementSize}, ref reader);
+                {m} = {array};
+                """);
             // Qualified: the consumer may have no 'using System;' (no implicit usings).
-            w.Lines(f.CanWrite
-                ? $"""
-                    var __arr = {KnownTypes.VmStateSpans}.EnsureForLoad({m}, {start}, __n, {elementSize}, ref reader);
-                    {m} = __arr;
-                    var __a = {KnownTypes.MemoryExtensions}.AsSpan(__arr, {start}, __n);
-                    """
-                : $"""
-                    reader.EnsureAvailable(__n, {elementSize});
-                    var __a = {KnownTypes.VmStateSpans}.ForLoad({m}, {start}, __n, reader.Position);
-                    """);
+            return $"{KnownTypes.MemoryExtensions}.AsSpan({array}, {start}, {count})";
         }
     }
 }

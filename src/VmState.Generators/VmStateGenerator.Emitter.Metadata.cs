@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using VmState.Generators.Model;
 
 namespace VmState.Generators;
@@ -6,26 +7,38 @@ public sealed partial class VmStateGenerator
 {
     internal static partial class Emitter
     {
-        // The description as run-time metadata (VmStateDescription): for schemas, -dump-vmstate and checks.
-        private static void EmitMetadata(SourceWriter w, TypeSpec spec)
+        // The description as run-time metadata (VmStateDescription): for schemas, -dump-vmstate and checks. Only what
+        // differs from the runtime's defaults is written.
+        private static void EmitMetadata(SourceWriter w, Descriptions ds)
         {
             w.Open("private static class __VmStateMetadata");
             w.Line($"internal static readonly {KnownTypes.VmStateDescription} Description = new {KnownTypes.VmStateDescription}");
             w.Open();
-            DescriptionMetadata(w, spec, 0);
+            DescriptionMetadata(w, ds, 0);
             w.Close(";");
             w.Close();
         }
 
-        private static void DescriptionMetadata(SourceWriter w, TypeSpec spec, int k)
+        private static void DescriptionMetadata(SourceWriter w, Descriptions ds, int k)
         {
-            DescriptionSpec d = Description(spec, k);
-            w.Lines($"""
-                Name = {Lit(d.Name)},
-                Version = {Str(d.Version)},
-                MinimumVersion = {Str(d.MinimumVersion)},
-                HasNeeded = {Bool(d.Needed is not null)},
-                """);
+            DescriptionSpec d = ds[k];
+            TypeSpec spec = ds.Spec;
+            w.Line($"Name = {Lit(d.Name)},");
+            Optional(w, "Version", d.Version != 0, Str(d.Version));
+            Optional(w, "MinimumVersion", d.MinimumVersion != 0, Str(d.MinimumVersion));
+            Optional(w, "HasNeeded", d.Needed is not null, "true");
+            if (k == 0)
+            {
+                string priority = spec.PriorityName is { } named
+                    ? KnownTypes.MigrationPriority + "." + named
+                    : $"({KnownTypes.MigrationPriority}){Str(spec.Priority)}";
+                Optional(w, "Priority", spec.Priority != 0, priority);
+                Optional(w, "Unmigratable", spec.Unmigratable, "true");
+                Optional(w, "EarlySetup", spec.EarlySetup, "true");
+                Optional(w, "DeviceType", spec.DeviceType is not null, Lit(spec.DeviceType ?? ""));
+                Optional(w, "ExplicitDumpSize", spec.DumpSize != 0, Str(spec.DumpSize));
+            }
+
             if (d.Fields.Count == 0)
             {
                 w.Line($"Fields = {KnownTypes.ImmutableArray}<{KnownTypes.VmStateFieldDescription}>.Empty,");
@@ -42,18 +55,7 @@ public sealed partial class VmStateGenerator
                 w.Outdent();
             }
 
-            if (k == 0)
-            {
-                w.Lines($"""
-                    Priority = ({KnownTypes.MigrationPriority}){Str(spec.Priority)},
-                    Unmigratable = {Bool(spec.Unmigratable)},
-                    EarlySetup = {Bool(spec.EarlySetup)},
-                    DeviceType = {(spec.DeviceType is null ? "null" : Lit(spec.DeviceType))},
-                    ExplicitDumpSize = {Str(spec.DumpSize)},
-                    """);
-            }
-
-            int[] children = Children(spec, k);
+            int[] children = ds.Children(k);
             if (children.Length == 0)
             {
                 return;
@@ -66,7 +68,7 @@ public sealed partial class VmStateGenerator
                 w.Line($"new {KnownTypes.VmStateDescription}");
                 w.Line("{");
                 w.Indent();
-                DescriptionMetadata(w, spec, children[j]);
+                DescriptionMetadata(w, ds, children[j]);
                 w.Outdent();
                 w.Line("}" + (j + 1 < children.Length ? "," : "),"));
             }
@@ -74,22 +76,41 @@ public sealed partial class VmStateGenerator
             w.Outdent();
         }
 
+        private static void Optional(SourceWriter w, string property, bool present, string value)
+        {
+            if (present)
+            {
+                w.Line($"{property} = {value},");
+            }
+        }
+
+        // The type name of the layouts that are not a codec's comes from the kind, as the runtime defaults it.
         private static string FieldMetadata(FieldSpec f)
         {
             Layout layout = LayoutOf(f);
-            string typeName = layout is Layout.Value or Layout.ValueArray ? CodecTypeName(f) : LayoutTypeName(f);
-            string size = layout switch
+            var parts = new List<string> { "Name = " + Lit(f.Name) };
+            void Add(bool present, string part)
             {
-                Layout.Value or Layout.ValueArray => CodecSize(f),
-                Layout.Buffer or Layout.Padding => f.Shape == FieldShape.Variable ? "0" : Str(f.Length),
-                _ => "0",
-            };
-            string length = layout is Layout.ValueArray or Layout.StructArray && f.Shape == FieldShape.Fixed ? Str(f.Length) : "null";
-            string countField = f.Shape == FieldShape.Variable ? Lit(f.CountName ?? f.CountMember ?? "") : "null";
-            string nested = layout is Layout.Struct or Layout.StructArray or Layout.Tmp ? f.ElementType + ".VmStateDescription" : "null";
-            return $"new {KnownTypes.VmStateFieldDescription} {{ Name = {Lit(f.Name)}, Version = {Str(f.Since)}, HasExists = {Bool(f.Exists is not null)}, " +
-                $"Kind = {KnownTypes.VmStateFieldKind}.{f.Kind}, TypeName = {typeName}, Size = {size}, Length = {length}, " +
-                $"CountField = {countField}, Start = {Str(f.Start)}, Nested = {nested} }}";
+                if (present)
+                {
+                    parts.Add(part);
+                }
+            }
+
+            bool value = layout is Layout.Value or Layout.ValueArray;
+            string size = value ? CodecSize(f)
+                : layout is Layout.Buffer or Layout.Padding && f.Shape != FieldShape.Variable ? Str(f.Length)
+                : "0";
+            Add(f.Since != 0, "Version = " + Str(f.Since));
+            Add(f.Exists is not null, "HasExists = true");
+            Add(f.Kind != FieldKind.Value, $"Kind = {KnownTypes.VmStateFieldKind}.{f.Kind}");
+            Add(value, "TypeName = " + TypeName(f));
+            Add(size != "0", "Size = " + size);
+            Add(layout is Layout.ValueArray or Layout.StructArray && f.Shape == FieldShape.Fixed, "Length = " + Str(f.Length));
+            Add(f.Shape == FieldShape.Variable, "CountField = " + Lit(f.CountName ?? f.CountMember ?? ""));
+            Add(f.Start != 0, "Start = " + Str(f.Start));
+            Add(layout is Layout.Struct or Layout.StructArray or Layout.Tmp, $"Nested = {f.ElementType}.VmStateDescription");
+            return $"new {KnownTypes.VmStateFieldDescription} {{ {string.Join(", ", parts)} }}";
         }
     }
 }

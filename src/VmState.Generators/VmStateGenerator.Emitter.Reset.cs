@@ -7,27 +7,30 @@ public sealed partial class VmStateGenerator
     internal static partial class Emitter
     {
         // ResetVmState: every field of every description to its declared default (zero where none is declared).
-        private static void EmitReset(SourceWriter w, TypeSpec spec)
+        private static void EmitReset(SourceWriter w, Descriptions ds)
         {
-            w.Line("/// <inheritdoc/>");
-            w.Line(GeneratedCode);
+            w.Lines($"""
+                /// <inheritdoc/>
+                {GeneratedCode}
+                """);
             w.Open("public void ResetVmState()");
-            for (int k = 0; k <= spec.Subsections.Count; k++)
+            for (int k = 0; k < ds.Count; k++)
             {
-                foreach (FieldSpec f in Description(spec, k).Fields)
+                foreach (FieldSpec f in ds[k].Fields)
                 {
-                    ResetField(w, f);
+                    ResetLayout(w, ds, f, f.DefaultExpression ?? "default");
                 }
             }
 
             w.Close();
         }
 
-        private static void ResetField(SourceWriter w, FieldSpec f)
+        // Also what a load does to a field the stream predates.
+        private static void ResetLayout(SourceWriter w, Descriptions ds, FieldSpec f, string value)
         {
             string m = Member(f);
-            string value = f.DefaultExpression ?? "default";
-            string r = "__r" + Safe(f);
+            // Padding and checks have no member, so no local either.
+            string local = f.MemberName is null ? "" : ds.Local(f);
             switch (LayoutOf(f))
             {
                 case Layout.Value:
@@ -40,7 +43,8 @@ public sealed partial class VmStateGenerator
                     break;
                 case Layout.ValueArray:
                 case Layout.Buffer:
-                    w.Line($"if ({m} is {{ }} {r}) {KnownTypes.VmStateSpans}.Reset({r}, {Str(f.Start)}, {ResetCount(f)}, {value});");
+                    string count = f.Shape == FieldShape.Variable ? "int.MaxValue" : Str(f.Length);
+                    w.Line($"if ({m} is {{ }} {local}) {KnownTypes.VmStateSpans}.Reset({local}, {Str(f.Start)}, {count}, {value});");
                     break;
                 case Layout.Struct when !f.ElementIsValueType:
                     w.Line($"{m}?.ResetVmState();");
@@ -49,14 +53,21 @@ public sealed partial class VmStateGenerator
                     w.Line($"{m}.ResetVmState();");
                     break;
                 case Layout.Struct when f.CanWrite:
-                    w.Line($"{{ var __s = {m}; __s.ResetVmState(); {m} = __s; }}");
+                    w.Lines($"""
+                        var {local} = {m};
+                        {local}.ResetVmState();
+                        {m} = {local};
+                        """);
                     break;
                 case Layout.StructArray:
+                    // The slice, clamped to the array.
+                    string end = f.Shape == FieldShape.Variable
+                        ? local + ".Length"
+                        : $"{KnownTypes.Math}.Min({local}.Length, {Str(f.Start + f.Length)})";
                     w.Lines($$"""
-                        if ({{m}} is { } {{r}})
+                        if ({{m}} is { } {{local}})
                         {
-                            int __end = (int){{KnownTypes.Math}}.Min((long){{r}}.Length, {{Str(f.Start)}}L + {{ResetCount(f)}});
-                            for (int __i = {{Str(f.Start)}}; __i < __end; __i++) {{r}}[__i]{{(f.ElementIsValueType ? "" : "?")}}.ResetVmState();
+                            for (int __i = {{Str(f.Start)}}; __i < {{end}}; __i++) {{local}}[__i]{{(f.ElementIsValueType ? "" : "?")}}.ResetVmState();
                         }
                         """);
                     break;

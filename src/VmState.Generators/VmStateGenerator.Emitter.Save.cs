@@ -6,70 +6,88 @@ public sealed partial class VmStateGenerator
 {
     internal static partial class Emitter
     {
-        private static void EmitSave(SourceWriter w, TypeSpec spec, int k)
+        private static void EmitSave(SourceWriter w, Descriptions ds, int k)
         {
-            DescriptionSpec d = Description(spec, k);
+            DescriptionSpec d = ds[k];
             string ver = Str(d.Version);
-            w.Open($"private void {SaveMethod(spec, k)}(ref {KnownTypes.VmStateWriter} writer)");
-            Hook(w, d.PreSave, "pre-save", load: false, "writer.Position", ver);
-            w.Lines("""
-                int __field = -1;
-                int __index = -1;
-                """);
-            if (d.PostSave is { } postSave)
+            int[] children = ds.Children(k);
+            Marks marks = Marks.ForSave(d.Fields.Count, children.Length);
+            w.Open($"private void {ds.SaveMethod(k)}(ref {KnownTypes.VmStateWriter} writer)");
+            if (k > 0)
             {
-                if (postSave.ReturnsBool)
-                {
-                    w.Line("bool __saved = false;");
-                }
+                // QEMU writes a subsection's header before its pre-save hook runs.
+                w.Line($"writer.WriteBytes({ds.Header(k)});");
+            }
 
+            Hook(w, d.PreSave, "pre-save", load: false, "writer.Position", ver);
+            bool saved = d.PostSave is { ReturnsBool: true } && marks.Any;
+            if (saved)
+            {
+                w.Line("bool __saved = false;");
+            }
+
+            marks.Declare(w);
+            if (marks.Any)
+            {
                 w.Open("try");
             }
 
-            w.Open("try");
             for (int i = 0; i < d.Fields.Count; i++)
             {
-                w.Line($"__field = {Str(i)};");
-                SaveField(w, d.Fields[i], ver);
+                marks.Field(w, i);
+                SaveField(w, ds, d.Fields[i], ver);
             }
 
-            int[] children = Children(spec, k);
             for (int j = 0; j < children.Length; j++)
             {
-                DescriptionSpec sub = Description(spec, children[j]);
-                // A rollback snapshot sets SaveAllSubsections so that every subsection field is captured.
-                w.Open(sub.Needed is { } needed ? $"if (writer.SaveAllSubsections || {Call(needed, Str(sub.Version))})" : "");
-                w.Lines($"""
-                    __field = {Str(-2 - j)};
-                    writer.WriteBytes({SubsectionHeader(children[j])});
-                    {SaveMethod(spec, children[j])}(ref writer);
-                    """);
-                w.Close();
-            }
-
-            w.Line("__field = -1;");
-            w.Close();
-            Catch(w, spec, k);
-            if (d.PostSave is { } post)
-            {
-                if (post.ReturnsBool)
+                DescriptionSpec sub = ds[children[j]];
+                if (sub.Needed is { } needed)
                 {
-                    w.Line("__saved = true;");
+                    // A rollback snapshot sets SaveAllSubsections so that every subsection field is captured.
+                    w.Open($"if (writer.SaveAllSubsections || {Call(needed, Str(sub.Version))})");
                 }
 
+                marks.Subsection(w, j);
+                w.Line($"{ds.SaveMethod(children[j])}(ref writer);");
+                if (sub.Needed is not null)
+                {
+                    w.Close();
+                }
+            }
+
+            if (saved)
+            {
+                w.Line("__saved = true;");
+            }
+
+            if (marks.Any)
+            {
                 w.Close();
-                w.Open("finally");
-                // QEMU reports a post-save failure only when the save itself went through.
-                w.Line(post.ReturnsBool
-                    ? $"if (!{Call(post, ver)} && __saved) {KnownTypes.GeneratedThrow}.HookFailed(\"post-save\", false, writer.Position);"
-                    : Call(post, ver) + ";");
-                w.Close();
+                Catch(w, ds, k, marks, children);
+            }
+
+            if (d.PostSave is { } post)
+            {
+                // QEMU runs post-save after a failed save too, and reports its failure only when the save went through.
+                string call = post.ReturnsBool
+                    ? $"if (!{Call(post, ver)}{(saved ? " && __saved" : "")}) {KnownTypes.GeneratedThrow}.HookFailed(\"post-save\", false, writer.Position);"
+                    : Call(post, ver) + ";";
+                if (marks.Any)
+                {
+                    w.Open("finally");
+                    w.Line(call);
+                    w.Close();
+                }
+                else
+                {
+                    w.Line(call);
+                }
             }
 
             w.Close();
         }
 
-        private static void SaveField(SourceWriter w, FieldSpec f, string ver)
+        private static void SaveField(SourceWriter w, Descriptions ds, FieldSpec f, string ver)
         {
             Layout layout = LayoutOf(f);
             if (layout == Layout.Check)
@@ -102,25 +120,16 @@ public sealed partial class VmStateGenerator
                     w.Line($"{SaveTarget(f, m, f.IsProperty)}.SaveVmState(ref writer);");
                     break;
                 case Layout.StructArray:
-                    w.Lines($$"""
-                        {
-                            var __a = {{SaveSpan(f)}};
-                            for (int __i = 0; __i < __a.Length; __i++)
-                            {
-                                __index = __i;
-                                {{SaveTarget(f, "__a[__i]", property: false)}}.SaveVmState(ref writer);
-                            }
-                            __index = -1;
-                        }
-                        """);
+                    string items = ds.Local(f);
+                    w.Line($"var {items} = {SaveSpan(f)};");
+                    ElementLoop(w, items, $"{SaveTarget(f, items + "[__i]", property: false)}.SaveVmState(ref writer);");
                     break;
                 case Layout.Tmp:
-                    w.Lines($$"""
-                        {
-                            var __t = {{SaveTarget(f, m, property: false)}};
-                            __t.FromParent(this);
-                            __t.SaveVmState(ref writer);
-                        }
+                    string tmp = ds.Local(f);
+                    w.Lines($"""
+                        var {tmp} = {SaveTarget(f, m, property: false)};
+                        {tmp}.FromParent(this);
+                        {tmp}.SaveVmState(ref writer);
                         """);
                     break;
             }
@@ -131,17 +140,44 @@ public sealed partial class VmStateGenerator
             }
         }
 
-        // The filter leaves errors raised outside any field untouched; the path grows as the error leaves nested
-        // descriptions, so the hot path pays only for the __field stores.
-        private static void Catch(SourceWriter w, TypeSpec spec, int k)
+        // An element's index joins the error path through the filter (as a codec's array loop does), which catches nothing.
+        private static void ElementLoop(SourceWriter w, string items, string statement) => w.Lines($$"""
+            for (int __i = 0; __i < {{items}}.Length; __i++)
+            {
+                try { {{statement}} }
+                catch ({{KnownTypes.VmStateException}} __e) when (__e.AtElement(__i)) { throw; }
+            }
+            """);
+
+        // The path grows as the error leaves nested descriptions: a field's name, or a subsection's, in front.
+        private static void Catch(SourceWriter w, Descriptions ds, int k, Marks marks, int[] children)
         {
-            w.Open($"catch ({KnownTypes.VmStateException} __e) when (__field != -1)");
-            w.Lines(Children(spec, k).Length > 0
-                ? $"""
-                    if (__field >= 0) __e.PrependField({FieldNames(k)}[__field], __index);
-                    else __e.PrependSubsection({SubsectionSuffixes(k)}[-2 - __field]);
-                    """
-                : $"__e.PrependField({FieldNames(k)}[__field], __index);");
+            DescriptionSpec d = ds[k];
+            string? field = d.Fields.Count switch
+            {
+                0 => null,
+                1 => $"__e.PrependField({Lit(d.Fields[0].VmDescriptionName)}, -1);",
+                _ => $"__e.PrependField({ds.FieldNames(k)}[__field], -1);",
+            };
+            string? subsection = children.Length switch
+            {
+                0 => null,
+                1 => $"__e.PrependSubsection({Lit(ds.Suffix(children[0]))});",
+                _ => $"__e.PrependSubsection({ds.SubsectionSuffixes(k)}[-2 - __field]);",
+            };
+            w.Open($"catch ({KnownTypes.VmStateException} __e)" + (marks.Filtered ? " when (__field != -1)" : ""));
+            if (field is not null && subsection is not null)
+            {
+                w.Lines($"""
+                    if (__field >= 0) {field}
+                    else {subsection}
+                    """);
+            }
+            else
+            {
+                w.Line(field ?? subsection!);
+            }
+
             w.Line("throw;");
             w.Close();
         }

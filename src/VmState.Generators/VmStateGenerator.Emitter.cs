@@ -35,23 +35,24 @@ public sealed partial class VmStateGenerator
                 w.Open(containing);
             }
 
+            var ds = new Descriptions(spec);
             w.Open(spec.Declaration + " : " + KnownTypes.IVmStateObject);
-            EmitStatics(w, spec);
-            EmitInterface(w, spec);
-            for (int k = 0; k <= spec.Subsections.Count; k++)
+            EmitStatics(w, ds);
+            EmitInterface(w, ds);
+            for (int k = 0; k < ds.Count; k++)
             {
                 w.Line();
-                EmitSave(w, spec, k);
+                EmitSave(w, ds, k);
                 w.Line();
-                EmitLoad(w, spec, k);
+                EmitLoad(w, ds, k);
                 w.Line();
-                EmitDescribe(w, spec, k);
+                EmitDescribe(w, ds, k);
             }
 
             w.Line();
-            EmitReset(w, spec);
+            EmitReset(w, ds);
             w.Line();
-            EmitMetadata(w, spec);
+            EmitMetadata(w, ds);
             w.Close();
             foreach (string _ in spec.ContainingTypes)
             {
@@ -67,8 +68,9 @@ public sealed partial class VmStateGenerator
         }
 
         // The IVmStateObject members: each calls the type's own description or its hooks.
-        private static void EmitInterface(SourceWriter w, TypeSpec spec)
+        private static void EmitInterface(SourceWriter w, Descriptions ds)
         {
+            TypeSpec spec = ds.Spec;
             string needed = spec.Description.Needed is { } n ? Call(n, Str(spec.Description.Version)) : "true";
             string unplugPending = spec.DevUnplugPending is { } u ? Call(u, "") : "false";
             w.Lines($$"""
@@ -79,15 +81,15 @@ public sealed partial class VmStateGenerator
 
                 /// <inheritdoc/>
                 {{GeneratedCode}}
-                public void SaveVmState(ref {{KnownTypes.VmStateWriter}} writer) => {{SaveMethod(spec, 0)}}(ref writer);
+                public void SaveVmState(ref {{KnownTypes.VmStateWriter}} writer) => {{ds.SaveMethod(0)}}(ref writer);
 
                 /// <inheritdoc/>
                 {{GeneratedCode}}
-                public void LoadVmState(ref {{KnownTypes.VmStateReader}} reader, int versionId) => {{LoadMethod(spec, 0)}}(ref reader, versionId);
+                public void LoadVmState(ref {{KnownTypes.VmStateReader}} reader, int versionId) => {{ds.LoadMethod(0)}}(ref reader, versionId);
 
                 /// <inheritdoc/>
                 {{GeneratedCode}}
-                public int DescribeVmState({{KnownTypes.VmDescriptionWriter}}? json) => {{DescribeMethod(spec, 0)}}(json);
+                public int DescribeVmState({{KnownTypes.VmDescriptionWriter}}? json) => {{ds.DescribeMethod(0)}}(json);
 
                 /// <inheritdoc/>
                 {{GeneratedCode}}

@@ -229,35 +229,6 @@ public sealed partial class VmStateGenerator
             return field with { Codec = codec };
         }
 
-        private static string DefaultExpression(TypedConstant value, ITypeSymbol target)
-        {
-            string literal = value.Value switch
-            {
-                bool b => b ? "true" : "false",
-                double d => d.ToString("R", CultureInfo.InvariantCulture) + "d",
-                float f => f.ToString("R", CultureInfo.InvariantCulture) + "f",
-                IFormattable n => n.ToString(null, CultureInfo.InvariantCulture),
-                _ => "default",
-            };
-            return "unchecked((" + target.ToDisplayString(TypeFormat) + ")(" + literal + "))";
-        }
-
-        // Integers (and enums, by their underlying type) take integral constants, double any number, bool only bool;
-        // out-of-range integers are allowed on purpose (Default = -1 on a uint means all ones, as in C).
-        private static bool DefaultFits(object? value, ITypeSymbol target)
-        {
-            ITypeSymbol t = target is INamedTypeSymbol { TypeKind: TypeKind.Enum, EnumUnderlyingType: { } underlying } ? underlying : target;
-            bool integral = value is sbyte or byte or short or ushort or int or uint or long or ulong;
-            return t.SpecialType switch
-            {
-                SpecialType.System_Boolean => value is bool,
-                SpecialType.System_Double => integral || value is float or double,
-                SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16
-                    or SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64 => integral,
-                _ => false,
-            };
-        }
-
         private static bool HasVmState(INamedTypeSymbol t) =>
             t.GetAttributes().Any(a => IsType(a.AttributeClass, KnownTypes.Metadata.VmStateAttribute));
 

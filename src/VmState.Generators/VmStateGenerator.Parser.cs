@@ -115,6 +115,7 @@ public sealed partial class VmStateGenerator
                 Description = bodies[0],
                 Subsections = bodies.Skip(1).ToEquatableArray(),
                 Priority = NamedInt(attribute, "Priority", 0),
+                PriorityName = EnumMemberName(attribute, "Priority"),
                 Unmigratable = NamedBool(attribute, "Unmigratable"),
                 EarlySetup = NamedBool(attribute, "EarlySetup"),
                 DeviceType = NamedString(attribute, "DeviceType"),
@@ -164,6 +165,15 @@ public sealed partial class VmStateGenerator
             }
 
             return fallback;
+        }
+
+        /// <summary>The name of the enum member an enum-typed named argument has, when one has its value.</summary>
+        private static string? EnumMemberName(AttributeData a, string name)
+        {
+            TypedConstant value = a.NamedArguments.FirstOrDefault(kv => kv.Key == name).Value;
+            return value.Type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType && value.Value is { } v
+                ? enumType.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, v))?.Name
+                : null;
         }
 
         private static bool NamedBool(AttributeData a, string name) =>

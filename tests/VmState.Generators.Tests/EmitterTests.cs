@@ -148,12 +148,13 @@ public sealed class EmitterTests
 
         string text = VmStateGenerator.Emitter.Emit(spec);
 
-        Assert.Contains("__vmsSubsections = new string[] { \"t/a\", \"t/c\" };", text, StringComparison.Ordinal);
-        Assert.Contains("__vmsSubsections1 = new string[] { \"t/a/b\" };", text, StringComparison.Ordinal);
-        Assert.Contains("__vmsSubsectionSuffixes1 = new string[] { \"b\" };", text, StringComparison.Ordinal);
-        Assert.Contains("TryReadHeader(ref reader, \"t/a\", __vmsSubsections1,", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("__vmsSubsections2", text, StringComparison.Ordinal);
-        Assert.Equal(2, text.Split("__SaveBody2(ref writer);").Length);
+        Assert.Contains("__subsectionNames = new string[] { \"t/a\", \"t/c\" };", text, StringComparison.Ordinal);
+        Assert.Contains("__subsectionNames_a = new string[] { \"t/a/b\" };", text, StringComparison.Ordinal);
+        Assert.Contains("__e.PrependSubsection(\"b\");", text, StringComparison.Ordinal);
+        Assert.Contains("TryReadHeader(ref reader, \"t/a\", __subsectionNames_a,", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("__subsectionNames_a_b", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("__subsectionNames_c", text, StringComparison.Ordinal);
+        Assert.Equal(2, text.Split("SaveSubsection_a_b(ref writer);").Length);
         AssertCompiles(text, "public partial class Tree { }");
     }
 

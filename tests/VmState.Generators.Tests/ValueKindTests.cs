@@ -123,7 +123,7 @@ public sealed class ValueKindTests
         GeneratorRun run = TestCompilation.Run(source);
         Assert.True(run.OutputErrors.IsEmpty, TestCompilation.Describe(run.OutputErrors));
 
-        Assembly assembly = Emit(run);
+        Assembly assembly = GeneratedAssembly.Emit(run);
         Type rtcType = assembly.GetType("Kinds.Rtc", throwOnError: true)!;
         MethodInfo Use(string name) => assembly.GetType("Kinds.Use", throwOnError: true)!.GetMethod(name)!;
 
@@ -186,14 +186,6 @@ public sealed class ValueKindTests
         {{members}}
         }
         """;
-
-    private static Assembly Emit(GeneratorRun run)
-    {
-        using var pe = new MemoryStream();
-        Microsoft.CodeAnalysis.Emit.EmitResult emitted = run.Output.Emit(pe);
-        Assert.True(emitted.Success, TestCompilation.Describe(emitted.Diagnostics));
-        return Assembly.Load(pe.ToArray());
-    }
 
     private static string GeneratorDirectory([CallerFilePath] string path = "") =>
         Path.Combine(Path.GetDirectoryName(path)!, "..", "..", "src", "VmState.Generators");

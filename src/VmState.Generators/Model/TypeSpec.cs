@@ -21,6 +21,9 @@ internal sealed record TypeSpec
     public required EquatableArray<DescriptionSpec> Subsections { get; init; }
 
     public int Priority { get; init; }
+
+    /// <summary>The <c>MigrationPriority</c> member that has <see cref="Priority"/>, or null when none has.</summary>
+    public string? PriorityName { get; init; }
     public bool Unmigratable { get; init; }
     public bool EarlySetup { get; init; }
     public string? DeviceType { get; init; }
