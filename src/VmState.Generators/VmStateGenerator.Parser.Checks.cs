@@ -15,24 +15,25 @@ public sealed partial class VmStateGenerator
     internal sealed partial class Parser
     {
         // Checks over a whole type: Since within the version, counts that come before their arrays, repeated names.
-        private void Add(DescriptionBuilder body, FieldSpec field, Location? location, string? member)
+        private void Add(DescriptionBuilder description, FieldSpec field, Location? location, string? member)
         {
-            if (field.Since > body.Version)
+            if (field.Since > description.Version)
             {
-                Report(DiagnosticDescriptors.SinceAboveVersion, location, field.Name, Str(field.Since), body.Name, Str(body.Version));
+                Report(DiagnosticDescriptors.SinceAboveVersion, location, field.Name, Str(field.Since), description.Name, Str(description.Version));
             }
 
-            body.Fields.Add((field, location));
+            description.Fields.Add((field, location));
             if (member is not null)
             {
-                _order.Add((member, body.Name));
+                _order.Add((member, description.Name));
             }
         }
 
         private void CheckCounts()
         {
-            // _order is in declaration order; on the wire the main body comes first, then each subsection in turn.
-            List<(string Member, string Body)> wire = _descriptionOrder.SelectMany(b => _order.Where(o => o.Body == b.Name)).ToList();
+            // _order is in declaration order; on the wire the type's own description comes first, then each
+            // subsection in turn.
+            List<(string Member, string Description)> wire = _descriptionOrder.SelectMany(b => _order.Where(o => o.Description == b.Name)).ToList();
             foreach ((string countMember, int orderIndex, string arrayName, Location? location) in _countUses)
             {
                 ISymbol? symbol = _type.GetMembers(countMember).FirstOrDefault(m => m is IFieldSymbol or IPropertySymbol);
@@ -71,13 +72,13 @@ public sealed partial class VmStateGenerator
             }
         }
 
-        private DescriptionSpec FinishDescription(DescriptionBuilder body)
+        private DescriptionSpec FinishDescription(DescriptionBuilder description)
         {
             // VMDESCRIPTION makes repeated names unique as name[k], k counting every field of that name.
-            var totals = body.Fields.GroupBy(e => e.Field.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            var totals = description.Fields.GroupBy(e => e.Field.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var seen = new Dictionary<string, int>(StringComparer.Ordinal);
             var fields = new List<FieldSpec>();
-            foreach ((FieldSpec field, Location? location) in body.Fields)
+            foreach ((FieldSpec field, Location? location) in description.Fields)
             {
                 FieldSpec e = field;
                 if (totals[e.Name] > 1)
@@ -85,9 +86,9 @@ public sealed partial class VmStateGenerator
                     seen.TryGetValue(e.Name, out int k);
                     seen[e.Name] = k + 1;
                     e = e with { VmDescriptionName = e.Name + "[" + Str(k) + "]" };
-                    if (k > 0 && !MayRepeat(body, e))
+                    if (k > 0 && !MayRepeat(description, e))
                     {
-                        Report(DiagnosticDescriptors.DuplicateName, location, e.Name, body.Name);
+                        Report(DiagnosticDescriptors.DuplicateName, location, e.Name, description.Name);
                     }
                 }
 
@@ -102,17 +103,17 @@ public sealed partial class VmStateGenerator
                 fields.Add(e);
             }
 
-            body.Hooks.TryGetValue(KnownTypes.Hooks.PreSave, out HookSpec? preSave);
-            body.Hooks.TryGetValue(KnownTypes.Hooks.PostSave, out HookSpec? postSave);
-            body.Hooks.TryGetValue(KnownTypes.Hooks.PreLoad, out HookSpec? preLoad);
-            body.Hooks.TryGetValue(KnownTypes.Hooks.PostLoad, out HookSpec? postLoad);
-            body.Hooks.TryGetValue(KnownTypes.Hooks.Needed, out HookSpec? needed);
+            description.Hooks.TryGetValue(KnownTypes.Hooks.PreSave, out HookSpec? preSave);
+            description.Hooks.TryGetValue(KnownTypes.Hooks.PostSave, out HookSpec? postSave);
+            description.Hooks.TryGetValue(KnownTypes.Hooks.PreLoad, out HookSpec? preLoad);
+            description.Hooks.TryGetValue(KnownTypes.Hooks.PostLoad, out HookSpec? postLoad);
+            description.Hooks.TryGetValue(KnownTypes.Hooks.Needed, out HookSpec? needed);
             return new DescriptionSpec
             {
-                Name = body.Name,
-                Parent = body.Parent,
-                Version = body.Version,
-                MinimumVersion = body.MinimumVersion,
+                Name = description.Name,
+                Parent = description.Parent,
+                Version = description.Version,
+                MinimumVersion = description.MinimumVersion,
                 Fields = fields.ToEquatableArray(),
                 PreSave = preSave,
                 PostSave = postSave,
@@ -126,9 +127,9 @@ public sealed partial class VmStateGenerator
         // one array, or for one array of structs seen through several struct descriptions (the x86 CPU sends the low
         // and the high halves of its vector registers as two "env.xmm_regs" arrays); anything else is almost
         // certainly a copy-and-paste slip.
-        private static bool MayRepeat(DescriptionBuilder body, FieldSpec e)
+        private static bool MayRepeat(DescriptionBuilder description, FieldSpec e)
         {
-            List<FieldSpec> same = body.Fields.Select(x => x.Field).Where(x => x.Name == e.Name).ToList();
+            List<FieldSpec> same = description.Fields.Select(x => x.Field).Where(x => x.Name == e.Name).ToList();
             return same.All(x => x.Kind == FieldKind.Unused)
                 || same.All(x => x.Exists is not null)
                 || (same.All(x => x.Kind == FieldKind.Value && x.Shape == FieldShape.Fixed && x.ElementType == e.ElementType)

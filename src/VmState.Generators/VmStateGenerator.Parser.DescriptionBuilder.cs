@@ -25,7 +25,7 @@ public sealed partial class VmStateGenerator
             public int MinimumVersion { get; }
             public Location? Location { get; }
 
-            /// <summary>The enclosing subsection's name; null for the type's own body and its direct subsections.</summary>
+            /// <summary>The enclosing subsection's name; null for the type's own description and its direct subsections.</summary>
             public string? Parent { get; set; }
 
             public List<(FieldSpec Field, Location? Location)> Fields { get; } = new();

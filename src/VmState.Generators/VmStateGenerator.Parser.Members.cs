@@ -43,8 +43,8 @@ public sealed partial class VmStateGenerator
         private void ReadUnused(ISymbol member, AttributeData a, Location? location)
         {
             int size = a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is int s ? s : 0;
-            DescriptionBuilder? body = DescriptionFor(NamedString(a, "Subsection"), location, member.Name);
-            if (body is null)
+            DescriptionBuilder? description = DescriptionFor(NamedString(a, "Subsection"), location, member.Name);
+            if (description is null)
             {
                 return;
             }
@@ -56,7 +56,7 @@ public sealed partial class VmStateGenerator
             }
 
             HookSpec? exists = ResolveTest(NamedString(a, "Exists"), "Exists", location);
-            Add(body, new FieldSpec
+            Add(description, new FieldSpec
             {
                 Kind = FieldKind.Unused,
                 Shape = FieldShape.Single,
@@ -71,14 +71,14 @@ public sealed partial class VmStateGenerator
         private void ReadValidate(IMethodSymbol method, AttributeData a, Location? location)
         {
             string name = a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string n ? n : method.Name;
-            DescriptionBuilder? body = DescriptionFor(NamedString(a, "Subsection"), location, method.Name);
+            DescriptionBuilder? description = DescriptionFor(NamedString(a, "Subsection"), location, method.Name);
             HookSpec? check = CheckMethod(method, "Validate", requireBool: true, allowVersion: true, location);
-            if (body is null || check is null)
+            if (description is null || check is null)
             {
                 return;
             }
 
-            Add(body, new FieldSpec
+            Add(description, new FieldSpec
             {
                 Kind = FieldKind.Validate,
                 Shape = FieldShape.Single,
@@ -95,8 +95,8 @@ public sealed partial class VmStateGenerator
                 ? attributeName.Substring(0, attributeName.Length - "Attribute".Length)
                 : attributeName;
             string? subsection = a.ConstructorArguments.Length == 1 ? a.ConstructorArguments[0].Value as string : null;
-            DescriptionBuilder? body = DescriptionFor(subsection, location, method.Name);
-            if (body is null)
+            DescriptionBuilder? description = DescriptionFor(subsection, location, method.Name);
+            if (description is null)
             {
                 return;
             }
@@ -108,13 +108,13 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            if (body.Hooks.ContainsKey(kind))
+            if (description.Hooks.ContainsKey(kind))
             {
-                Report(DiagnosticDescriptors.InvalidMethod, location, kind, method.Name, body.Name, "is the second " + kind + " hook; there can be one");
+                Report(DiagnosticDescriptors.InvalidMethod, location, kind, method.Name, description.Name, "is the second " + kind + " hook; there can be one");
                 return;
             }
 
-            body.Hooks[kind] = hook;
+            description.Hooks[kind] = hook;
         }
 
         private HookSpec? CheckMethod(IMethodSymbol m, string role, bool requireBool, bool allowVersion, Location? location)
@@ -193,8 +193,8 @@ public sealed partial class VmStateGenerator
             }
 
             string name = a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string n ? n : memberName;
-            DescriptionBuilder? body = DescriptionFor(NamedString(a, "Subsection"), location, memberName);
-            if (body is null)
+            DescriptionBuilder? description = DescriptionFor(NamedString(a, "Subsection"), location, memberName);
+            if (description is null)
             {
                 return;
             }
@@ -237,7 +237,7 @@ public sealed partial class VmStateGenerator
                 _countUses.Add((count, _order.Count, name, location));
             }
 
-            Add(body, built, location, memberName);
+            Add(description, built, location, memberName);
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed partial class VmStateGenerator
         private void ReadSubsections(string parent)
         {
             DescriptionBuilder main = _descriptions[""];
-            var nested = new List<(DescriptionBuilder Body, string Parent)>();
+            var nested = new List<(DescriptionBuilder Description, string Parent)>();
             foreach (AttributeData a in _type.GetAttributes().Where(a => IsType(a.AttributeClass, KnownTypes.Metadata.SubsectionAttribute)))
             {
                 Location? location = a.ApplicationSyntaxReference?.GetSyntax().GetLocation();
@@ -60,12 +60,12 @@ public sealed partial class VmStateGenerator
                     Report(DiagnosticDescriptors.MinimumAboveVersion, location, name, Str(minimum), Str(version));
                 }
 
-                var body = new DescriptionBuilder(name, version, minimum, location);
-                _descriptions[name] = body;
-                _descriptionOrder.Add(body);
+                var description = new DescriptionBuilder(name, version, minimum, location);
+                _descriptions[name] = description;
+                _descriptionOrder.Add(description);
                 if (parentSubsection is not null)
                 {
-                    nested.Add((body, parentSubsection));
+                    nested.Add((description, parentSubsection));
                 }
             }
 
@@ -81,32 +81,32 @@ public sealed partial class VmStateGenerator
         private static bool HasPrefix(string name, string parent) =>
             name.StartsWith(parent, StringComparison.Ordinal) && name.Length > parent.Length;
 
-        private void ResolveParents(DescriptionBuilder main, List<(DescriptionBuilder Body, string Parent)> nested)
+        private void ResolveParents(DescriptionBuilder main, List<(DescriptionBuilder Description, string Parent)> nested)
         {
-            foreach ((DescriptionBuilder body, string parentName) in nested)
+            foreach ((DescriptionBuilder description, string parentName) in nested)
             {
-                if (parentName != body.Name && parentName.Length > 0 && _descriptions.ContainsKey(parentName))
+                if (parentName != description.Name && parentName.Length > 0 && _descriptions.ContainsKey(parentName))
                 {
-                    body.Parent = parentName;
+                    description.Parent = parentName;
                 }
-                else if (parentName != body.Name)
+                else if (parentName != description.Name)
                 {
                     // Left at the type's own level so that its fields and hooks do not report it again.
-                    Report(DiagnosticDescriptors.InvalidSubsectionParent, body.Location, body.Name, parentName,
+                    Report(DiagnosticDescriptors.InvalidSubsectionParent, description.Location, description.Name, parentName,
                         "the type declares no such [Subsection]; leave Parent unset for a subsection of the type itself");
                 }
             }
 
-            // A body is on a cycle when following Parent from it comes back to it before reaching the type's level.
-            var onCycle = new List<(DescriptionBuilder Body, string Parent)>();
-            foreach ((DescriptionBuilder body, string parentName) in nested)
+            // A description is on a cycle when following Parent from it comes back to it before reaching the type's level.
+            var onCycle = new List<(DescriptionBuilder Description, string Parent)>();
+            foreach ((DescriptionBuilder description, string parentName) in nested)
             {
-                string? at = parentName == body.Name ? body.Name : body.Parent;
+                string? at = parentName == description.Name ? description.Name : description.Parent;
                 for (int steps = 0; at is not null && steps <= nested.Count; steps++)
                 {
-                    if (at == body.Name)
+                    if (at == description.Name)
                     {
-                        onCycle.Add((body, parentName));
+                        onCycle.Add((description, parentName));
                         break;
                     }
 
@@ -114,29 +114,29 @@ public sealed partial class VmStateGenerator
                 }
             }
 
-            foreach ((DescriptionBuilder body, string parentName) in onCycle)
+            foreach ((DescriptionBuilder description, string parentName) in onCycle)
             {
-                Report(DiagnosticDescriptors.InvalidSubsectionParent, body.Location, body.Name, parentName,
-                    "following Parent leads back to '" + body.Name + "'; a subsection cannot enclose itself");
-                body.Parent = null;
+                Report(DiagnosticDescriptors.InvalidSubsectionParent, description.Location, description.Name, parentName,
+                    "following Parent leads back to '" + description.Name + "'; a subsection cannot enclose itself");
+                description.Parent = null;
             }
 
-            // Wire order: each body directly followed by its own subsections, siblings in declaration order. A nested
+            // Wire order: each description directly followed by its own subsections, siblings in declaration order. A nested
             // name must carry its parent's, since QEMU's loader looks for it by that prefix; a rejected subsection takes
             // its own subsections with it.
             var order = new List<DescriptionBuilder> { main };
             AppendChildren(null, order);
-            foreach (DescriptionBuilder body in order.Skip(1))
+            foreach (DescriptionBuilder description in order.Skip(1))
             {
-                string parentName = body.Parent ?? main.Name;
-                if (body.Parent is not null && !_descriptions.ContainsKey(body.Parent))
+                string parentName = description.Parent ?? main.Name;
+                if (description.Parent is not null && !_descriptions.ContainsKey(description.Parent))
                 {
-                    _descriptions.Remove(body.Name);
+                    _descriptions.Remove(description.Name);
                 }
-                else if (!HasPrefix(body.Name, parentName))
+                else if (!HasPrefix(description.Name, parentName))
                 {
-                    ReportMissingPrefix(body.Location, body.Name, parentName);
-                    _descriptions.Remove(body.Name);
+                    ReportMissingPrefix(description.Location, description.Name, parentName);
+                    _descriptions.Remove(description.Name);
                 }
             }
 
@@ -160,9 +160,9 @@ public sealed partial class VmStateGenerator
                 return _descriptions[""];
             }
 
-            if (_descriptions.TryGetValue(subsection, out DescriptionBuilder? body) && subsection.Length > 0)
+            if (_descriptions.TryGetValue(subsection, out DescriptionBuilder? description) && subsection.Length > 0)
             {
-                return body;
+                return description;
             }
 
             Report(DiagnosticDescriptors.InvalidSubsection, location, subsection, _descriptions[""].Name,

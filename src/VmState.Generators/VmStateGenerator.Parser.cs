@@ -22,8 +22,8 @@ public sealed partial class VmStateGenerator
         private readonly Dictionary<string, DescriptionBuilder> _descriptions = new(StringComparer.Ordinal);
         private readonly List<DescriptionBuilder> _descriptionOrder = new();
 
-        // Every migrated member in wire order over all bodies (main first), to check that counts come first.
-        private readonly List<(string Member, string Body)> _order = new();
+        // Every migrated member in wire order over all descriptions (the type's own first), to check that counts come first.
+        private readonly List<(string Member, string Description)> _order = new();
         private readonly List<(string CountMember, int OrderIndex, string ArrayName, Location? Location)> _countUses = new();
 
         private Parser(INamedTypeSymbol type) => _type = type;
@@ -96,10 +96,10 @@ public sealed partial class VmStateGenerator
             }
 
             CheckCounts();
-            var bodies = new List<DescriptionSpec>();
+            var descriptions = new List<DescriptionSpec>();
             foreach (DescriptionBuilder b in _descriptionOrder)
             {
-                bodies.Add(FinishDescription(b));
+                descriptions.Add(FinishDescription(b));
             }
 
             main.Hooks.TryGetValue(KnownTypes.Hooks.DevUnplugPending, out HookSpec? unplug);
@@ -112,8 +112,8 @@ public sealed partial class VmStateGenerator
                 FullyQualifiedName = fqn,
                 HintName = fqn.Replace("global::", "") + ".VmState.g.cs",
                 IsValueType = _type.IsValueType,
-                Description = bodies[0],
-                Subsections = bodies.Skip(1).ToEquatableArray(),
+                Description = descriptions[0],
+                Subsections = descriptions.Skip(1).ToEquatableArray(),
                 Priority = NamedInt(attribute, "Priority", 0),
                 PriorityName = EnumMemberName(attribute, "Priority"),
                 Unmigratable = NamedBool(attribute, "Unmigratable"),
