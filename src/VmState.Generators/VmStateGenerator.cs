@@ -15,14 +15,12 @@ namespace VmState.Generators;
 [Generator(LanguageNames.CSharp)]
 public sealed partial class VmStateGenerator : IIncrementalGenerator
 {
-    internal const string VmStateAttributeName = "VmState.Description.VmStateAttribute";
-
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         IncrementalValuesProvider<ParseResult> results = context.SyntaxProvider
             .ForAttributeWithMetadataName(
-                VmStateAttributeName,
+                KnownTypes.Metadata.VmStateAttribute,
                 predicate: static (node, _) => node is TypeDeclarationSyntax,
                 transform: static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
             .WithTrackingName(TrackingNames.Parse);

@@ -33,34 +33,31 @@ public sealed class EmitterTests
         FullyQualifiedName = "global::Hand.Regs",
         HintName = "Hand.Regs.VmState.g.cs",
         IsValueType = true,
-        Main = new BodySpec
+        Description = new DescriptionSpec
         {
             Name = "regs",
             Version = 2,
             MinimumVersion = 1,
             PostLoad = new HookSpec("AfterLoad", TakesVersion: true, ReturnsBool: false),
-            Entries = new[]
+            Fields = new[]
             {
-                new EntrySpec
+                new FieldSpec
                 {
-                    Kind = EntryKind.Value, Shape = EntryShape.Single, Name = "ctrl", DescName = "ctrl", MemberName = "Ctrl",
+                    Kind = FieldKind.Value, Shape = FieldShape.Single, Name = "ctrl", VmDescriptionName = "ctrl", MemberName = "Ctrl",
                     CanWrite = true, ElementType = "uint", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt32Codec",
-                    BuiltInCodec = true, TypeName = "uint32", WireSize = 4, Bulk = true,
                 },
-                new EntrySpec
+                new FieldSpec
                 {
-                    Kind = EntryKind.Unused, Shape = EntryShape.Single, Name = "unused", DescName = "unused", Since = 2, Length = 4,
-                    TypeName = "unused_buffer", WireSize = 4,
+                    Kind = FieldKind.Unused, Shape = FieldShape.Single, Name = "unused", VmDescriptionName = "unused", Since = 2, Length = 4,
                 },
-                new EntrySpec
+                new FieldSpec
                 {
-                    Kind = EntryKind.Value, Shape = EntryShape.Fixed, Name = "words", DescName = "words", MemberName = "Words",
+                    Kind = FieldKind.Value, Shape = FieldShape.Fixed, Name = "words", VmDescriptionName = "words", MemberName = "Words",
                     CanWrite = true, Length = 2, ElementType = "ushort", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt16Codec",
-                    BuiltInCodec = true, TypeName = "uint16", WireSize = 2, Bulk = true,
                 },
             }.ToEquatableArray(),
         },
-        Subsections = EquatableArray<BodySpec>.Empty,
+        Subsections = EquatableArray<DescriptionSpec>.Empty,
     };
 
     [Fact]
@@ -86,7 +83,7 @@ public sealed class EmitterTests
     public void A_change_in_the_spec_changes_the_text()
     {
         TypeSpec spec = RegsSpec();
-        TypeSpec renamed = spec with { Main = spec.Main with { Name = "regs2", Version = 3 } };
+        TypeSpec renamed = spec with { Description = spec.Description with { Name = "regs2", Version = 3 } };
 
         string before = VmStateGenerator.Emitter.Emit(spec);
         string after = VmStateGenerator.Emitter.Emit(renamed);
@@ -107,12 +104,12 @@ public sealed class EmitterTests
             FullyQualifiedName = "global::Outer.Empty",
             HintName = "Outer.Empty.VmState.g.cs",
             IsValueType = false,
-            Main = new BodySpec { Name = "empty", Version = 0, MinimumVersion = 0, Entries = EquatableArray<EntrySpec>.Empty },
+            Description = new DescriptionSpec { Name = "empty", Version = 0, MinimumVersion = 0, Fields = EquatableArray<FieldSpec>.Empty },
             Subsections = new[]
             {
-                new BodySpec
+                new DescriptionSpec
                 {
-                    Name = "empty/sub", Version = 1, MinimumVersion = 1, Entries = EquatableArray<EntrySpec>.Empty,
+                    Name = "empty/sub", Version = 1, MinimumVersion = 1, Fields = EquatableArray<FieldSpec>.Empty,
                     Needed = new HookSpec("SubNeeded", TakesVersion: false, ReturnsBool: true),
                 },
             }.ToEquatableArray(),
@@ -132,9 +129,9 @@ public sealed class EmitterTests
     [Fact]
     public void A_nested_subsection_is_saved_loaded_and_described_by_its_parent_only()
     {
-        static BodySpec Sub(string name, string? parent) => new()
+        static DescriptionSpec Sub(string name, string? parent) => new()
         {
-            Name = name, Parent = parent, Version = 1, MinimumVersion = 1, Entries = EquatableArray<EntrySpec>.Empty,
+            Name = name, Parent = parent, Version = 1, MinimumVersion = 1, Fields = EquatableArray<FieldSpec>.Empty,
         };
 
         var spec = new TypeSpec
@@ -145,18 +142,19 @@ public sealed class EmitterTests
             FullyQualifiedName = "global::Tree",
             HintName = "Tree.VmState.g.cs",
             IsValueType = false,
-            Main = new BodySpec { Name = "t", Version = 1, MinimumVersion = 1, Entries = EquatableArray<EntrySpec>.Empty },
+            Description = new DescriptionSpec { Name = "t", Version = 1, MinimumVersion = 1, Fields = EquatableArray<FieldSpec>.Empty },
             Subsections = new[] { Sub("t/a", null), Sub("t/a/b", "t/a"), Sub("t/c", null) }.ToEquatableArray(),
         };
 
         string text = VmStateGenerator.Emitter.Emit(spec);
 
-        Assert.Contains("__vmsSubsections = new string[] { \"t/a\", \"t/c\" };", text, StringComparison.Ordinal);
-        Assert.Contains("__vmsSubsections1 = new string[] { \"t/a/b\" };", text, StringComparison.Ordinal);
-        Assert.Contains("__vmsSubsectionSuffixes1 = new string[] { \"b\" };", text, StringComparison.Ordinal);
-        Assert.Contains("TryReadHeader(ref reader, \"t/a\", __vmsSubsections1,", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("__vmsSubsections2", text, StringComparison.Ordinal);
-        Assert.Equal(2, text.Split("__SaveBody2(ref writer);").Length);
+        Assert.Contains("__subsectionNames = new string[] { \"t/a\", \"t/c\" };", text, StringComparison.Ordinal);
+        Assert.Contains("__subsectionNames_a = new string[] { \"t/a/b\" };", text, StringComparison.Ordinal);
+        Assert.Contains("__e.PrependSubsection(\"b\");", text, StringComparison.Ordinal);
+        Assert.Contains("TryReadHeader(ref reader, \"t/a\", __subsectionNames_a,", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("__subsectionNames_a_b", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("__subsectionNames_c", text, StringComparison.Ordinal);
+        Assert.Equal(2, text.Split("SaveSubsection_a_b(ref writer);").Length);
         AssertCompiles(text, "public partial class Tree { }");
     }
 

@@ -100,7 +100,7 @@ public sealed class IncrementalityTests
 
         AssertReasons(second, TrackingNames.Specs, IncrementalStepRunReason.Modified);
         AssertOutputReasons(second, IncrementalStepRunReason.Modified);
-        Assert.Contains("TryReadHeader(ref reader, \"dev/sub\", __vmsSubsections1,", run.Source("Tests.Dev"), StringComparison.Ordinal);
+        Assert.Contains("TryReadHeader(ref reader, \"dev/sub\", __subsectionNames_sub,", run.Source("Tests.Dev"), StringComparison.Ordinal);
     }
 
     [Fact]

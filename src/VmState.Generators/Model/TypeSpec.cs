@@ -16,11 +16,14 @@ internal sealed record TypeSpec
     public required string HintName { get; init; }
     public required bool IsValueType { get; init; }
 
-    public required BodySpec Main { get; init; }
+    public required DescriptionSpec Description { get; init; }
     /// <summary>Every subsection at any depth, in wire order: each one directly followed by its own subsections.</summary>
-    public required EquatableArray<BodySpec> Subsections { get; init; }
+    public required EquatableArray<DescriptionSpec> Subsections { get; init; }
 
     public int Priority { get; init; }
+
+    /// <summary>The <c>MigrationPriority</c> member that has <see cref="Priority"/>, or null when none has.</summary>
+    public string? PriorityName { get; init; }
     public bool Unmigratable { get; init; }
     public bool EarlySetup { get; init; }
     public string? DeviceType { get; init; }

@@ -3,6 +3,8 @@ namespace VmState.Description;
 /// <summary>One entry of a description's field list (QEMU's <c>VMStateField</c>), as the generator saw it.</summary>
 public sealed class VmStateFieldDescription
 {
+    private readonly string? _typeName;
+
     /// <summary>The field name (not made unique: the <c>[k]</c> suffix is a VMDESCRIPTION matter).</summary>
     public required string Name { get; init; }
 
@@ -15,8 +17,23 @@ public sealed class VmStateFieldDescription
     /// <summary>Layout family.</summary>
     public VmStateFieldKind Kind { get; init; }
 
-    /// <summary>QEMU's info name, the <c>type</c> in VMDESCRIPTION (<c>uint32</c>, <c>buffer</c>, <c>struct</c>, ...).</summary>
-    public required string TypeName { get; init; }
+    /// <summary>
+    /// QEMU's info name, the <c>type</c> in VMDESCRIPTION (<c>uint32</c>, <c>buffer</c>, <c>struct</c>, ...). A value's is
+    /// its codec's and must be given; the layout kinds default to theirs (<see cref="VmStateTypeNames"/>).
+    /// </summary>
+    public string TypeName
+    {
+        get => _typeName ?? Kind switch
+        {
+            VmStateFieldKind.Buffer => VmStateTypeNames.Buffer,
+            VmStateFieldKind.Unused => VmStateTypeNames.UnusedBuffer,
+            VmStateFieldKind.Struct => VmStateTypeNames.Struct,
+            VmStateFieldKind.Tmp => VmStateTypeNames.Tmp,
+            VmStateFieldKind.Validate => VmStateTypeNames.Validate,
+            _ => "",
+        };
+        init => _typeName = value;
+    }
 
     /// <summary>Bytes of one element on the wire; byte count of a fixed buffer; 0 for a variable buffer.</summary>
     public int Size { get; init; }

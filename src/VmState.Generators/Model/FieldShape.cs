@@ -1,18 +1,7 @@
 namespace VmState.Generators.Model;
 
-/// <summary>Mirrors the runtime's <c>VmStateFieldKind</c>.</summary>
-internal enum EntryKind
-{
-    Value,
-    Buffer,
-    Unused,
-    Struct,
-    Tmp,
-    Validate,
-}
-
-/// <summary>How many elements an entry has.</summary>
-internal enum EntryShape
+/// <summary>How many elements a field has.</summary>
+internal enum FieldShape
 {
     /// <summary>One value (or one buffer of <c>Length</c> bytes).</summary>
     Single,

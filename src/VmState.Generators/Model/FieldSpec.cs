@@ -1,18 +1,18 @@
 namespace VmState.Generators.Model;
 
-/// <summary>One entry of a field list, with everything the emitter needs and nothing from Roslyn.</summary>
-internal sealed record EntrySpec
+/// <summary>One field of a description (QEMU's <c>VMStateField</c>), with everything the emitter needs and nothing from Roslyn.</summary>
+internal sealed record FieldSpec
 {
-    public required EntryKind Kind { get; init; }
-    public required EntryShape Shape { get; init; }
+    public required FieldKind Kind { get; init; }
+    public required FieldShape Shape { get; init; }
 
     /// <summary>The QEMU field name.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The name in VMDESCRIPTION: <see cref="Name"/>, or <c>name[k]</c> when several entries share it.</summary>
-    public required string DescName { get; init; }
+    /// <summary>The name in VMDESCRIPTION: <see cref="Name"/>, or <c>name[k]</c> when several fields share it.</summary>
+    public required string VmDescriptionName { get; init; }
 
-    /// <summary>The C# member (null for unused padding); for <see cref="EntryKind.Validate"/> the check method.</summary>
+    /// <summary>The C# member (null for unused padding); for <see cref="FieldKind.Validate"/> the check method.</summary>
     public string? MemberName { get; init; }
 
     /// <summary>The member is a property (no refs to it).</summary>
@@ -44,20 +44,11 @@ internal sealed record EntrySpec
     /// <summary>A class element can be created with <c>new T()</c> when null on load.</summary>
     public bool ElementHasDefaultConstructor { get; init; }
 
-    /// <summary>The codec type for values.</summary>
+    /// <summary>The codec type of a value (or of each element of an array of values): its only description of the kind.</summary>
     public string? Codec { get; init; }
-
-    /// <summary>The codec is one of the runtime's, so type name and size are the constants below.</summary>
-    public bool BuiltInCodec { get; init; }
-
-    public string? TypeName { get; init; }
-    public int WireSize { get; init; }
 
     /// <summary>For enums: the underlying keyword the codec works on; values are cast.</summary>
     public string? CastTo { get; init; }
-
-    /// <summary>The array of values has a bulk reader/writer overload (plain integers, bools, doubles).</summary>
-    public bool Bulk { get; init; }
 
     public string? ErrorHint { get; init; }
 

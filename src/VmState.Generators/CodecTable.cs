@@ -1,0 +1,65 @@
+using System;
+using System.Linq;
+
+namespace VmState.Generators;
+
+/// <summary>
+/// Which codec a value member gets when it names none: the only place in the generator that ties a C# type to a
+/// value kind. Everything else about a kind (its wire name, size and bytes) lives in its codec, and the generated
+/// code asks the codec (<c>Codec.TypeName</c>, <c>Codec.Size</c>). A new kind is a codec file in the runtime,
+/// used with <c>Codec = typeof(...)</c>, plus at most one row here to make it a C# type's default.
+/// </summary>
+/// <remarks>
+/// Types are keyed as <c>SymbolDisplayFormat.FullyQualifiedFormat</c> writes them (keywords for the built-in
+/// types); an enum is looked up by its underlying type.
+/// </remarks>
+internal static class CodecTable
+{
+    /// <summary>The kind a member of the type has by default.</summary>
+    public static readonly CodecRow[] Plain =
+    [
+        new("bool", "BoolCodec"),
+        new("sbyte", "Int8Codec"),
+        new("byte", "UInt8Codec"),
+        new("short", "Int16Codec"),
+        new("ushort", "UInt16Codec"),
+        new("int", "Int32Codec"),
+        new("uint", "UInt32Codec"),
+        new("long", "Int64Codec"),
+        new("ulong", "UInt64Codec"),
+        new("double", "Float64Codec"),
+        new(KnownTypes.VmTimer, "TimerCodec"),
+    ];
+
+    /// <summary><c>Equal = true</c>: the load fails unless the incoming value equals the local one (QEMU's <c>*_EQUAL</c>).</summary>
+    public static readonly CodecRow[] Equal =
+    [
+        new("byte", "UInt8EqualCodec"),
+        new("ushort", "UInt16EqualCodec"),
+        new("uint", "UInt32EqualCodec"),
+        new("int", "Int32EqualCodec"),
+        new("ulong", "UInt64EqualCodec"),
+    ];
+
+    /// <summary><c>PositiveLe = true</c>: QEMU's <c>INT32_POSITIVE_LE</c>.</summary>
+    public static readonly CodecRow[] PositiveLe =
+    [
+        new("int", "Int32LeCodec"),
+    ];
+
+    /// <summary>The codec for <paramref name="type"/> in <paramref name="table"/>, <c>global::</c>-qualified; null when it has none.</summary>
+    public static string? Find(CodecRow[] table, string type) =>
+        table.FirstOrDefault(r => string.Equals(r.Type, type, StringComparison.Ordinal))?.Codec;
+
+    /// <summary>The types of <paramref name="table"/> for a diagnostic: <c>byte, ushort and uint</c>.</summary>
+    public static string Describe(CodecRow[] table) => table.Length == 1
+        ? table[0].Type
+        : string.Join(", ", table.Take(table.Length - 1).Select(r => r.Type)) + " and " + table[table.Length - 1].Type;
+}
+
+/// <summary>One row of <see cref="CodecTable"/>: a C# type and the runtime codec class that handles it.</summary>
+internal sealed record CodecRow(string Type, string CodecClass)
+{
+    /// <summary>The codec, <c>global::</c>-qualified.</summary>
+    public string Codec => KnownTypes.Codecs + CodecClass;
+}
