@@ -45,7 +45,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidMethod = Create(
         "VMS0007", "Hook, test or check method not found or of the wrong shape",
         "{0} method '{1}' on '{2}' {3}",
-        "Exists tests, checks and Needed/DevUnplugPending return bool and take nothing or one int (the version); other hooks return void or bool; PostLoad may take the version. None may be generic.");
+        "Exists tests and checks return bool and take nothing or one int (the version); Needed and DevUnplugPending return bool and take nothing (QEMU passes them only the device); other hooks return void or bool; PostLoad may take the version. None may be generic.");
 
     public static readonly DiagnosticDescriptor InvalidSubsection = Create(
         "VMS0008", "Invalid subsection",
@@ -82,6 +82,11 @@ internal static class DiagnosticDescriptors
         "Subsection '{0}' has Parent = '{1}': {2}",
         "Parent names another [Subsection] declared on the same type, which then encloses this one; leave it unset for a subsection of the type itself. Following Parent links must end at the type, never come back to where they started.");
 
+    public static readonly DiagnosticDescriptor NegativeVersion = Create(
+        "VMS0015", "Negative version",
+        "'{0}' has {1} = {2}; versions are 0 or more",
+        "QEMU's version ids count up from 0 (most descriptions start at 1); a negative Version or MinimumVersion can neither be sent nor accepted.");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
 
@@ -101,6 +106,7 @@ internal static class DiagnosticDescriptors
         "VMS0012" => GenericType,
         "VMS0013" => InvalidOption,
         "VMS0014" => InvalidSubsectionParent,
+        "VMS0015" => NegativeVersion,
         _ => null,
     };
 }

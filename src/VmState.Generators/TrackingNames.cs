@@ -5,5 +5,6 @@ internal static class TrackingNames
 {
     public const string Parse = nameof(Parse);
     public const string Specs = nameof(Specs);
+    public const string StandIns = nameof(StandIns);
     public const string Diagnostics = nameof(Diagnostics);
 }

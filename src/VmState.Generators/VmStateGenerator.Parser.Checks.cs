@@ -17,7 +17,8 @@ public sealed partial class VmStateGenerator
         // Checks over a whole type: Since within the version, counts that come before their arrays, repeated names.
         private void Add(DescriptionBuilder description, FieldSpec field, Location? location, string? member)
         {
-            if (field.Since > description.Version)
+            // A negative Version has its own error (VMS0015); repeating it once per field would bury it.
+            if (field.Since > description.Version && description.Version >= 0)
             {
                 Report(DiagnosticDescriptors.SinceAboveVersion, location, field.Name, Str(field.Since), description.Name, Str(description.Version));
             }

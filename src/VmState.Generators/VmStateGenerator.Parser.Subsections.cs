@@ -28,12 +28,6 @@ public sealed partial class VmStateGenerator
                     continue;
                 }
 
-                int version = NamedInt(a, "Version", 1);
-                int minimum = NamedInt(a, "MinimumVersion", -1);
-                if (minimum < 0)
-                {
-                    minimum = Math.Min(1, version);
-                }
 
                 // A nested subsection's prefix is checked once its parent is known (below).
                 string? parentSubsection = NamedString(a, "Parent");
@@ -55,10 +49,7 @@ public sealed partial class VmStateGenerator
                     continue;
                 }
 
-                if (minimum > version)
-                {
-                    Report(DiagnosticDescriptors.MinimumAboveVersion, location, name, Str(minimum), Str(version));
-                }
+                (int version, int minimum) = ReadVersions(a, name, location);
 
                 var description = new DescriptionBuilder(name, version, minimum, location);
                 _descriptions[name] = description;

@@ -26,13 +26,22 @@ public sealed partial class VmStateGenerator
         private readonly List<(string Member, string Description)> _order = new();
         private readonly List<(string CountMember, int OrderIndex, string ArrayName, Location? Location)> _countUses = new();
 
+        // The type and its containers are partial and not generic, so a generated part of it compiles.
+        private bool _canTakeMembers;
+
         private Parser(INamedTypeSymbol type) => _type = type;
 
         public static ParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             var parser = new Parser(type);
             TypeSpec? spec = parser.Build(cancellationToken);
-            return new ParseResult(parser._diagnostics.Count == 0 ? spec : null, parser._diagnostics.ToEquatableArray());
+            if (parser._diagnostics.Count == 0)
+            {
+                return new ParseResult(spec, null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            StandInSpec? standIn = parser._canTakeMembers ? parser.StandIn() : null;
+            return new ParseResult(null, standIn, parser._diagnostics.ToEquatableArray());
         }
 
 
@@ -61,23 +70,14 @@ public sealed partial class VmStateGenerator
                 }
             }
 
+            _canTakeMembers = true;
             AttributeData? attribute = _type.GetAttributes().FirstOrDefault(a => IsType(a.AttributeClass, KnownTypes.Metadata.VmStateAttribute));
             if (attribute is null || attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not string vmsdName)
             {
                 return null;
             }
 
-            int version = NamedInt(attribute, "Version", 1);
-            int minimum = NamedInt(attribute, "MinimumVersion", -1);
-            if (minimum < 0)
-            {
-                minimum = Math.Min(1, version);
-            }
-
-            if (minimum > version)
-            {
-                Report(DiagnosticDescriptors.MinimumAboveVersion, typeLocation, vmsdName, Str(minimum), Str(version));
-            }
+            (int version, int minimum) = ReadVersions(attribute, vmsdName, typeLocation);
 
             var main = new DescriptionBuilder(vmsdName, version, minimum, typeLocation);
             _descriptions[""] = main;
@@ -124,6 +124,48 @@ public sealed partial class VmStateGenerator
             };
         }
 
+
+        // Version and MinimumVersion of a [VmState] or [Subsection], each error reported at the argument at fault.
+        // A negative Version is reported once here; its fields' Since checks are then left out (see Add).
+        private (int Version, int Minimum) ReadVersions(AttributeData a, string name, Location? fallback)
+        {
+            int version = NamedInt(a, "Version", 1);
+            int? explicitMinimum = a.NamedArguments.Any(kv => kv.Key == "MinimumVersion" && kv.Value.Value is int) ? NamedInt(a, "MinimumVersion", 0) : null;
+            if (version < 0)
+            {
+                Report(DiagnosticDescriptors.NegativeVersion, ArgumentLocation(a, "Version") ?? fallback, name, "Version", Str(version));
+            }
+
+            if (explicitMinimum < 0)
+            {
+                Report(DiagnosticDescriptors.NegativeVersion, ArgumentLocation(a, "MinimumVersion") ?? fallback, name, "MinimumVersion", Str(explicitMinimum.Value));
+            }
+
+            int minimum = explicitMinimum is >= 0 ? explicitMinimum.Value : Math.Min(1, Math.Max(version, 0));
+            if (version >= 0 && minimum > version)
+            {
+                Report(DiagnosticDescriptors.MinimumAboveVersion, ArgumentLocation(a, "MinimumVersion") ?? fallback, name, Str(minimum), Str(version));
+            }
+
+            return (version, minimum);
+        }
+
+        /// <summary>Where a named argument of an attribute is written, or null when it is not written.</summary>
+        private static Location? ArgumentLocation(AttributeData a, string name) =>
+            a.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } list }
+                ? list.Arguments.FirstOrDefault(arg => arg.NameEquals?.Name.Identifier.Text == name)?.GetLocation()
+                : null;
+
+        private StandInSpec StandIn()
+        {
+            string fqn = _type.ToDisplayString(TypeFormat);
+            return new StandInSpec(
+                _type.ContainingNamespace.IsGlobalNamespace ? "" : _type.ContainingNamespace.ToDisplayString(),
+                ContainingDeclarations(),
+                Declaration(_type),
+                fqn.Replace("global::", "") + ".VmState.g.cs",
+                _type.ToDisplayString());
+        }
 
         private EquatableArray<string> ContainingDeclarations()
         {

@@ -30,12 +30,20 @@ public sealed partial class VmStateGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Spec!)
             .WithTrackingName(TrackingNames.Specs);
 
+        IncrementalValuesProvider<StandInSpec> standIns = results
+            .Where(static r => r.StandIn is not null)
+            .Select(static (r, _) => r.StandIn!)
+            .WithTrackingName(TrackingNames.StandIns);
+
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
             .Select(static (r, _) => r.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
         context.RegisterSourceOutput(specs, static (spc, spec) =>
             spc.AddSource(spec.HintName, SourceText.From(Emitter.Emit(spec), Encoding.UTF8)));
+
+        context.RegisterSourceOutput(standIns, static (spc, standIn) =>
+            spc.AddSource(standIn.HintName, SourceText.From(Emitter.EmitStandIn(standIn), Encoding.UTF8)));
 
         context.RegisterSourceOutput(diagnostics, static (spc, list) =>
         {

@@ -31,5 +31,14 @@ internal sealed record TypeSpec
     public HookSpec? DevUnplugPending { get; init; }
 }
 
-/// <summary>What parsing one type yields: a spec when it can be generated, and the diagnostics either way.</summary>
-internal sealed record ParseResult(TypeSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// What parsing one type yields: a spec when it can be generated, else a stand-in when the type can still take members
+/// (it is partial and not generic), and the diagnostics either way.
+/// </summary>
+internal sealed record ParseResult(TypeSpec? Spec, StandInSpec? StandIn, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// A described type the generator reported errors for: it still gets <c>IVmStateObject</c>'s members (which throw),
+/// so that the build shows the generator's error and not the follow-on errors of code that uses the type.
+/// </summary>
+internal sealed record StandInSpec(string Namespace, EquatableArray<string> ContainingTypes, string Declaration, string HintName, string TypeName);

@@ -74,6 +74,30 @@ public sealed class PackageConsumerTests(PackedVmState package)
         Assert.True(output.Contains("error VMS0001", StringComparison.Ordinal), output);
         Assert.Contains("'MyDev' has [VmState] but is not partial", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_field_error_is_the_only_error_of_the_consumer_build()
+    {
+        // The code that uses the device still compiles against the type's stand-in members: no CS0311/CS0117 trail.
+        const string program = """
+            using VmState.Description;
+
+            Console.WriteLine(VmStateSerializer.Save(new MyDev()).Length + " " + MyDev.VmStateDescription.Name);
+
+            [VmState("mydev")]
+            public partial class MyDev
+            {
+                [VmStateField("a")] public uint A;
+                [VmStateField("bad")] public object Bad = new();
+            }
+            """;
+
+        (int exit, string output) = package.BuildConsumer("fielderror", program, run: false);
+
+        Assert.NotEqual(0, exit);
+        string[] errors = [.. output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct()];
+        Assert.True(errors.Length == 1 && errors[0].Contains("error VMS0002", StringComparison.Ordinal), string.Join("\n", errors) + "\n" + output);
+    }
 }
 
 /// <summary>Packs the repository's runtime and generator once for the tests that consume the package.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using VmState.Description;
 using VmState.Generators.Tests.TestSupport;
 
@@ -7,7 +8,7 @@ namespace VmState.Generators.Tests.Diagnostics;
 public sealed class Vms0005Tests
 {
     [Fact]
-    public void Reports_the_type_at_its_declaration()
+    public void Reports_the_MinimumVersion_argument_of_the_type()
     {
         const string source = """
             using VmState.Codecs; using VmState.Description; using VmState.Wire;
@@ -21,11 +22,12 @@ public sealed class Vms0005Tests
             }
             """;
 
-        DiagnosticAssert.Reports("VMS0005", source, "partial class Dev", "dev");
+        Diagnostic d = DiagnosticAssert.Reports("VMS0005", source, "MinimumVersion = 3", "dev");
+        Assert.Equal("MinimumVersion = 3", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
     }
 
     [Fact]
-    public void Reports_a_subsection_at_its_attribute()
+    public void Reports_the_MinimumVersion_argument_of_a_subsection()
     {
         const string source = """
             using VmState.Codecs; using VmState.Description; using VmState.Wire;
@@ -40,7 +42,8 @@ public sealed class Vms0005Tests
             }
             """;
 
-        DiagnosticAssert.Reports("VMS0005", source, "Subsection(", "dev/sub");
+        Diagnostic d = DiagnosticAssert.Reports("VMS0005", source, "Subsection(", "dev/sub");
+        Assert.Equal("MinimumVersion = 2", source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));
     }
 
     [Fact]
