@@ -32,6 +32,8 @@ public sealed class PackageConsumerTests(PackedVmState package)
         Assert.Contains("lib/net10.0/VmState.Runtime.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/VmState.Generators.dll", entries);
         Assert.Contains("README.md", entries);
+        Assert.Contains("build/VmState.targets", entries);
+        Assert.Contains("buildTransitive/VmState.targets", entries);
         // The generator is inside, not a dependency: the package stands alone.
         using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         string text = nuspec.ReadToEnd();
@@ -62,6 +64,18 @@ public sealed class PackageConsumerTests(PackedVmState package)
         Assert.Contains("DEADBEEF00010002000301" + "050B" + Convert.ToHexString(Encoding.ASCII.GetBytes("mydev/extra")) + "00000001" + "0000000000000007", lines);
         Assert.Contains("deadbeef 1,2,3 True 7", lines);
         Assert.Contains(lines, l => l.StartsWith("{\"vmsd_name\": \"mydev\", \"version\": 2,", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_baseline_item_reaches_the_analyzers_as_a_marked_additional_file()
+    {
+        (int exit, string output) = package.QueryConsumer("baseline", "<VmStateBaseline Include=\"vmstate/shipped.json\" />", "AdditionalFiles");
+
+        Assert.True(exit == 0, output);
+        using var json = System.Text.Json.JsonDocument.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..]);
+        var item = Assert.Single(json.RootElement.GetProperty("Items").GetProperty("AdditionalFiles").EnumerateArray());
+        Assert.EndsWith("shipped.json", item.GetProperty("FullPath").GetString(), StringComparison.Ordinal);
+        Assert.Equal("true", item.GetProperty("VmStateBaseline").GetString());
     }
 
     [Fact]
@@ -143,32 +157,54 @@ public sealed class PackedVmState : IDisposable
         string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
         try
         {
-            string version = Path.GetFileNameWithoutExtension(Nupkg)["VmState.".Length..];
-            File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="VmState" Version="{version}" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
-            File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <clear />
-                    <add key="local" value="{Feed}" />
-                  </packageSources>
-                </configuration>
-                """);
+            WriteConsumer(dir, program, "");
             // Its own package folder, so that the VmState it restores is this feed's and not an older one in the cache.
             return run ? Dotnet(dir, isolated: true, "run") : Dotnet(dir, isolated: true, "build");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private void WriteConsumer(string dir, string program, string items)
+    {
+        string version = Path.GetFileNameWithoutExtension(Nupkg)["VmState.".Length..];
+        File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="VmState" Version="{version}" />
+                {items}
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
+        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+    }
+
+    /// <summary>Restores a consumer project with <paramref name="items"/> and prints MSBuild's items of <paramref name="itemType"/> as JSON.</summary>
+    public (int Exit, string Output) QueryConsumer(string name, string items, string itemType)
+    {
+        string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
+        try
+        {
+            WriteConsumer(dir, "", items);
+            (int exit, string output) = Dotnet(dir, isolated: true, "restore");
+            return exit != 0 ? (exit, output) : Dotnet(dir, isolated: true, "msbuild", "-getItem:" + itemType);
         }
         finally
         {
