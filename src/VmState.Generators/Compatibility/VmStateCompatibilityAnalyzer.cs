@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -95,33 +96,60 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
         return slash >= 0 ? path.Substring(slash + 1) : path;
     }
 
+    // What reading one baseline text gave, kept while the text lives: an IDE makes a compilation per edit, and the
+    // baseline files rarely change between them.
+    private sealed record ReadResult(string File, Baseline? Baseline, string? Problem);
+
+    private static readonly ConditionalWeakTable<SourceText, ReadResult> Cache = new();
+
     private static string? Read(AdditionalText file, string name, CancellationToken ct, out Baseline? baseline)
     {
         baseline = null;
+        SourceText? text;
         try
         {
-            SourceText? text = file.GetText(ct);
-            if (text is null)
-            {
-                return "the file cannot be opened";
-            }
+            text = file.GetText(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return e.GetType().Name + ": " + e.Message;
+        }
 
-            if (text.Length > MaxBaselineChars)
-            {
-                return "the file is larger than 64M characters";
-            }
+        if (text is null)
+        {
+            return "the file cannot be opened";
+        }
 
-            baseline = Baseline.Read(name, text.ToString());
-            return null;
+        ReadResult result = Cache.GetValue(text, t => Parse(name, t));
+        if (!string.Equals(result.File, name, StringComparison.Ordinal))
+        {
+            // The same text under another name: messages must name this file.
+            result = Parse(name, text);
+        }
+
+        baseline = result.Baseline;
+        return result.Problem;
+    }
+
+    private static ReadResult Parse(string name, SourceText text)
+    {
+        if (text.Length > MaxBaselineChars)
+        {
+            return new ReadResult(name, null, "the file is larger than 64M characters");
+        }
+
+        try
+        {
+            return new ReadResult(name, Baseline.Read(name, text.ToString()), null);
         }
         catch (FormatException e)
         {
-            return e.Message;
+            return new ReadResult(name, null, e.Message);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A malformed baseline must not take the analyzer (and the build's other diagnostics) down with it.
-            return e.GetType().Name + ": " + e.Message;
+            return new ReadResult(name, null, e.GetType().Name + ": " + e.Message);
         }
     }
 

@@ -74,4 +74,27 @@ public sealed class Vms0104Tests
 
         CompatibilityAnalysis.Clean(source, Shipped.V2());
     }
+
+    [Fact]
+    public void Reports_a_change_inside_a_nested_struct_at_the_struct_member()
+    {
+        string inner = BaselineJson.Description("inner", 1, 1, [BaselineJson.Field("X", 2)]);
+        var shipped = new[] { ("dev-2.json", BaselineJson.File(BaselineJson.Section("dev", 2, 1, [BaselineJson.Field("A", 4), BaselineJson.Field("In", 2, nested: inner)]))) };
+        string source = Shipped.Header + """
+            [VmState("inner", Version = 1)]
+            public partial struct Inner
+            {
+                [VmStateField] public uint X;
+            }
+
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [VmStateField] public Inner In;
+            }
+            """;
+
+        CompatibilityAnalysis.Reports("VMS0104", source, "public Inner In", shipped, "X", "inner");
+    }
 }
