@@ -18,38 +18,58 @@ internal static class CodecTable
     /// <summary>The kind a member of the type has by default.</summary>
     public static readonly CodecRow[] Plain =
     [
-        new("bool", "BoolCodec"),
-        new("sbyte", "Int8Codec"),
-        new("byte", "UInt8Codec"),
-        new("short", "Int16Codec"),
-        new("ushort", "UInt16Codec"),
-        new("int", "Int32Codec"),
-        new("uint", "UInt32Codec"),
-        new("long", "Int64Codec"),
-        new("ulong", "UInt64Codec"),
-        new("double", "Float64Codec"),
-        new(KnownTypes.VmTimer, "TimerCodec"),
+        new("bool", "BoolCodec", 1),
+        new("sbyte", "Int8Codec", 1),
+        new("byte", "UInt8Codec", 1),
+        new("short", "Int16Codec", 2),
+        new("ushort", "UInt16Codec", 2),
+        new("int", "Int32Codec", 4),
+        new("uint", "UInt32Codec", 4),
+        new("long", "Int64Codec", 8),
+        new("ulong", "UInt64Codec", 8),
+        new("double", "Float64Codec", 8),
+        new(KnownTypes.VmTimer, "TimerCodec", 8),
     ];
 
     /// <summary><c>Equal = true</c>: the load fails unless the incoming value equals the local one (QEMU's <c>*_EQUAL</c>).</summary>
     public static readonly CodecRow[] Equal =
     [
-        new("byte", "UInt8EqualCodec"),
-        new("ushort", "UInt16EqualCodec"),
-        new("uint", "UInt32EqualCodec"),
-        new("int", "Int32EqualCodec"),
-        new("ulong", "UInt64EqualCodec"),
+        new("byte", "UInt8EqualCodec", 1),
+        new("ushort", "UInt16EqualCodec", 2),
+        new("uint", "UInt32EqualCodec", 4),
+        new("int", "Int32EqualCodec", 4),
+        new("ulong", "UInt64EqualCodec", 8),
     ];
 
     /// <summary><c>PositiveLe = true</c>: QEMU's <c>INT32_POSITIVE_LE</c>.</summary>
     public static readonly CodecRow[] PositiveLe =
     [
-        new("int", "Int32LeCodec"),
+        new("int", "Int32LeCodec", 4),
     ];
 
     /// <summary>The codec for <paramref name="type"/> in <paramref name="table"/>, <c>global::</c>-qualified; null when it has none.</summary>
     public static string? Find(CodecRow[] table, string type) =>
         table.FirstOrDefault(r => string.Equals(r.Type, type, StringComparison.Ordinal))?.Codec;
+
+    /// <summary>
+    /// Bytes of one element the codec <paramref name="codec"/> (<c>global::</c>-qualified) writes, when it is one of the
+    /// rows; null for a user's codec, whose size only it knows. The compatibility analyzer compares it with a shipped size.
+    /// </summary>
+    public static int? SizeOf(string codec)
+    {
+        foreach (CodecRow[] table in new[] { Plain, Equal, PositiveLe })
+        {
+            foreach (CodecRow row in table)
+            {
+                if (string.Equals(row.Codec, codec, StringComparison.Ordinal))
+                {
+                    return row.Size;
+                }
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The types of <paramref name="table"/> for a diagnostic: <c>byte, ushort and uint</c>.</summary>
     public static string Describe(CodecRow[] table) => table.Length == 1
@@ -57,8 +77,8 @@ internal static class CodecTable
         : string.Join(", ", table.Take(table.Length - 1).Select(r => r.Type)) + " and " + table[table.Length - 1].Type;
 }
 
-/// <summary>One row of <see cref="CodecTable"/>: a C# type and the runtime codec class that handles it.</summary>
-internal sealed record CodecRow(string Type, string CodecClass)
+/// <summary>One row of <see cref="CodecTable"/>: a C# type, the runtime codec class that handles it and the bytes one value takes.</summary>
+internal sealed record CodecRow(string Type, string CodecClass, int Size)
 {
     /// <summary>The codec, <c>global::</c>-qualified.</summary>
     public string Codec => KnownTypes.Codecs + CodecClass;

@@ -3,13 +3,15 @@ using Microsoft.CodeAnalysis;
 namespace VmState.Generators;
 
 /// <summary>
-/// Every diagnostic of the generator, in one place. These are "cannot generate" errors: the generator cannot write
-/// correct save/load code for what was written. Policy checks (versioning practice) belong to analyzers, apart.
+/// Every diagnostic of the generator and its analyzers, in one place. VMS0001 onward are "cannot generate" errors:
+/// the generator cannot write correct save/load code for what was written. VMS0101 onward are the compatibility
+/// analyzer's: the code breaks a schema a release shipped.
 /// Ids are stable; docs/diagnostics.md explains each.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "VmState.Generation";
+    private const string CompatibilityCategory = "VmState.Compatibility";
     private const string HelpBase = "https://github.com/vmstate/vmstate/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Create(
@@ -87,8 +89,50 @@ internal static class DiagnosticDescriptors
         "'{0}' has {1} = {2}; versions are 0 or more",
         "QEMU's version ids count up from 0 (most descriptions start at 1); a negative Version or MinimumVersion can neither be sent nor accepted.");
 
+    // Compatibility with shipped schemas (VMS0101 onward): the current code checked against -dump-vmstate baselines.
+
+    public static readonly DiagnosticDescriptor VersionLowered = CreateCompatibility(
+        "VMS0101", "Version lowered below a shipped version",
+        "'{0}' has Version = {1}, below version {2} shipped in '{3}'; streams from that release would be refused",
+        "A description's Version only goes up: a destination refuses a stream whose version is above its own, so a release that lowers it cannot load what an earlier release saved. Restore the shipped Version or raise it.");
+
+    public static readonly DiagnosticDescriptor MinimumRaised = CreateCompatibility(
+        "VMS0102", "MinimumVersion raised above a shipped version",
+        "'{0}' has MinimumVersion = {1}, above version {2} shipped in '{3}'; streams from that release would no longer load",
+        "MinimumVersion is the oldest incoming version accepted; raising it above a shipped Version drops migration from that release. Keep MinimumVersion at or below every shipped Version you still support, or remove that release's baseline on purpose.");
+
+    public static readonly DiagnosticDescriptor ShippedFieldMissing = CreateCompatibility(
+        "VMS0103", "Shipped field missing, renamed or moved",
+        "Field '{0}' of '{1}', shipped in '{2}', is missing, renamed or moved: '{3}' stands where it was",
+        "The wire carries fields in order and without names, so a shipped field must stay, under its name, in its place. Put it back (as [Unused] padding of the same size if its value is gone), keep its name, or move new fields after it.");
+
+    public static readonly DiagnosticDescriptor FieldSizeChanged = CreateCompatibility(
+        "VMS0104", "Shipped field changed size",
+        "Field '{0}' of '{1}' has {2} = {3} but shipped with {2} = {4} in '{5}'",
+        "A field's size (and element count) is part of the wire format: old streams carry the shipped number of bytes. Keep the shipped type and length; put a value of another size in a new field with a higher Since, or in a subsection.");
+
+    public static readonly DiagnosticDescriptor NewFieldWithoutVersion = CreateCompatibility(
+        "VMS0105", "New field without a version bump",
+        "New field '{0}' of '{1}' has Since = {2}, at or below version {3} shipped in '{4}'; that release's streams lack it",
+        "A field that a shipped release did not send needs Since above that release's Version (and the description's Version raised to it), or belongs in a new [Subsection] with a [Needed] test, which old destinations can do without.");
+
+    public static readonly DiagnosticDescriptor ShippedSubsectionMissing = CreateCompatibility(
+        "VMS0106", "Shipped subsection missing",
+        "Subsection '{0}' of '{1}', shipped in '{2}', is missing; streams from that release that carry it would fail to load",
+        "A destination fails on a subsection it does not know. Keep every shipped [Subsection] (its fields may become padding) for as long as that release's streams must load.");
+
+    public static readonly DiagnosticDescriptor BaselineUnreadable = new(
+        "VMS0107", "VmState baseline cannot be read",
+        "VmState baseline '{0}' cannot be read: {1}",
+        CompatibilityCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        "An AdditionalFiles item marked VmStateBaseline=\"true\" must be a -dump-vmstate JSON file; no type is checked against a file that cannot be read.",
+        HelpBase + "vms0107", WellKnownDiagnosticTags.CompilationEnd);
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
+
+    private static DiagnosticDescriptor CreateCompatibility(string id, string title, string message, string description) =>
+        new(id, title, message, CompatibilityCategory, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
 
     public static DiagnosticDescriptor? ById(string id) => id switch
     {
@@ -107,6 +151,13 @@ internal static class DiagnosticDescriptors
         "VMS0013" => InvalidOption,
         "VMS0014" => InvalidSubsectionParent,
         "VMS0015" => NegativeVersion,
+        "VMS0101" => VersionLowered,
+        "VMS0102" => MinimumRaised,
+        "VMS0103" => ShippedFieldMissing,
+        "VMS0104" => FieldSizeChanged,
+        "VMS0105" => NewFieldWithoutVersion,
+        "VMS0106" => ShippedSubsectionMissing,
+        "VMS0107" => BaselineUnreadable,
         _ => null,
     };
 }
