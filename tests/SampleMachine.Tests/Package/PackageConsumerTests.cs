@@ -78,6 +78,60 @@ public sealed class PackageConsumerTests(PackedVmState package)
         Assert.Equal("true", item.GetProperty("VmStateBaseline").GetString());
     }
 
+    // What the device above shipped as: the consumer's baseline.
+    private const string Shipped = """
+        {
+          "vmschkmachine": { "Name": "consumer" },
+          "mydev": {
+            "Name": "mydev", "version_id": 2, "minimum_version_id": 1,
+            "Description": {
+              "name": "mydev", "version_id": 2, "minimum_version_id": 1,
+              "Fields": [
+                { "field": "a", "version_id": 0, "field_exists": false, "size": 4 },
+                { "field": "arr", "version_id": 0, "field_exists": false, "num": 3, "size": 2 },
+                { "field": "b", "version_id": 2, "field_exists": false, "size": 1 }
+              ],
+              "Subsections": [
+                { "name": "mydev/extra", "version_id": 1, "minimum_version_id": 1,
+                  "Fields": [ { "field": "x", "version_id": 0, "field_exists": false, "size": 8 } ] }
+              ]
+            }
+          }
+        }
+        """;
+
+    [Theory]
+    [InlineData("unchanged", "", "")]
+    [InlineData("new-subsection", "[Subsection(\"mydev/more\")]", "[VmStateField(\"y\", Subsection = \"mydev/more\")] public int Y; [Needed(\"mydev/more\")] private bool MoreNeeded() => Y != 0;")]
+    public void A_safe_evolution_of_a_shipped_device_builds(string name, string attribute, string members)
+    {
+        string device = Device.Replace("[Subsection(\"mydev/extra\")]", "[Subsection(\"mydev/extra\")]\n" + attribute, StringComparison.Ordinal)
+            .Replace("[Needed(\"mydev/extra\")]", members + "\n    [Needed(\"mydev/extra\")]", StringComparison.Ordinal);
+
+        (int exit, string output) = package.BuildConsumer(name, "using VmState.Description;\n\n" + device, run: false, baseline: Shipped);
+
+        // An Exe without statements has no entry point (CS5001); anything else would be the analyzers'.
+        string[] errors = Errors(output);
+        Assert.True(errors.All(e => e.Contains("error CS5001", StringComparison.Ordinal)), string.Join("\n", errors) + "\n" + output);
+    }
+
+    [Fact]
+    public void A_wire_break_against_the_shipped_baseline_fails_the_build_with_its_id()
+    {
+        // 'a' shipped as a uint: as a ushort every later byte of every old stream would move.
+        string device = Device.Replace("public uint A;", "public ushort A;", StringComparison.Ordinal);
+
+        (int exit, string output) = package.BuildConsumer("wirebreak", "using VmState.Description;\n\n" + device, run: false, baseline: Shipped);
+
+        Assert.NotEqual(0, exit);
+        string[] errors = [.. Errors(output).Where(e => !e.Contains("error CS5001", StringComparison.Ordinal))];
+        Assert.True(errors.Length == 1 && errors[0].Contains("error VMS0104", StringComparison.Ordinal), string.Join("\n", errors) + "\n" + output);
+        Assert.Contains("Field 'a' of 'mydev'", errors[0], StringComparison.Ordinal);
+    }
+
+    private static string[] Errors(string output) =>
+        [.. output.Split('\n').Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct()];
+
     [Fact]
     public void A_generator_error_fails_the_consumer_build_with_its_id()
     {
@@ -152,12 +206,20 @@ public sealed class PackedVmState : IDisposable
     /// Builds (and with <paramref name="run"/>, runs) a console project outside the repository that references only the
     /// package, restored from the local feed into a package folder of its own.
     /// </summary>
-    public (int Exit, string Output) BuildConsumer(string name, string program, bool run)
+    public (int Exit, string Output) BuildConsumer(string name, string program, bool run, string? baseline = null)
     {
         string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
         try
         {
-            WriteConsumer(dir, program, "");
+            string items = "";
+            if (baseline is not null)
+            {
+                Directory.CreateDirectory(Path.Combine(dir, "vmstate"));
+                File.WriteAllText(Path.Combine(dir, "vmstate", "shipped.json"), baseline);
+                items = "<VmStateBaseline Include=\"vmstate/shipped.json\" />";
+            }
+
+            WriteConsumer(dir, program, items);
             // Its own package folder, so that the VmState it restores is this feed's and not an older one in the cache.
             return run ? Dotnet(dir, isolated: true, "run") : Dotnet(dir, isolated: true, "build");
         }
