@@ -12,7 +12,7 @@ public sealed class BaselineTests
     [Fact]
     public void The_current_devices_migrate_from_and_to_the_shipped_baseline()
     {
-        string shipped = File.ReadAllText(RepoFile("src/SampleMachine/vmstate/shipped.json"));
+        string shipped = File.ReadAllText(Repository.PathOf("src/SampleMachine/vmstate/shipped.json"));
         string current = DumpVmStateWriter.Write(CommandLine.MachineName, CommandLine.KnownDevices);
 
         SchemaCheckResult forward = SchemaChecker.Check(shipped, current);
@@ -50,24 +50,12 @@ public sealed class BaselineTests
     [Fact]
     public void The_baselines_reach_the_analyzers_as_marked_additional_files()
     {
-        string project = File.ReadAllText(RepoFile("src/SampleMachine/SampleMachine.csproj"));
-        string targets = File.ReadAllText(RepoFile("src/VmState.Runtime/build/VmState.targets"));
+        string project = File.ReadAllText(Repository.PathOf("src/SampleMachine/SampleMachine.csproj"));
+        string targets = File.ReadAllText(Repository.PathOf("src/VmState.Runtime/build/VmState.targets"));
 
         Assert.Contains("<VmStateBaseline Include=\"vmstate/shipped.json\" />", project, StringComparison.Ordinal);
         Assert.Contains("<AdditionalFiles Include=\"@(VmStateBaseline)\" VmStateBaseline=\"true\" />", targets, StringComparison.Ordinal);
         Assert.Contains("MetadataName=\"VmStateBaseline\"", targets, StringComparison.Ordinal);
     }
 
-    private static string RepoFile(string relative)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VmState.sln")))
-            {
-                return Path.Combine(dir.FullName, relative);
-            }
-        }
-
-        throw new DirectoryNotFoundException("VmState.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -177,7 +177,7 @@ public sealed class PackedVmState : IDisposable
     public PackedVmState()
     {
         // A copy of the sources, so that this build shares no bin/obj with the solution's own.
-        string root = RepositoryRoot();
+        string root = Repository.RootPath;
         foreach (string project in new[] { "VmState.Runtime", "VmState.Generators" })
         {
             CopyTree(Path.Combine(root, "src", project), Path.Combine(_work, "src", project));
@@ -310,18 +310,6 @@ public sealed class PackedVmState : IDisposable
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VmState.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("VmState.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static void CopyTree(string from, string to)
     {
