@@ -19,18 +19,8 @@ public sealed partial class VmStateGenerator
                 #nullable enable
 
                 """);
-            if (spec.Namespace.Length > 0)
-            {
-                w.Open("namespace " + spec.Namespace);
-            }
-
-            foreach (string containing in spec.ContainingTypes)
-            {
-                w.Open(containing);
-            }
-
+            OpenType(w, spec.Namespace, spec.ContainingTypes, spec.Declaration);
             string fail = $"throw new global::System.InvalidOperationException({Lit("'" + spec.TypeName + "' has no save/load code: the VmState generator reported an error for it")})";
-            w.Open(spec.Declaration + " : " + KnownTypes.IVmStateObject);
             w.Lines($$"""
                 {{GeneratedCode}}
                 public static {{KnownTypes.VmStateDescription}} VmStateDescription => {{fail}};
@@ -53,17 +43,7 @@ public sealed partial class VmStateGenerator
                 {{GeneratedCode}}
                 public bool IsDevUnplugPending() => {{fail}};
                 """);
-            w.Close();
-            foreach (string _ in spec.ContainingTypes)
-            {
-                w.Close();
-            }
-
-            if (spec.Namespace.Length > 0)
-            {
-                w.Close();
-            }
-
+            CloseType(w, spec.Namespace, spec.ContainingTypes);
             return w.ToString();
         }
     }

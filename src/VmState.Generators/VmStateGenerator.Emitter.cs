@@ -25,18 +25,8 @@ public sealed partial class VmStateGenerator
                 #pragma warning disable CS0612, CS0618 // a migrated member may be obsolete and still on the wire
 
                 """);
-            if (spec.Namespace.Length > 0)
-            {
-                w.Open("namespace " + spec.Namespace);
-            }
-
-            foreach (string containing in spec.ContainingTypes)
-            {
-                w.Open(containing);
-            }
-
+            OpenType(w, spec.Namespace, spec.ContainingTypes, spec.Declaration);
             var ds = new Descriptions(spec);
-            w.Open(spec.Declaration + " : " + KnownTypes.IVmStateObject);
             EmitStatics(w, ds);
             EmitInterface(w, ds);
             for (int k = 0; k < ds.Count; k++)
@@ -53,18 +43,38 @@ public sealed partial class VmStateGenerator
             EmitReset(w, ds);
             w.Line();
             EmitMetadata(w, ds);
-            w.Close();
-            foreach (string _ in spec.ContainingTypes)
-            {
-                w.Close();
-            }
-
-            if (spec.Namespace.Length > 0)
-            {
-                w.Close();
-            }
-
+            CloseType(w, spec.Namespace, spec.ContainingTypes);
             return w.ToString();
+        }
+
+        // The generated part of the type opens inside its namespace and every containing type, and implements the contract.
+        private static void OpenType(SourceWriter w, string ns, EquatableArray<string> containingTypes, string declaration)
+        {
+            if (ns.Length > 0)
+            {
+                w.Open("namespace " + ns);
+            }
+
+            foreach (string containing in containingTypes)
+            {
+                w.Open(containing);
+            }
+
+            w.Open(declaration + " : " + KnownTypes.IVmStateObject);
+        }
+
+        private static void CloseType(SourceWriter w, string ns, EquatableArray<string> containingTypes)
+        {
+            w.Close();
+            foreach (string _ in containingTypes)
+            {
+                w.Close();
+            }
+
+            if (ns.Length > 0)
+            {
+                w.Close();
+            }
         }
 
         // The IVmStateObject members: each calls the type's own description or its hooks.

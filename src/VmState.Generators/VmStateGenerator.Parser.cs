@@ -103,14 +103,13 @@ public sealed partial class VmStateGenerator
             }
 
             main.Hooks.TryGetValue(KnownTypes.Hooks.DevUnplugPending, out HookSpec? unplug);
-            string fqn = _type.ToDisplayString(TypeFormat);
             return new TypeSpec
             {
-                Namespace = _type.ContainingNamespace.IsGlobalNamespace ? "" : _type.ContainingNamespace.ToDisplayString(),
+                Namespace = NamespaceName(),
                 ContainingTypes = ContainingDeclarations(),
                 Declaration = Declaration(_type),
-                FullyQualifiedName = fqn,
-                HintName = fqn.Replace("global::", "") + ".VmState.g.cs",
+                FullyQualifiedName = _type.ToDisplayString(TypeFormat),
+                HintName = HintName(),
                 IsValueType = _type.IsValueType,
                 Description = descriptions[0],
                 Subsections = descriptions.Skip(1).ToEquatableArray(),
@@ -156,16 +155,14 @@ public sealed partial class VmStateGenerator
                 ? list.Arguments.FirstOrDefault(arg => arg.NameEquals?.Name.Identifier.Text == name)?.GetLocation()
                 : null;
 
-        private StandInSpec StandIn()
-        {
-            string fqn = _type.ToDisplayString(TypeFormat);
-            return new StandInSpec(
-                _type.ContainingNamespace.IsGlobalNamespace ? "" : _type.ContainingNamespace.ToDisplayString(),
-                ContainingDeclarations(),
-                Declaration(_type),
-                fqn.Replace("global::", "") + ".VmState.g.cs",
-                _type.ToDisplayString());
-        }
+        private StandInSpec StandIn() =>
+            new(NamespaceName(), ContainingDeclarations(), Declaration(_type), HintName(), _type.ToDisplayString());
+
+        private string NamespaceName() =>
+            _type.ContainingNamespace.IsGlobalNamespace ? "" : _type.ContainingNamespace.ToDisplayString();
+
+        // One file per type, named after it; a stand-in takes the name its generated code would have had.
+        private string HintName() => _type.ToDisplayString(TypeFormat).Replace("global::", "") + ".VmState.g.cs";
 
         private EquatableArray<string> ContainingDeclarations()
         {

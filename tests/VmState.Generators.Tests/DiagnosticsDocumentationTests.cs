@@ -1,7 +1,7 @@
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using VmState.Description;
+using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests;
 
@@ -15,18 +15,6 @@ public sealed class DiagnosticsDocumentationTests
             .OrderBy(d => d.Id, StringComparer.Ordinal)
             .ToArray();
 
-    private static string RepoFile(string relative, [CallerFilePath] string callerPath = "")
-    {
-        for (string? dir = Path.GetDirectoryName(callerPath); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Combine(dir, "VmState.sln")))
-            {
-                return File.ReadAllText(Path.Combine(dir, relative)).Replace("\r\n", "\n", StringComparison.Ordinal);
-            }
-        }
-
-        throw new InvalidOperationException("No VmState.sln above " + callerPath);
-    }
 
     [Fact]
     public void Ids_are_consecutive_within_each_block_and_each_is_found_by_id()
@@ -48,7 +36,7 @@ public sealed class DiagnosticsDocumentationTests
     [Fact]
     public void Every_diagnostic_has_its_section_in_the_documentation()
     {
-        string doc = RepoFile("docs/diagnostics.md");
+        string doc = File.ReadAllText(Repository.PathOf("docs/diagnostics.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         foreach (DiagnosticDescriptor d in Descriptors())
         {
             string section = "## " + d.Id + "\n\n**" + d.Title + "**\n\nMessage: `" + d.MessageFormat + "`\n\n" + d.Description + "\n";
@@ -62,7 +50,7 @@ public sealed class DiagnosticsDocumentationTests
     [Fact]
     public void Every_diagnostic_is_tracked_in_the_release_file()
     {
-        string unshipped = RepoFile("src/VmState.Generators/AnalyzerReleases.Unshipped.md");
+        string unshipped = File.ReadAllText(Repository.PathOf("src/VmState.Generators/AnalyzerReleases.Unshipped.md")).Replace("\r\n", "\n", StringComparison.Ordinal);
         foreach (DiagnosticDescriptor d in Descriptors())
         {
             Assert.Contains("\n" + d.Id + " | " + d.Category + " | " + d.DefaultSeverity + " | DiagnosticDescriptors\n", unshipped, StringComparison.Ordinal);

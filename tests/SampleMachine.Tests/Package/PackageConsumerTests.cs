@@ -206,67 +206,57 @@ public sealed class PackedVmState : IDisposable
     /// Builds (and with <paramref name="run"/>, runs) a console project outside the repository that references only the
     /// package, restored from the local feed into a package folder of its own.
     /// </summary>
-    public (int Exit, string Output) BuildConsumer(string name, string program, bool run, string? baseline = null)
+    public (int Exit, string Output) BuildConsumer(string name, string program, bool run, string? baseline = null) =>
+        InConsumer(name, program, baseline, dir => run ? Dotnet(dir, isolated: true, "run") : Dotnet(dir, isolated: true, "build"));
+
+    /// <summary>Restores a consumer project with <paramref name="items"/> and prints MSBuild's items of <paramref name="itemType"/> as JSON.</summary>
+    public (int Exit, string Output) QueryConsumer(string name, string items, string itemType) =>
+        InConsumer(name, "", null, dir =>
+        {
+            (int exit, string output) = Dotnet(dir, isolated: true, "restore");
+            return exit != 0 ? (exit, output) : Dotnet(dir, isolated: true, "msbuild", "-getItem:" + itemType);
+        }, items);
+
+    // Writes the consumer into a directory of its own, runs the dotnet commands of the test in it, and removes it. Each
+    // consumer restores into this fixture's package folder, so the VmState it gets is this feed's, not an older cached one.
+    private (int Exit, string Output) InConsumer(string name, string program, string? baseline, Func<string, (int, string)> run, string items = "")
     {
         string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
         try
         {
-            string items = "";
             if (baseline is not null)
             {
                 Directory.CreateDirectory(Path.Combine(dir, "vmstate"));
                 File.WriteAllText(Path.Combine(dir, "vmstate", "shipped.json"), baseline);
-                items = "<VmStateBaseline Include=\"vmstate/shipped.json\" />";
+                items += "<VmStateBaseline Include=\"vmstate/shipped.json\" />";
             }
 
-            WriteConsumer(dir, program, items);
-            // Its own package folder, so that the VmState it restores is this feed's and not an older one in the cache.
-            return run ? Dotnet(dir, isolated: true, "run") : Dotnet(dir, isolated: true, "build");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private void WriteConsumer(string dir, string program, string items)
-    {
-        string version = Path.GetFileNameWithoutExtension(Nupkg)["VmState.".Length..];
-        File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="VmState" Version="{version}" />
-                {items}
-              </ItemGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
-        File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="local" value="{Feed}" />
-              </packageSources>
-            </configuration>
-            """);
-    }
-
-    /// <summary>Restores a consumer project with <paramref name="items"/> and prints MSBuild's items of <paramref name="itemType"/> as JSON.</summary>
-    public (int Exit, string Output) QueryConsumer(string name, string items, string itemType)
-    {
-        string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
-        try
-        {
-            WriteConsumer(dir, "", items);
-            (int exit, string output) = Dotnet(dir, isolated: true, "restore");
-            return exit != 0 ? (exit, output) : Dotnet(dir, isolated: true, "msbuild", "-getItem:" + itemType);
+            string version = Path.GetFileNameWithoutExtension(Nupkg)["VmState.".Length..];
+            File.WriteAllText(Path.Combine(dir, "Consumer.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="VmState" Version="{version}" />
+                    {items}
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(dir, "Program.cs"), program);
+            File.WriteAllText(Path.Combine(dir, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <clear />
+                    <add key="local" value="{Feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            return run(dir);
         }
         finally
         {

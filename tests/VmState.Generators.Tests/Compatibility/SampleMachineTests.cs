@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.CodeAnalysis;
 using VmState.Generators.Tests.TestSupport;
@@ -9,23 +8,11 @@ namespace VmState.Generators.Tests.Compatibility;
 /// <summary>The sample machine's devices against QEMU 7.2's own schema: what it claims to be compatible with.</summary>
 public sealed class SampleMachineTests
 {
-    private static string RepoRoot([CallerFilePath] string callerPath = "")
-    {
-        for (string? dir = Path.GetDirectoryName(callerPath); dir is not null; dir = Path.GetDirectoryName(dir))
-        {
-            if (File.Exists(Path.Combine(dir, "VmState.sln")))
-            {
-                return dir;
-            }
-        }
-
-        throw new InvalidOperationException("No VmState.sln above " + callerPath);
-    }
 
     [Fact]
     public void Sample_devices_are_clean_against_qemu_7_2()
     {
-        string root = RepoRoot();
+        string root = Repository.RootPath;
         var full = JsonNode.Parse(File.ReadAllText(Path.Combine(root, "tests/Fixtures/qemu-7.2/pc.vmstate.json")))!.AsObject();
         var kept = new JsonObject();
         foreach (string name in new[] { "e1000", "cpu", "cpu_common" })

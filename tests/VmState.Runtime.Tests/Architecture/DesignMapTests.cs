@@ -14,7 +14,7 @@ public sealed partial class DesignMapTests
     [Fact]
     public void Every_path_in_the_change_map_exists()
     {
-        string root = RepositoryRoot();
+        string root = Repository.RootPath;
         List<string> paths = MapPaths(File.ReadAllText(Path.Combine(root, "docs", "design.md")));
         Assert.True(paths.Count >= 20, "the map names only " + paths.Count + " paths");
         List<string> missing = [.. paths.Where(p => !Exists(root, p))];
@@ -24,7 +24,7 @@ public sealed partial class DesignMapTests
     [Fact]
     public void A_wrong_path_is_noticed()
     {
-        string root = RepositoryRoot();
+        string root = Repository.RootPath;
         Assert.True(Exists(root, "Wire/Qemu*.cs"));
         Assert.True(Exists(root, "src/VmState.Runtime/Codecs/"));
         Assert.False(Exists(root, "Wire/NoSuchFile.cs"));
@@ -66,18 +66,6 @@ public sealed partial class DesignMapTests
         return Directory.Exists(dir) && Directory.GetFiles(dir, Path.GetFileName(full)).Length > 0;
     });
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VmState.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("VmState.sln not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex("`([^`]+)`")]
     private static partial Regex Backticked();

@@ -305,7 +305,7 @@ public sealed partial class LayerTests
 
     private static List<(string Path, string Source)> RuntimeSources()
     {
-        string root = RepositoryRoot();
+        string root = Repository.RootPath;
         string runtime = Path.Combine(root, "src", "VmState.Runtime");
         return Directory.EnumerateFiles(runtime, "*.cs", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
@@ -315,18 +315,6 @@ public sealed partial class LayerTests
             .ToList();
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VmState.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("No VmState.sln above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"(?<![\w.])(?:global::)?VmState\s*\.\s*(?<layer>[A-Za-z_][A-Za-z0-9_]*)")]
     private static partial Regex QualifiedName();
