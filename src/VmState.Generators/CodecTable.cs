@@ -47,17 +47,27 @@ internal static class CodecTable
         new("int", "Int32LeCodec", 4),
     ];
 
+    /// <summary>
+    /// The runtime's codecs no C# type gets by default (users name them with <c>Codec = typeof(...)</c>), listed for
+    /// their sizes; <see cref="Find"/> is never asked about this table.
+    /// </summary>
+    public static readonly CodecRow[] Named =
+    [
+        new("double", "CpuDoubleCodec", 8),
+    ];
+
     /// <summary>The codec for <paramref name="type"/> in <paramref name="table"/>, <c>global::</c>-qualified; null when it has none.</summary>
     public static string? Find(CodecRow[] table, string type) =>
         table.FirstOrDefault(r => string.Equals(r.Type, type, StringComparison.Ordinal))?.Codec;
 
     /// <summary>
     /// Bytes of one element the codec <paramref name="codec"/> (<c>global::</c>-qualified) writes, when it is one of the
-    /// rows; null for a user's codec, whose size only it knows. The compatibility analyzer compares it with a shipped size.
+    /// runtime's rows; null for a user's codec, whose size only it knows. The compatibility analyzer compares it with a
+    /// shipped size.
     /// </summary>
     public static int? SizeOf(string codec)
     {
-        foreach (CodecRow[] table in new[] { Plain, Equal, PositiveLe })
+        foreach (CodecRow[] table in new[] { Plain, Equal, PositiveLe, Named })
         {
             foreach (CodecRow row in table)
             {

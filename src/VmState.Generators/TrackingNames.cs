@@ -7,4 +7,6 @@ internal static class TrackingNames
     public const string Specs = nameof(Specs);
     public const string StandIns = nameof(StandIns);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string UpdateBaseline = nameof(UpdateBaseline);
+    public const string BaselineEntries = nameof(BaselineEntries);
 }

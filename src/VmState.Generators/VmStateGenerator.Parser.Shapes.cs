@@ -166,13 +166,58 @@ public sealed partial class VmStateGenerator
                 return null;
             }
 
+            string name = codec.ToDisplayString(TypeFormat);
             return field with
             {
                 Kind = FieldKind.Value,
                 ElementType = valueType.ToDisplayString(TypeFormat),
                 ElementIsValueType = valueType.IsValueType,
-                Codec = codec.ToDisplayString(TypeFormat),
+                Codec = name,
+                ValueSize = CodecTable.SizeOf(name) ?? ConstantSize(codec),
             };
+        }
+
+        // A user codec's Size, when its getter is a constant expression (=> 256, => Pins * 4) in this compilation: the
+        // baseline writer needs the number at build time. A codec from another assembly has no source to read it from.
+        private int? ConstantSize(INamedTypeSymbol codec)
+        {
+            if (_compilation is null)
+            {
+                return null;
+            }
+
+            foreach (IPropertySymbol property in codec.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (!property.IsStatic || !(property.Name == "Size" || property.ExplicitInterfaceImplementations.Any(p => p.Name == "Size")))
+                {
+                    continue;
+                }
+
+                foreach (SyntaxReference reference in property.DeclaringSyntaxReferences)
+                {
+                    if (reference.GetSyntax(_ct) is PropertyDeclarationSyntax declaration && Getter(declaration) is { } expression
+                        && _compilation.ContainsSyntaxTree(expression.SyntaxTree)
+                        && _compilation.GetSemanticModel(expression.SyntaxTree).GetConstantValue(expression, _ct) is { HasValue: true, Value: int size })
+                    {
+                        return size;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        // The expression a property returns: => e, get => e, or get { return e; }.
+        private static ExpressionSyntax? Getter(PropertyDeclarationSyntax declaration)
+        {
+            if (declaration.ExpressionBody is { } body)
+            {
+                return body.Expression;
+            }
+
+            AccessorDeclarationSyntax? get = declaration.AccessorList?.Accessors.FirstOrDefault(a => a.IsKind(SyntaxKind.GetAccessorDeclaration));
+            return get?.ExpressionBody?.Expression
+                ?? (get?.Body is { Statements.Count: 1 } block && block.Statements[0] is ReturnStatementSyntax { Expression: { } returned } ? returned : null);
         }
 
         // A value by the codec table: an enum by its underlying type, cast on the way in and out.
@@ -198,6 +243,7 @@ public sealed partial class VmStateGenerator
                 ElementType = type.ToDisplayString(TypeFormat),
                 ElementIsValueType = true,
                 Codec = codec,
+                ValueSize = CodecTable.SizeOf(codec),
                 CastTo = cast,
             };
         }
@@ -226,7 +272,7 @@ public sealed partial class VmStateGenerator
                 return null;
             }
 
-            return field with { Codec = codec };
+            return field with { Codec = codec, ValueSize = CodecTable.SizeOf(codec) };
         }
 
         private static bool HasVmState(INamedTypeSymbol t) =>

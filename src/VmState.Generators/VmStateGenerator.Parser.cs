@@ -18,6 +18,10 @@ public sealed partial class VmStateGenerator
         private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
         private readonly INamedTypeSymbol _type;
+
+        // For constant values outside the type (a user codec's Size); null where no compilation is at hand.
+        private readonly Compilation? _compilation;
+        private readonly CancellationToken _ct;
         private readonly List<DiagnosticInfo> _diagnostics = new();
         private readonly Dictionary<string, DescriptionBuilder> _descriptions = new(StringComparer.Ordinal);
         private readonly List<DescriptionBuilder> _descriptionOrder = new();
@@ -29,11 +33,22 @@ public sealed partial class VmStateGenerator
         // The type and its containers are partial and not generic, so a generated part of it compiles.
         private bool _canTakeMembers;
 
-        private Parser(INamedTypeSymbol type) => _type = type;
-
-        public static ParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+        private Parser(INamedTypeSymbol type, Compilation? compilation, CancellationToken ct)
         {
-            var parser = new Parser(type);
+            _type = type;
+            _compilation = compilation;
+            _ct = ct;
+        }
+
+        public static ParseResult Parse(INamedTypeSymbol type, CancellationToken cancellationToken) => Parse(type, null, cancellationToken);
+
+        /// <summary>
+        /// Parses <paramref name="type"/>; with <paramref name="compilation"/>, a user codec's <c>Size</c> that is a
+        /// constant expression is read too (<see cref="FieldSpec.ValueSize"/>).
+        /// </summary>
+        public static ParseResult Parse(INamedTypeSymbol type, Compilation? compilation, CancellationToken cancellationToken)
+        {
+            var parser = new Parser(type, compilation, cancellationToken);
             TypeSpec? spec = parser.Build(cancellationToken);
             if (parser._diagnostics.Count == 0)
             {

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using VmState.Generators.Baseline;
 using VmState.Generators.Model;
 
 namespace VmState.Generators;
@@ -22,7 +23,7 @@ public sealed partial class VmStateGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 KnownTypes.Metadata.VmStateAttribute,
                 predicate: static (node, _) => node is TypeDeclarationSyntax,
-                transform: static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                transform: static (ctx, ct) => Parser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ctx.SemanticModel.Compilation, ct))
             .WithTrackingName(TrackingNames.Parse);
 
         IncrementalValuesProvider<TypeSpec> specs = results
@@ -38,6 +39,25 @@ public sealed partial class VmStateGenerator : IIncrementalGenerator
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = results
             .Select(static (r, _) => r.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
+
+        // A baseline update (-p:VmStateUpdateBaseline=true) adds one file of every type's -dump-vmstate entry. The
+        // options are reduced to a bool first, so an ordinary build's pipeline caches as before and emits nothing more.
+        IncrementalValueProvider<bool> updateBaseline = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => BaselineWriter.IsRequested(options.GlobalOptions))
+            .WithTrackingName(TrackingNames.UpdateBaseline);
+
+        IncrementalValueProvider<EquatableArray<BaselineEntry>?> baseline = updateBaseline
+            .Combine(specs.Collect())
+            .Select(static (pair, _) => pair.Left ? BaselineWriter.WriteEntries(pair.Right) : (EquatableArray<BaselineEntry>?)null)
+            .WithTrackingName(TrackingNames.BaselineEntries);
+
+        context.RegisterSourceOutput(baseline, static (spc, entries) =>
+        {
+            if (entries is { } list)
+            {
+                spc.AddSource(Emitter.BaselineHintName, SourceText.From(Emitter.EmitBaseline(list), Encoding.UTF8));
+            }
+        });
 
         context.RegisterSourceOutput(specs, static (spc, spec) =>
             spc.AddSource(spec.HintName, SourceText.From(Emitter.Emit(spec), Encoding.UTF8)));

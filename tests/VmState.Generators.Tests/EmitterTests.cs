@@ -45,6 +45,7 @@ public sealed class EmitterTests
                 {
                     Kind = FieldKind.Value, Shape = FieldShape.Single, Name = "ctrl", VmDescriptionName = "ctrl", MemberName = "Ctrl",
                     CanWrite = true, ElementType = "uint", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt32Codec",
+                    ValueSize = 4,
                 },
                 new FieldSpec
                 {
@@ -54,6 +55,7 @@ public sealed class EmitterTests
                 {
                     Kind = FieldKind.Value, Shape = FieldShape.Fixed, Name = "words", VmDescriptionName = "words", MemberName = "Words",
                     CanWrite = true, Length = 2, ElementType = "ushort", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt16Codec",
+                    ValueSize = 2,
                 },
             }.ToEquatableArray(),
         },

@@ -47,6 +47,12 @@ internal sealed record FieldSpec
     /// <summary>The codec type of a value (or of each element of an array of values): its only description of the kind.</summary>
     public string? Codec { get; init; }
 
+    /// <summary>
+    /// Bytes one value takes by <see cref="Codec"/>, when the build can know it: a runtime codec's, or a user codec's
+    /// whose <c>Size</c> is a constant expression in this compilation; null otherwise. The baseline writer needs it.
+    /// </summary>
+    public int? ValueSize { get; init; }
+
     /// <summary>For enums: the underlying keyword the codec works on; values are cast.</summary>
     public string? CastTo { get; init; }
 

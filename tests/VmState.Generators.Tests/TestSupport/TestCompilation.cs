@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 using VmState.Description;
 
 namespace VmState.Generators.Tests.TestSupport;
@@ -44,9 +45,11 @@ internal static class TestCompilation
         References,
         new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
+    /// <summary>A driver for the generator; <paramref name="options"/> gives it build properties (a baseline update, say).</summary>
+    public static GeneratorDriver CreateDriver(AnalyzerConfigOptionsProvider? options = null) => CSharpGeneratorDriver.Create(
         [new VmStateGenerator().AsSourceGenerator()],
         parseOptions: ParseOptions,
+        optionsProvider: options,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once over <paramref name="sources"/>.</summary>
