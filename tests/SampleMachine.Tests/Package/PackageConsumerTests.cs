@@ -210,6 +210,20 @@ public sealed class PackedVmState : IDisposable
         InConsumer(name, program, baseline, dir => run ? Dotnet(dir, isolated: true, "run") : Dotnet(dir, isolated: true, "build"));
 
     /// <summary>Restores a consumer project with <paramref name="items"/> and prints MSBuild's items of <paramref name="itemType"/> as JSON.</summary>
+    /// <summary>
+    /// Writes a consumer as <see cref="BuildConsumer"/> does and hands its directory to <paramref name="steps"/>, which
+    /// may run several commands there (<see cref="Dotnet(string, string[])"/>) before the directory is removed.
+    /// </summary>
+    public void WithConsumer(string name, string program, string items, Action<string> steps) =>
+        InConsumer(name, program, null, dir =>
+        {
+            steps(dir);
+            return 0;
+        }, items);
+
+    /// <summary>Runs <c>dotnet <paramref name="args"/></c> in a consumer's directory, as the consumer builds run.</summary>
+    public (int Exit, string Output) Dotnet(string consumerDirectory, params string[] args) => Dotnet(consumerDirectory, isolated: true, args);
+
     public (int Exit, string Output) QueryConsumer(string name, string items, string itemType) =>
         InConsumer(name, "", null, dir =>
         {
@@ -219,7 +233,7 @@ public sealed class PackedVmState : IDisposable
 
     // Writes the consumer into a directory of its own, runs the dotnet commands of the test in it, and removes it. Each
     // consumer restores into this fixture's package folder, so the VmState it gets is this feed's, not an older cached one.
-    private (int Exit, string Output) InConsumer(string name, string program, string? baseline, Func<string, (int, string)> run, string items = "")
+    private T InConsumer<T>(string name, string program, string? baseline, Func<string, T> run, string items = "")
     {
         string dir = Directory.CreateTempSubdirectory("vmstate-consumer-" + name + "-").FullName;
         try
