@@ -34,6 +34,9 @@ public sealed class PackageConsumerTests(PackedVmState package)
         Assert.Contains("README.md", entries);
         Assert.Contains("build/VmState.targets", entries);
         Assert.Contains("buildTransitive/VmState.targets", entries);
+        // The baseline update's inline task compiles from source beside the targets.
+        Assert.Contains("build/VmStateBaseline.cs", entries);
+        Assert.Contains("buildTransitive/VmStateBaseline.cs", entries);
         // The generator is inside, not a dependency: the package stands alone.
         using var nuspec = new StreamReader(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
         string text = nuspec.ReadToEnd();
