@@ -109,6 +109,7 @@ public sealed partial class VmStateGenerator
             Add(layout is Layout.ValueArray or Layout.StructArray && f.Shape == FieldShape.Fixed, "Length = " + Str(f.Length));
             Add(f.Shape == FieldShape.Variable, "CountField = " + Lit(f.CountName ?? f.CountMember ?? ""));
             Add(f.Start != 0, "Start = " + Str(f.Start));
+            Add(f.FormerName is not null, "FormerName = " + Lit(f.FormerName ?? ""));
             Add(layout is Layout.Struct or Layout.StructArray or Layout.Tmp, $"Nested = {f.ElementType}.VmStateDescription");
             return $"new {KnownTypes.VmStateFieldDescription} {{ {string.Join(", ", parts)} }}";
         }

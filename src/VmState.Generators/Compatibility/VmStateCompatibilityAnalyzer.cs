@@ -34,7 +34,10 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.FieldSizeChanged,
         DiagnosticDescriptors.NewFieldWithoutVersion,
         DiagnosticDescriptors.ShippedSubsectionMissing,
-        DiagnosticDescriptors.BaselineUnreadable);
+        DiagnosticDescriptors.BaselineUnreadable,
+        DiagnosticDescriptors.FieldRenamed,
+        DiagnosticDescriptors.SinceChanged,
+        DiagnosticDescriptors.ExistsChanged);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -156,7 +159,7 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
     private static void Check(SymbolAnalysisContext context, List<Baseline> baselines)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        AttributeData? attribute = CompatibilityChecker.Attribute(type, KnownTypes.Metadata.VmStateAttribute);
+        AttributeData? attribute = AttributeLookup.Find(type, KnownTypes.Metadata.VmStateAttribute);
         if (attribute is null)
         {
             return;
