@@ -28,7 +28,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidCountField = Create(
         "VMS0003", "Count member is missing, not integral, or declared after its array",
         "Count member '{0}' of '{1}' {2}",
-        "A variable array or buffer takes its length from a migrated int, uint, ushort or byte member that comes earlier in the field list, as QEMU requires.");
+        "A variable array or buffer takes its length from an int, uint, ushort or byte member of the type. A migrated count must come earlier in the field list, so the loader has read it; a count that is not migrated is the destination's own value (its configuration fixes it, as for QEMU's CPU hotplug arrays).");
 
     public static readonly DiagnosticDescriptor SinceAboveVersion = Create(
         "VMS0004", "Field version above the description's version",
@@ -53,7 +53,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidSubsection = Create(
         "VMS0008", "Invalid subsection",
         "Subsection '{0}' of '{1}': {2}",
-        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name followed by '/' so QEMU's loader finds it, and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
+        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name, as QEMU's loader checks (\"parent/name\" by convention; QEMU's own apic has \"apic_sipi\"), and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
 
     public static readonly DiagnosticDescriptor InvalidShape = Create(
         "VMS0009", "Array or buffer length missing or invalid",
