@@ -158,7 +158,7 @@ internal static class GoldenSources
 
         public static partial class Board
         {
-            [VmState("hooked", Version = 3, MinimumVersion = 1, Priority = MigrationPriority.PciBus, DeviceType = "hooked-dev", DumpSize = 64)]
+            [VmState("hooked", Version = 3, MinimumVersion = 1, Priority = MigrationPriority.PciBus, DeviceType = "hooked-dev", DeviceTypes = ["hooked-dev", "kvm-hooked-dev"], DumpSize = 64)]
             [Subsection("hooked/extra", Version = 2)]
             [Subsection("hooked/tail")]
             public partial class Hooked
