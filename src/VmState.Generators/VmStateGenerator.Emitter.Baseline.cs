@@ -1,4 +1,4 @@
-using VmState.Generators.Baseline;
+using VmState.Generators.BaselineUpdate;
 using VmState.Generators.Model;
 
 namespace VmState.Generators;

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
-using VmState.Generators.Baseline;
+using VmState.Generators.BaselineUpdate;
 using VmState.Generators.Model;
 
 namespace VmState.Generators;

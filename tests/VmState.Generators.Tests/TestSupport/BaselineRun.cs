@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using VmState.Generators.Baseline;
+using VmState.Generators.BaselineUpdate;
 
 namespace VmState.Generators.Tests.TestSupport;
 

@@ -1,10 +1,10 @@
 using System.Reflection;
 using VmState.Description;
-using VmState.Generators.Baseline;
+using VmState.Generators.BaselineUpdate;
 using VmState.Generators.Tests.TestSupport;
 using VmState.Schema;
 
-namespace VmState.Generators.Tests.Baseline;
+namespace VmState.Generators.Tests.BaselineUpdate;
 
 /// <summary>
 /// The entries a baseline update writes are what the runtime's <see cref="DumpVmStateWriter"/> writes for the same
@@ -23,15 +23,36 @@ public sealed class BaselineWriterTests
         List<BaselineEntry> entries = BaselineRun.Entries(run);
         Dictionary<string, VmStateDescription> described = Descriptions(GeneratedAssembly.Emit(run));
 
-        Assert.Equal(described.Keys.Order(StringComparer.Ordinal), entries.Select(e => e.TypeName).Order(StringComparer.Ordinal));
-        foreach (BaselineEntry entry in entries)
+        Assert.Equal(described.Keys.Order(StringComparer.Ordinal), entries.Select(e => e.TypeName).Distinct().Order(StringComparer.Ordinal));
+        foreach ((string type, VmStateDescription description) in described)
         {
-            Assert.Null(entry.Problem);
-            string expected = DumpVmStateWriter.Write("m", [described[entry.TypeName]]);
-            // As a section of its own, so that the merge writes it: the whole file, machine entry and all.
-            var alone = new BaselineEntry(entry.Key, entry.TypeName, isSection: true, entry.Json, null);
-            Assert.Equal(expected, BaselineFile.Update(null, "f.json", [alone], "m").Text);
+            // As sections of their own, so that the merge writes them.
+            BaselineEntry[] own = [.. entries.Where(e => e.TypeName == type).Select(e => new BaselineEntry(e.Key, e.TypeName, isSection: true, e.Json, e.Problem))];
+            Assert.All(own, e => Assert.Null(e.Problem));
+            Assert.Equal(description.DumpKeys.Order(StringComparer.Ordinal), own.Select(e => e.Key).Order(StringComparer.Ordinal));
+            string expected = DumpVmStateWriter.Write("m", [description]);
+
+            // Over the runtime's own file, every entry is replaced by an equal text.
+            BaselineMerge over = BaselineFile.Update(expected, "f.json", own, "m");
+            Assert.Empty(over.Kept);
+            Assert.Equal(own.Length, over.Written);
+            Assert.Equal(expected, over.Text);
+
+            // A new file is the runtime's file, machine entry and all, when the keys are in key order (as new keys come).
+            if (description.DumpKeys.SequenceEqual(description.DumpKeys.Order(StringComparer.Ordinal)))
+            {
+                Assert.Equal(expected, BaselineFile.Update(null, "f.json", own, "m").Text);
+            }
         }
+    }
+
+    [Fact]
+    public void A_description_under_several_keys_has_an_entry_under_each()
+    {
+        List<BaselineEntry> entries = BaselineRun.Entries(BaselineRun.Run(GoldenSource("Hooked")));
+
+        Assert.Equal(["hooked-dev", "kvm-hooked-dev"], entries.Select(e => e.Key));
+        Assert.All(entries, e => Assert.Contains("\"Name\": \"" + e.Key + "\"", e.Json, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -53,7 +74,7 @@ public sealed class BaselineWriterTests
         string shipped = File.ReadAllText(path);
         List<BaselineEntry> entries = BaselineRun.Entries(BaselineRun.SampleMachine);
 
-        BaselineUpdate update = BaselineFile.Update(shipped, path, entries, "unused");
+        BaselineMerge update = BaselineFile.Update(shipped, path, entries, "unused");
 
         Assert.Empty(update.Errors);
         Assert.Empty(update.Kept);

@@ -1,7 +1,7 @@
-using VmState.Generators.Baseline;
+using VmState.Generators.BaselineUpdate;
 using VmState.Generators.Tests.TestSupport;
 
-namespace VmState.Generators.Tests.Baseline;
+namespace VmState.Generators.Tests.BaselineUpdate;
 
 /// <summary>How a baseline update merges the code's entries into the file it rewrites.</summary>
 public sealed class BaselineFileTests
@@ -21,7 +21,7 @@ public sealed class BaselineFileTests
     [Fact]
     public void A_new_file_names_the_machine_and_holds_the_sections_in_key_order()
     {
-        BaselineUpdate update = BaselineFile.Update(null, "new.json", [Entry("b"), Entry("a"), Entry("nested", section: false)], "my-machine");
+        BaselineMerge update = BaselineFile.Update(null, "new.json", [Entry("b"), Entry("a"), Entry("nested", section: false)], "my-machine");
 
         Assert.Empty(update.Errors);
         Assert.Equal(File("my-machine", ("a", 1), ("b", 1)), update.Text);
@@ -33,7 +33,7 @@ public sealed class BaselineFileTests
     [InlineData(" \n")]
     public void An_empty_file_is_a_new_file(string text)
     {
-        BaselineUpdate update = BaselineFile.Update(text, "empty.json", [Entry("a")], "m");
+        BaselineMerge update = BaselineFile.Update(text, "empty.json", [Entry("a")], "m");
 
         Assert.Equal(File("m", ("a", 1)), update.Text);
     }
@@ -43,7 +43,7 @@ public sealed class BaselineFileTests
     {
         string shipped = File("shipped-1.0", ("z", 1), ("b", 1));
 
-        BaselineUpdate update = BaselineFile.Update(shipped, "shipped.json", [Entry("b", version: 2), Entry("c"), Entry("a"), Entry("z")], "other");
+        BaselineMerge update = BaselineFile.Update(shipped, "shipped.json", [Entry("b", version: 2), Entry("c"), Entry("a"), Entry("z")], "other");
 
         Assert.Empty(update.Errors);
         Assert.Empty(update.Kept);
@@ -63,7 +63,7 @@ public sealed class BaselineFileTests
     [Fact]
     public void An_entry_the_code_no_longer_describes_is_kept_as_it_was_and_reported()
     {
-        BaselineUpdate update = BaselineFile.Update(File("m", ("gone", 3), ("a", 1)), "f.json", [Entry("a", version: 2)], "m");
+        BaselineMerge update = BaselineFile.Update(File("m", ("gone", 3), ("a", 1)), "f.json", [Entry("a", version: 2)], "m");
 
         Assert.Equal(["gone"], update.Kept);
         Assert.Equal(File("m", ("gone", 3), ("a", 2)), update.Text);
@@ -73,7 +73,7 @@ public sealed class BaselineFileTests
     [Fact]
     public void A_nested_type_replaces_its_entry_and_adds_none()
     {
-        BaselineUpdate update = BaselineFile.Update(File("m", ("inner", 1)), "f.json", [Entry("inner", version: 2, section: false), Entry("other", section: false)], "m");
+        BaselineMerge update = BaselineFile.Update(File("m", ("inner", 1)), "f.json", [Entry("inner", version: 2, section: false), Entry("other", section: false)], "m");
 
         Assert.Equal(File("m", ("inner", 2)), update.Text);
     }
@@ -83,7 +83,7 @@ public sealed class BaselineFileTests
     {
         const string compact = """{"vmschkmachine": {"Name": "m"}, "old": {"Name": "old", "Description": {"name": "old", "Fields": [], "Subsections": [{"name": "old/s", "Fields": [{"field": "x", "size": 4, "field_exists": false}]}]}}}""";
 
-        BaselineUpdate update = BaselineFile.Update(compact, "f.json", [], "m");
+        BaselineMerge update = BaselineFile.Update(compact, "f.json", [], "m");
 
         Assert.Equal("""
             {
@@ -122,7 +122,7 @@ public sealed class BaselineFileTests
         string path = Repository.PathOf("tests/Fixtures/qemu-7.2/pc.vmstate.json");
         string qemu = System.IO.File.ReadAllText(path);
 
-        BaselineUpdate update = BaselineFile.Update(qemu, path, [], "unused");
+        BaselineMerge update = BaselineFile.Update(qemu, path, [], "unused");
 
         Assert.Equal(qemu, update.Text);
         Assert.Contains("e1000", update.Kept);
@@ -138,7 +138,7 @@ public sealed class BaselineFileTests
     [InlineData("{} {}", "line 1, column 4: text after the top-level object")]
     public void A_malformed_file_is_an_error_naming_the_file_line_and_column(string text, string message)
     {
-        BaselineUpdate update = BaselineFile.Update(text, "bad.json", [Entry("a")], "m");
+        BaselineMerge update = BaselineFile.Update(text, "bad.json", [Entry("a")], "m");
 
         Assert.Null(update.Text);
         Assert.Equal("bad.json: " + message, Assert.Single(update.Errors));
@@ -149,7 +149,7 @@ public sealed class BaselineFileTests
     {
         string deep = "{\"a\": " + new string('[', 100_000) + new string(']', 100_000) + "}";
 
-        BaselineUpdate update = BaselineFile.Update(deep, "deep.json", [], "m");
+        BaselineMerge update = BaselineFile.Update(deep, "deep.json", [], "m");
 
         Assert.Contains("nested deeper than 64 levels", Assert.Single(update.Errors), StringComparison.Ordinal);
     }
@@ -157,7 +157,7 @@ public sealed class BaselineFileTests
     [Fact]
     public void A_repeated_key_is_an_error()
     {
-        BaselineUpdate update = BaselineFile.Update(File("m", ("a", 1), ("a", 2)), "twice.json", [Entry("a")], "m");
+        BaselineMerge update = BaselineFile.Update(File("m", ("a", 1), ("a", 2)), "twice.json", [Entry("a")], "m");
 
         Assert.Null(update.Text);
         Assert.Equal("twice.json: the key 'a' appears twice", Assert.Single(update.Errors));
@@ -168,7 +168,7 @@ public sealed class BaselineFileTests
     {
         BaselineEntry other = new("a", "Tests.Other", true, Value("a", 2), null);
 
-        BaselineUpdate update = BaselineFile.Update(null, "f.json", [Entry("a"), other], "m");
+        BaselineMerge update = BaselineFile.Update(null, "f.json", [Entry("a"), other], "m");
 
         Assert.Null(update.Text);
         Assert.Equal("f.json: 'a' is described differently by Tests.a and Tests.Other", Assert.Single(update.Errors));
@@ -180,7 +180,7 @@ public sealed class BaselineFileTests
         BaselineEntry broken = Entry("nested", section: false, problem: "field 'r' of 'nested': the size of its codec C is not known at build time");
 
         Assert.Empty(BaselineFile.Update(null, "f.json", [Entry("a"), broken], "m").Errors);
-        BaselineUpdate update = BaselineFile.Update(File("m", ("nested", 1)), "f.json", [Entry("a"), broken], "m");
+        BaselineMerge update = BaselineFile.Update(File("m", ("nested", 1)), "f.json", [Entry("a"), broken], "m");
         Assert.Null(update.Text);
         Assert.Equal("f.json: cannot write 'nested' (Tests.nested): field 'r' of 'nested': the size of its codec C is not known at build time", Assert.Single(update.Errors));
     }

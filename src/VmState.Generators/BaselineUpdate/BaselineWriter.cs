@@ -6,7 +6,7 @@ using System.Text;
 using Microsoft.CodeAnalysis.Diagnostics;
 using VmState.Generators.Model;
 
-namespace VmState.Generators.Baseline;
+namespace VmState.Generators.BaselineUpdate;
 
 /// <summary>
 /// A <c>-dump-vmstate</c> entry from the generator's model: for each <see cref="TypeSpec"/> the text the runtime's
@@ -53,20 +53,25 @@ internal static class BaselineWriter
             }
         }
 
+        Func<string, TypeSpec?> resolve = name => byName.TryGetValue(name, out TypeSpec? t) ? t : null;
         return all
-            .Select(s => WriteEntry(s, !nested.Contains(s.FullyQualifiedName), name => byName.TryGetValue(name, out TypeSpec? t) ? t : null))
+            .SelectMany(s => Keys(s).Select(key => WriteEntry(s, key, !nested.Contains(s.FullyQualifiedName), resolve)))
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .ThenBy(e => e.TypeName, StringComparer.Ordinal)
             .ToEquatableArray();
     }
 
+    /// <summary>The keys a <c>-dump-vmstate</c> file lists the type under: its DeviceTypes, else its DeviceType, else its name.</summary>
+    public static IReadOnlyList<string> Keys(TypeSpec spec) =>
+        spec.DeviceTypes.Count > 0 ? spec.DeviceTypes.ToArray() : [spec.DeviceType ?? spec.Description.Name];
+
     /// <summary>
-    /// The entry of <paramref name="spec"/>; <paramref name="resolve"/> finds the spec of a nested type by its
-    /// <c>global::</c>-qualified name (null when it is described in another assembly).
+    /// The entry of <paramref name="spec"/> under <paramref name="key"/> (one of <see cref="Keys"/>);
+    /// <paramref name="resolve"/> finds the spec of a nested type by its <c>global::</c>-qualified name (null when it
+    /// is described in another assembly).
     /// </summary>
-    public static BaselineEntry WriteEntry(TypeSpec spec, bool isSection, Func<string, TypeSpec?> resolve)
+    public static BaselineEntry WriteEntry(TypeSpec spec, string key, bool isSection, Func<string, TypeSpec?> resolve)
     {
-        string key = spec.DeviceType ?? spec.Description.Name;
         string typeName = spec.FullyQualifiedName.Replace("global::", "");
         var writer = new Writer(resolve);
         var sb = new StringBuilder();

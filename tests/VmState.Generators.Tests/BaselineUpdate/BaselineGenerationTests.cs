@@ -1,9 +1,9 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using VmState.Generators.Baseline;
+using VmState.Generators.BaselineUpdate;
 using VmState.Generators.Tests.TestSupport;
 
-namespace VmState.Generators.Tests.Baseline;
+namespace VmState.Generators.Tests.BaselineUpdate;
 
 /// <summary>
 /// The generator adds its baseline file only when the build asks (<c>-p:VmStateUpdateBaseline=true</c>), and that

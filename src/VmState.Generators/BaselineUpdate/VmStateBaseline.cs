@@ -14,7 +14,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Text;
 
-namespace VmState.Generators.Baseline
+namespace VmState.Generators.BaselineUpdate
 {
     /// <summary>
     /// One [VmState] type's entry in a <c>-dump-vmstate</c> file, as the generator wrote it: the key, the JSON value
@@ -62,9 +62,9 @@ namespace VmState.Generators.Baseline
     }
 
     /// <summary>What <see cref="BaselineFile.Update"/> decided: the new text, or the errors that stop it.</summary>
-    internal sealed class BaselineUpdate
+    internal sealed class BaselineMerge
     {
-        public BaselineUpdate(string? text, IReadOnlyList<string> errors, IReadOnlyList<string> kept, int written)
+        public BaselineMerge(string? text, IReadOnlyList<string> errors, IReadOnlyList<string> kept, int written)
         {
             Text = text;
             Errors = errors;
@@ -96,7 +96,7 @@ namespace VmState.Generators.Baseline
     {
         public const string MachineKey = "vmschkmachine";
 
-        public static BaselineUpdate Update(string? existingText, string file, IReadOnlyList<BaselineEntry> entries, string machine)
+        public static BaselineMerge Update(string? existingText, string file, IReadOnlyList<BaselineEntry> entries, string machine)
         {
             var errors = new List<string>();
             List<BaselineJson.Member> existing;
@@ -169,7 +169,7 @@ namespace VmState.Generators.Baseline
 
             if (errors.Count > 0)
             {
-                return new BaselineUpdate(null, errors, Array.Empty<string>(), 0);
+                return new BaselineMerge(null, errors, Array.Empty<string>(), 0);
             }
 
             var members = new List<KeyValuePair<string, string>>();
@@ -207,13 +207,13 @@ namespace VmState.Generators.Baseline
             }
 
             sb.Append("\n}\n");
-            return new BaselineUpdate(sb.ToString(), errors, kept, code.Count);
+            return new BaselineMerge(sb.ToString(), errors, kept, code.Count);
         }
 
         /// <summary>A name in quotes, as QEMU prints it (a plain %s: only a quote needs care).</summary>
         public static string Quote(string s) => "\"" + s.Replace("\"", "\\\"") + "\"";
 
-        private static BaselineUpdate Failed(string error) => new BaselineUpdate(null, new[] { error }, Array.Empty<string>(), 0);
+        private static BaselineMerge Failed(string error) => new BaselineMerge(null, new[] { error }, Array.Empty<string>(), 0);
     }
 
     /// <summary>
@@ -628,7 +628,7 @@ namespace VmState.Generators.Baseline
             }
 
             string? before = File.Exists(file) ? File.ReadAllText(file) : null;
-            BaselineUpdate update = Generators.Baseline.BaselineFile.Update(before, file, entries, Machine);
+            BaselineMerge update = Generators.BaselineUpdate.BaselineFile.Update(before, file, entries, Machine);
             foreach (string error in update.Errors)
             {
                 Log.LogError(null, null, null, file, 0, 0, 0, 0, "VmState: " + error);
