@@ -10,7 +10,8 @@ namespace VmState.Compat;
 /// <summary>
 /// The files of one description's golden streams: <c>&lt;folder&gt;/v&lt;version&gt;.bin</c>, the body as the
 /// serializer wrote it, and <c>v&lt;version&gt;.json</c> next to it, holding the body's VMDESCRIPTION entry (the
-/// layout of that version, which the current code no longer knows) and its decoded values for reviewers.
+/// layout of that version, which the current code no longer knows) and its decoded values for reviewers
+/// (shortened, see <see cref="GoldenStreamReview"/>).
 /// </summary>
 internal static partial class GoldenStreamFiles
 {
@@ -77,7 +78,7 @@ internal static partial class GoldenStreamFiles
         doc.Set("size", new AnalysisNumber(body.Length.ToString(CultureInfo.InvariantCulture)));
         doc.Set("sha256", new AnalysisString(Sha256(body)));
         doc.Set("description", description);
-        doc.Set("state", state);
+        doc.Set("state", GoldenStreamReview.Shorten(state));
         return doc.ToJson() + "\n";
     }
 
