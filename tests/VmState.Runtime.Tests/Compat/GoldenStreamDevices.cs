@@ -111,3 +111,12 @@ public partial class GoldRenamed
 
     [Needed("k-gold/extra")] private bool ExtraNeeded() => X != 0 || Y != 0;
 }
+
+// Large values, for the JSON view's short forms.
+[VmState("k-gold-big", Version = 1)]
+public partial class GoldBig
+{
+    [VmStateField("data", Length = 256)] public byte[] Data = new byte[256];
+    [VmStateField("zeros", Length = 200)] public byte[] Zeros = new byte[200];
+    [VmStateField("regs", Length = 10)] public uint[] Regs = new uint[10];
+}

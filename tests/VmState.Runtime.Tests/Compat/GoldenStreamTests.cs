@@ -46,6 +46,29 @@ public sealed class GoldenStreamTests : IDisposable
     }
 
     [Fact]
+    public void The_json_view_writes_runs_of_equal_elements_once_and_long_buffers_by_start_length_and_hash()
+    {
+        var device = new GoldBig();
+        for (int i = 0; i < device.Data.Length; i++)
+        {
+            device.Data[i] = (byte)i;
+        }
+
+        device.Regs[1] = 7;
+        VmStateGoldenStreams.Record(_dir, device);
+
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(_dir, "k-gold-big", "v1.json")));
+        JsonElement state = json.RootElement.GetProperty("state");
+        string sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(device.Data));
+        Assert.Equal(
+            "00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f ... (256 bytes, sha256 " + sha + ")",
+            state.GetProperty("data").GetString());
+        Assert.Equal("200 zero bytes", state.GetProperty("zeros").GetString());
+        Assert.Equal(["0x00000000", "0x00000007", "0x00000000 (8 times)"], state.GetProperty("regs").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([1], VmStateGoldenStreams.AssertLoad(_dir, () => new GoldBig()).Versions);
+    }
+
+    [Fact]
     public void Recording_the_same_stream_again_writes_nothing()
     {
         VmStateGoldenStreams.Record(_dir, GoldV1.Sample());
