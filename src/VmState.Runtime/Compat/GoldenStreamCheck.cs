@@ -57,7 +57,7 @@ internal static class GoldenStreamCheck
         // Default (which the load sets for a field it skips by version): anything else came from the old bytes.
         Dictionary<string, string> initial = Values(Fresh(create), reset: false, d.Name);
         Dictionary<string, string> declared = Values(Fresh(create), reset: true, d.Name);
-        Dictionary<string, string> before = ByPath(GoldenStreamValues.Flatten(oldValues, d.Name));
+        Dictionary<string, string> before = ByPath(GoldenStreamValues.Flatten(GoldenStreamValues.Renamed(oldValues, d), d.Name));
 
         var mismatches = new List<(string Path, string Old, string New, bool Default)>();
         int compared = 0;
@@ -120,7 +120,7 @@ internal static class GoldenStreamCheck
     {
         (string path, string old, string now, bool isDefault) = mismatches[0];
         string reason = isDefault
-            ? string.Create(CultureInfo.InvariantCulture, $"Field '{path}', which the stream of version {version} does not carry, holds {Shown(now)} after the load, neither what a new instance holds ({Shown(old)}) nor its declared default")
+            ? string.Create(CultureInfo.InvariantCulture, $"Field '{path}', which the stream of version {version} does not carry, holds {Shown(now)} after the load, neither what a new instance holds ({Shown(old)}) nor its declared default (a field renamed without FormerName, or moved, reads so)")
             : string.Create(CultureInfo.InvariantCulture, $"Field '{path}' arrived as {Shown(now)}, but the stream of version {version} carried {Shown(old)}");
         if (mismatches.Count > 1)
         {

@@ -38,6 +38,39 @@ internal static class GoldenStreamValues
         return values;
     }
 
+    /// <summary>
+    /// <paramref name="values"/> (an old body's) with every field the current code renamed (<c>FormerName</c>) under
+    /// its current name, so that a recorded rename compares like any other field; struct fields and subsections are
+    /// followed into their own descriptions.
+    /// </summary>
+    public static AnalysisObject Renamed(AnalysisObject values, VmStateDescription current)
+    {
+        var copy = new AnalysisObject();
+        foreach ((string key, AnalysisNode value) in values.Members)
+        {
+            if (key.Contains('/', StringComparison.Ordinal))
+            {
+                VmStateDescription? sub = current.Subsections.FirstOrDefault(s => s.Name == key);
+                copy.Set(key, sub is not null && value is AnalysisObject o ? Renamed(o, sub) : value);
+                continue;
+            }
+
+            VmStateFieldDescription? field = current.Fields.FirstOrDefault(f => f.Name == key)
+                ?? current.Fields.FirstOrDefault(f => f.FormerName == key);
+            string name = field?.Name ?? key;
+            copy.Set(name, field?.Nested is { } nested ? RenamedNested(value, nested) : value);
+        }
+
+        return copy;
+    }
+
+    private static AnalysisNode RenamedNested(AnalysisNode value, VmStateDescription nested) => value switch
+    {
+        AnalysisObject o => Renamed(o, nested),
+        AnalysisList list => new AnalysisList(list.Items.Select(item => RenamedNested(item, nested))),
+        _ => value,
+    };
+
     /// <summary>The leaves of a decoded body by path, in wire order.</summary>
     /// <param name="values">The decoded body.</param>
     /// <param name="descriptionName">Its description's name, the prefix its subsections' names start with.</param>

@@ -86,7 +86,8 @@ public static class VmStateGoldenStreams
     /// instance from <paramref name="create"/>, at the version it was recorded at, saves it again, and compares both
     /// bodies field by field, each decoded by its own layout: every field the old stream carried that the current
     /// code still sends must hold the value it had; a field the old stream lacked must hold what a fresh instance
-    /// holds or its declared <c>Default</c> (anything else came from the old bytes: a moved or renamed field). A field the current code no longer sends (dropped as <c>[Unused]</c>, or in a subsection that is no
+    /// holds or its declared <c>Default</c> (anything else came from the old bytes: a moved or renamed field; a rename
+    /// recorded with <c>FormerName</c> is compared under its new name). A field the current code no longer sends (dropped as <c>[Unused]</c>, or in a subsection that is no
     /// longer needed) is not compared. Streams of versions below the current <c>MinimumVersion</c> are skipped and
     /// reported.
     /// </summary>

@@ -4,7 +4,7 @@ namespace VmState.Runtime.Tests.Compat;
 
 // One device, "k-gold", as it evolves: version 1 as it shipped, then evolutions that keep its old streams loading
 // (a field by version bump, a subsection, a raised minimum) and edits that break them (a field moved, retyped,
-// renamed). Every type has the same description name, as the releases of one device would.
+// renamed) without a version bump. Every type has the same description name, as the releases of one device would.
 
 [VmState("k-gold", Version = 1)]
 [Subsection("k-gold/extra")]
@@ -67,8 +67,10 @@ public partial class GoldV3
     [Needed("k-gold/more")] private bool MoreNeeded() => Z != 0;
 }
 
+// The broken edits are made in place, at version 1, as a change that slips past review would be.
+
 // Broken: a and b swapped, and x and y in the subsection. Every stream still loads, into the wrong fields.
-[VmState("k-gold", Version = 2, MinimumVersion = 1)]
+[VmState("k-gold", Version = 1)]
 [Subsection("k-gold/extra")]
 public partial class GoldMoved
 {
@@ -83,7 +85,7 @@ public partial class GoldMoved
 }
 
 // Broken: tail widened from uint16 to uint32.
-[VmState("k-gold", Version = 2, MinimumVersion = 1)]
+[VmState("k-gold", Version = 1)]
 [Subsection("k-gold/extra")]
 public partial class GoldRetyped
 {
@@ -119,4 +121,19 @@ public partial class GoldBig
     [VmStateField("data", Length = 256)] public byte[] Data = new byte[256];
     [VmStateField("zeros", Length = 200)] public byte[] Zeros = new byte[200];
     [VmStateField("regs", Length = 10)] public uint[] Regs = new uint[10];
+}
+
+// Compatible: a renamed to alpha, and y in the subsection to why, both recorded with FormerName.
+[VmState("k-gold", Version = 1)]
+[Subsection("k-gold/extra")]
+public partial class GoldRenamedRecorded
+{
+    [VmStateField("alpha", FormerName = "a")] public uint A;
+    [VmStateField("b")] public uint B;
+    [VmStateField("arr", Length = 3)] public byte[] Arr = new byte[3];
+    [VmStateField("tail")] public ushort Tail;
+    [VmStateField("x", Subsection = "k-gold/extra")] public long X;
+    [VmStateField("why", Subsection = "k-gold/extra", FormerName = "y")] public long Y;
+
+    [Needed("k-gold/extra")] private bool ExtraNeeded() => X != 0 || Y != 0;
 }

@@ -170,6 +170,18 @@ public sealed class GoldenStreamTests : IDisposable
         Assert.Equal("0x00000000", e.OldValue);
         Assert.Equal("0x00000001", e.NewValue);
         Assert.Contains("which the stream of version 1 does not carry", e.Message, StringComparison.Ordinal);
+        Assert.Contains("renamed without FormerName", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_rename_recorded_with_its_former_name_compares_under_the_new_name()
+    {
+        VmStateGoldenStreams.Record(_dir, GoldV1.Sample());
+
+        GoldenStreamReport report = VmStateGoldenStreams.AssertLoad(_dir, () => new GoldRenamedRecorded());
+
+        // a, b, arr, tail, x, y: alpha and why compared with a and y (unmatched, they would fail as not defaults).
+        Assert.Equal(6, report.ComparedFields);
     }
 
     [Fact]
