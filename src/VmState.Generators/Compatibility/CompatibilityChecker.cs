@@ -19,11 +19,13 @@ internal sealed class CompatibilityChecker
     private const int MaxNesting = 8;
 
     private readonly Scope _root;
+    private readonly Compilation _compilation;
     private readonly Action<Diagnostic> _report;
     private readonly CancellationToken _ct;
 
-    public CompatibilityChecker(INamedTypeSymbol type, TypeSpec spec, AttributeData attribute, Action<Diagnostic> report, CancellationToken ct)
+    public CompatibilityChecker(INamedTypeSymbol type, TypeSpec spec, AttributeData attribute, Compilation compilation, Action<Diagnostic> report, CancellationToken ct)
     {
+        _compilation = compilation;
         _root = new Scope(type, spec, attribute, null);
         _report = report;
         _ct = ct;
@@ -193,7 +195,7 @@ internal sealed class CompatibilityChecker
 
         if (c.Kind == FieldKind.Struct && s.Nested is not null && depth < MaxNesting && c.MemberName is not null
             && NestedType(scope.Type, c.MemberName) is { } nested && AttributeLookup.Find(nested, KnownTypes.Metadata.VmStateAttribute) is { } nestedAttribute
-            && VmStateGenerator.Parser.Parse(nested, _ct).Spec is { } nestedSpec
+            && VmStateGenerator.Parser.Parse(nested, _compilation, _ct).Spec is { } nestedSpec
             && string.Equals(nestedSpec.Description.Name, s.Nested.Name, StringComparison.Ordinal))
         {
             Compare(new Scope(nested, nestedSpec, nestedAttribute, scope.At ?? at), nestedSpec.Description, s.Nested, file, depth + 1);
@@ -203,7 +205,7 @@ internal sealed class CompatibilityChecker
     // The element size on the wire where the model knows it (a nested struct's size is its own description's).
     private static int? SizeOf(FieldSpec c) => c.Kind switch
     {
-        FieldKind.Value => c.Codec is null ? null : CodecTable.SizeOf(c.Codec),
+        FieldKind.Value => c.ValueSize ?? (c.Codec is null ? null : CodecTable.SizeOf(c.Codec)),
         FieldKind.Buffer => c.Shape == FieldShape.Variable ? 0 : c.Length,
         FieldKind.Unused => c.Length,
         _ => null,

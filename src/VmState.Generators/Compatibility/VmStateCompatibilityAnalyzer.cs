@@ -168,13 +168,13 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        Model.TypeSpec? spec = VmStateGenerator.Parser.Parse(type, context.CancellationToken).Spec;
+        Model.TypeSpec? spec = VmStateGenerator.Parser.Parse(type, context.Compilation, context.CancellationToken).Spec;
         if (spec is null)
         {
             return;
         }
 
-        var checker = new CompatibilityChecker(type, spec, attribute, context.ReportDiagnostic, context.CancellationToken);
+        var checker = new CompatibilityChecker(type, spec, attribute, context.Compilation, context.ReportDiagnostic, context.CancellationToken);
         foreach (Baseline baseline in baselines)
         {
             if (baseline.Find(spec.Description.Name) is { } shipped)

@@ -97,4 +97,31 @@ public sealed class Vms0104Tests
 
         CompatibilityAnalysis.Reports("VMS0104", source, "public Inner In", shipped, "X", "inner");
     }
+
+    [Fact]
+    public void Reports_a_user_codec_whose_constant_size_differs_from_the_shipped_one()
+    {
+        string source = Shipped.Header + """
+            using VmState.Codecs;
+            using VmState.Wire;
+
+            public readonly struct Wide : IVmStateCodec<Wide, ushort>
+            {
+                public static string TypeName => "wide";
+                public static int Size => 2 * 2;
+                public static void Save(ref VmStateWriter writer, ushort value) => writer.WriteUInt32(value);
+                public static void Load(ref VmStateReader reader, ref ushort value) => value = (ushort)reader.ReadUInt32();
+            }
+
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [VmStateField(Codec = typeof(Wide))] public ushort B;
+            }
+            """;
+
+        Diagnostic d = CompatibilityAnalysis.Reports("VMS0104", source, "public ushort B", Shipped.V2(), "B", "dev");
+        Assert.Contains("size = 4 but shipped with size = 2", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
 }
