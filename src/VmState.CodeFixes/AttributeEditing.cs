@@ -82,12 +82,13 @@ internal static class AttributeEditing
         int index = list.Attributes.IndexOf(anchor);
         if (index > 0)
         {
-            AttributeListSyntax widened = list.WithAttributes(list.Attributes.InsertRange(index, inserted));
+            AttributeListSyntax widened = list.WithAttributes(list.Attributes.InsertRange(index, inserted.Select(a => a.NormalizeWhitespace())));
             return member.WithAttributeLists(member.AttributeLists.Replace(list, widened));
         }
 
         // On the anchor's line, before it: the new lists take over its leading trivia (indentation, comments).
-        AttributeListSyntax[] lists = inserted.Select(a => AttributeList(SingletonSeparatedList(a)).WithTrailingTrivia(Space)).ToArray();
+        // Plain (not elastic) spaces, or the formatter would move each list onto a line of its own.
+        AttributeListSyntax[] lists = inserted.Select(a => AttributeList(SingletonSeparatedList(a)).NormalizeWhitespace().WithTrailingTrivia(Space)).ToArray();
         lists[0] = lists[0].WithLeadingTrivia(list.GetLeadingTrivia());
         return member.WithAttributeLists(member.AttributeLists
             .Replace(list, list.WithoutLeadingTrivia())

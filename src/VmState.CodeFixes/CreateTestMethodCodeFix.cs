@@ -50,26 +50,16 @@ public sealed class CreateTestMethodCodeFix : CodeFixProvider
 
     private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken ct)
     {
-        var wanted = new Dictionary<TypeDeclarationSyntax, SortedSet<string>>();
-        foreach (Diagnostic diagnostic in diagnostics)
-        {
-            if (await MissingTestAsync(document, diagnostic, ct).ConfigureAwait(false) is { } missing)
-            {
-                if (!wanted.TryGetValue(missing.Declaration, out SortedSet<string>? names))
-                {
-                    wanted[missing.Declaration] = names = new SortedSet<string>(StringComparer.Ordinal);
-                }
-
-                names.Add(missing.Name);
-            }
-        }
-
+        // In the order the fields name them, as fixing them one by one would add them.
+        var wanted = new HashSet<(TypeDeclarationSyntax, string)>();
+        var added = new HashSet<TypeDeclarationSyntax>();
         DocumentEditor editor = await DocumentEditor.CreateAsync(document, ct).ConfigureAwait(false);
-        foreach (KeyValuePair<TypeDeclarationSyntax, SortedSet<string>> entry in wanted)
+        foreach (Diagnostic diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
         {
-            foreach (string name in entry.Value)
+            if (await MissingTestAsync(document, diagnostic, ct).ConfigureAwait(false) is { } missing && wanted.Add(missing))
             {
-                editor.AddMember(entry.Key, Test(name));
+                MethodDeclarationSyntax test = Test(missing.Name);
+                editor.AddMember(missing.Declaration, added.Add(missing.Declaration) ? test : Layout.AfterAddedMember(test, editor.OriginalRoot));
             }
         }
 
@@ -81,6 +71,7 @@ public sealed class CreateTestMethodCodeFix : CodeFixProvider
             .WithModifiers(TokenList(Token(SyntaxKind.PrivateKeyword)))
             .WithExpressionBody(ArrowExpressionClause(LiteralExpression(SyntaxKind.TrueLiteralExpression)))
             .WithSemicolonToken(Token(SyntaxKind.SemicolonToken))
+            .WithLeadingTrivia(ElasticCarriageReturnLineFeed)
             .WithAdditionalAnnotations(Formatter.Annotation);
 
     // The test an [VmStateField] or [Unused] names by Exists, when no member of the type has that name.

@@ -117,7 +117,7 @@ public sealed class KeepAsUnusedCodeFix : CodeFixProvider
         {
             // One shipped field may be reported once per baseline: it comes back once.
             if (await PlaceAsync(document, diagnostic, ct).ConfigureAwait(false) is { } place
-                && seen.Add((place.Type.ToDisplayString(), place.ShippedName + "/" + DiagnosticTarget.String(diagnostic, "Subsection")))) 
+                && seen.Add((place.Type.ToDisplayString(), place.ShippedName + "/" + DiagnosticTarget.String(diagnostic, "Subsection"))))
             {
                 places.Add(place);
             }

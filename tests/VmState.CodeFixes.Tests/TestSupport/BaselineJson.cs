@@ -18,7 +18,10 @@ internal static class BaselineJson
     public static string Field(string name, int size, int version = 0, int? num = null) =>
         $"{{ \"field\": \"{name}\", \"version_id\": {version}, \"field_exists\": false" + (num is int n ? $", \"num\": {n}" : "") + $", \"size\": {size} }}";
 
-    /// <summary>"dev" at version 2 with fields A (int32), B (uint16) and C (uint8), in <c>dev-2.json</c>.</summary>
+    /// <summary>
+    /// "dev" at version 2 with fields A (int32), B (uint16) and C (uint8, since version 2, which is what needed the
+    /// version), in <c>dev-2.json</c>.
+    /// </summary>
     public static (string File, string Json) DevV2() =>
-        ("dev-2.json", File(Section("dev", 2, 1, [Field("A", 4), Field("B", 2), Field("C", 1)])));
+        ("dev-2.json", File(Section("dev", 2, 1, [Field("A", 4), Field("B", 2), Field("C", 1, version: 2)])));
 }
