@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
 using VmState.Generators;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
@@ -93,6 +94,22 @@ internal static class AttributeEditing
         return member.WithAttributeLists(member.AttributeLists
             .Replace(list, list.WithoutLeadingTrivia())
             .InsertRange(listIndex, lists));
+    }
+
+    /// <summary>
+    /// The name of the runtime attribute class <paramref name="metadataName"/> (one of KnownTypes.Metadata), fully
+    /// qualified and marked for simplification: it reads <c>Unused</c> where <c>using VmState.Description;</c> is in
+    /// scope, and still binds where it is not.
+    /// </summary>
+    public static NameSyntax ClassName(string metadataName)
+    {
+        NameSyntax name = AliasQualifiedName(IdentifierName(Token(SyntaxKind.GlobalKeyword)), IdentifierName(metadataName.Substring(0, metadataName.IndexOf('.'))));
+        foreach (string part in metadataName.Split('.').Skip(1))
+        {
+            name = QualifiedName(name, IdentifierName(part));
+        }
+
+        return name.WithAdditionalAnnotations(Simplifier.Annotation);
     }
 
     public static LiteralExpressionSyntax Int(int value) =>

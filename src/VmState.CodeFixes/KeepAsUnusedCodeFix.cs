@@ -106,7 +106,7 @@ public sealed class KeepAsUnusedCodeFix : CodeFixProvider
             arguments.Add(AttributeArgument(NameEquals(IdentifierName("Subsection")), null, AttributeEditing.String(subsection)));
         }
 
-        return Attribute(IdentifierName("Unused"), AttributeArgumentList(SeparatedList(arguments)));
+        return Attribute(AttributeEditing.ClassName(KnownTypes.Metadata.UnusedAttribute), AttributeArgumentList(SeparatedList(arguments)));
     }
 
     private static async Task<Document> FixAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken ct)

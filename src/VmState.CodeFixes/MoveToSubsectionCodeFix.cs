@@ -113,13 +113,13 @@ public sealed class MoveToSubsectionCodeFix : CodeFixProvider
     // After the type's last attribute list, on a line of its own.
     private static TypeDeclarationSyntax WithSubsection(TypeDeclarationSyntax declaration, string name)
     {
-        AttributeSyntax attribute = Attribute(IdentifierName("Subsection"), AttributeArgumentList(SingletonSeparatedList(AttributeArgument(AttributeEditing.String(name)))));
+        AttributeSyntax attribute = Attribute(AttributeEditing.ClassName(KnownTypes.Metadata.SubsectionAttribute), AttributeArgumentList(SingletonSeparatedList(AttributeArgument(AttributeEditing.String(name)))));
         return declaration.AddAttributeLists(AttributeEditing.List(attribute));
     }
 
     private static MethodDeclarationSyntax NeededTest(string name, string subsection)
     {
-        AttributeSyntax attribute = Attribute(IdentifierName("Needed"), AttributeArgumentList(SingletonSeparatedList(AttributeArgument(AttributeEditing.String(subsection)))));
+        AttributeSyntax attribute = Attribute(AttributeEditing.ClassName(KnownTypes.Metadata.NeededAttribute), AttributeArgumentList(SingletonSeparatedList(AttributeArgument(AttributeEditing.String(subsection)))));
         return MethodDeclaration(PredefinedType(Token(SyntaxKind.BoolKeyword)), Identifier(name))
             .WithAttributeLists(SingletonList(AttributeList(SingletonSeparatedList(attribute))))
             .WithModifiers(TokenList(Token(SyntaxKind.PrivateKeyword)))

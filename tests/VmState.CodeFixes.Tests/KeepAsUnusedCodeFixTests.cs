@@ -113,4 +113,28 @@ public sealed class KeepAsUnusedCodeFixTests
         test.NumberOfFixAllIterations = 1;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task Names_the_attribute_so_it_binds_without_a_using()
+    {
+        var test = new VmStateCodeFixTest<KeepAsUnusedCodeFix>();
+        test.TestState.AdditionalFiles.Add(("/0/" + BaselineJson.DevV2().File, BaselineJson.DevV2().Json));
+        test.TestCode = """
+            [VmState.Description.VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmState.Description.VmStateField] public int A;
+                [VmState.Description.VmStateField(Since = 2)] public byte {|VMS0103:C|};
+            }
+            """;
+        test.FixedCode = """
+            [VmState.Description.VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmState.Description.VmStateField] public int A;
+                [VmState.Description.Unused(2)] [VmState.Description.VmStateField(Since = 2)] public byte C;
+            }
+            """;
+        await test.RunAsync();
+    }
 }
