@@ -78,4 +78,38 @@ public sealed class MakePartialCodeFixTests
         test.NumberOfFixAllIterations = 1;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task Adds_partial_to_a_part_in_another_file()
+    {
+        var test = new VmStateCodeFixTest<MakePartialCodeFix>();
+        test.TestState.Sources.Add(FixTest.Usings + """
+            [VmState("dev")]
+            public partial class {|VMS0001:Dev|}
+            {
+                [VmStateField] public int A;
+            }
+            """);
+        // The compiler sees the part without 'partial' too.
+        test.TestState.Sources.Add("""
+            public class {|CS0260:Dev|}
+            {
+                public int Helper() => 1;
+            }
+            """);
+        test.FixedState.Sources.Add(FixTest.Usings + """
+            [VmState("dev")]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+            }
+            """);
+        test.FixedState.Sources.Add("""
+            public partial class Dev
+            {
+                public int Helper() => 1;
+            }
+            """);
+        await test.RunAsync();
+    }
 }
