@@ -21,6 +21,16 @@ internal static class AttributeEditing
     public static AttributeSyntax? Find(ISymbol symbol, string metadataName, SyntaxTree tree, CancellationToken ct) =>
         InTree(AttributeLookup.Find(symbol, metadataName), tree, ct);
 
+    /// <summary>
+    /// The syntax of the member's one <c>[VmStateField]</c>, when written in <paramref name="tree"/>. A member with
+    /// several (fields reached by Path) gives null: the diagnostic does not say which of them it is about.
+    /// </summary>
+    public static AttributeSyntax? FindField(ISymbol member, SyntaxTree tree, CancellationToken ct)
+    {
+        AttributeData[] fields = member.GetAttributes().Where(a => AttributeLookup.IsClass(a, KnownTypes.Metadata.VmStateFieldAttribute)).Take(2).ToArray();
+        return fields.Length == 1 ? InTree(fields[0], tree, ct) : null;
+    }
+
     /// <summary>The syntax of <c>[Subsection(name)]</c> on <paramref name="type"/>, when written in <paramref name="tree"/>.</summary>
     public static AttributeSyntax? FindSubsection(INamedTypeSymbol type, string name, SyntaxTree tree, CancellationToken ct) =>
         InTree(AttributeLookup.Subsection(type, name), tree, ct);

@@ -28,7 +28,7 @@ public sealed class FormerNameCodeFix : CodeFixProvider
             if (DiagnosticTarget.String(diagnostic, "FormerName") is not { } former
                 || await DiagnosticTarget.FindAsync(context.Document, diagnostic, context.CancellationToken).ConfigureAwait(false) is not { } target
                 || target.Member(DiagnosticTarget.String(diagnostic, "Member")) is not { } member
-                || AttributeEditing.Find(member, KnownTypes.Metadata.VmStateFieldAttribute, target.Root.SyntaxTree, context.CancellationToken) is not { } attribute)
+                || AttributeEditing.FindField(member, target.Root.SyntaxTree, context.CancellationToken) is not { } attribute)
             {
                 continue;
             }

@@ -80,7 +80,7 @@ public sealed class KeepAsUnusedCodeFix : CodeFixProvider
         // A member in the field's place: before the attribute that makes it a field.
         if (target.Member(DiagnosticTarget.String(diagnostic, "Before")) is { } before)
         {
-            return AttributeEditing.Find(before, KnownTypes.Metadata.VmStateFieldAttribute, target.Root.SyntaxTree, ct) is { } field
+            return AttributeEditing.FindField(before, target.Root.SyntaxTree, ct) is { } field
                 && field.FirstAncestorOrSelf<MemberDeclarationSyntax>() is { } member
                 ? place with { Member = member, Anchor = field }
                 : null;

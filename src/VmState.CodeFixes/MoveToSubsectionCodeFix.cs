@@ -59,7 +59,7 @@ public sealed class MoveToSubsectionCodeFix : CodeFixProvider
             || DiagnosticTarget.String(diagnostic, "Description") is not { } description
             || await DiagnosticTarget.FindAsync(document, diagnostic, ct).ConfigureAwait(false) is not { } target
             || target.Member(DiagnosticTarget.String(diagnostic, "Member")) is not { } member
-            || AttributeEditing.Find(member, KnownTypes.Metadata.VmStateFieldAttribute, target.Root.SyntaxTree, ct) is not { } field
+            || AttributeEditing.FindField(member, target.Root.SyntaxTree, ct) is not { } field
             || target.DeclarationOf(member, ct)?.Parent is not TypeDeclarationSyntax)
         {
             return null;

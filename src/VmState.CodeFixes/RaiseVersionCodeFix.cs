@@ -81,7 +81,7 @@ public sealed class RaiseVersionCodeFix : CodeFixProvider
             if (DiagnosticTarget.Int(diagnostic, "ShippedVersion") is not int shipped
                 || await DiagnosticTarget.FindAsync(document, diagnostic, ct).ConfigureAwait(false) is not { } target
                 || target.Member(DiagnosticTarget.String(diagnostic, "Member")) is not { } member
-                || AttributeEditing.Find(member, KnownTypes.Metadata.VmStateFieldAttribute, target.Root.SyntaxTree, ct) is not { } field)
+                || AttributeEditing.FindField(member, target.Root.SyntaxTree, ct) is not { } field)
             {
                 continue;
             }

@@ -5,7 +5,7 @@ namespace VmState.Generators;
 /// <summary>
 /// Every diagnostic of the generator and its analyzers, in one place. VMS0001 onward are "cannot generate" errors:
 /// the generator cannot write correct save/load code for what was written. VMS0101 onward are the compatibility
-/// analyzer's: the code breaks a schema a release shipped. VMS0111 onward are policy warnings that need no baseline.
+/// analyzer's: the code breaks a schema a release shipped. VMS0111 onward are policy rules that need no baseline.
 /// Ids are stable; docs/diagnostics.md explains each.
 /// </summary>
 internal static class DiagnosticDescriptors
@@ -28,7 +28,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidCountField = Create(
         "VMS0003", "Count member is missing, not integral, or declared after its array",
         "Count member '{0}' of '{1}' {2}",
-        "A variable array or buffer takes its length from a migrated int, uint, ushort or byte member that comes earlier in the field list, as QEMU requires.");
+        "A variable array or buffer takes its length from an int, uint, ushort or byte member of the type. A migrated count must come earlier in the field list, so the loader has read it; a count that is not migrated is the destination's own value (its configuration fixes it, as for QEMU's CPU hotplug arrays).");
 
     public static readonly DiagnosticDescriptor SinceAboveVersion = Create(
         "VMS0004", "Field version above the description's version",
@@ -53,7 +53,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidSubsection = Create(
         "VMS0008", "Invalid subsection",
         "Subsection '{0}' of '{1}': {2}",
-        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name followed by '/' so QEMU's loader finds it, and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
+        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name, as QEMU's loader checks (\"parent/name\" by convention; QEMU's own apic has \"apic_sipi\"), and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
 
     public static readonly DiagnosticDescriptor InvalidShape = Create(
         "VMS0009", "Array or buffer length missing or invalid",
@@ -160,6 +160,13 @@ internal static class DiagnosticDescriptors
         "Needed and Exists tests decide what goes on the wire, and run on both sides at different times. A test that assigns a member makes its answer depend on when and how often it ran, so the destination can read bytes into the wrong fields. Compute the answer only; prepare state in PreSave.",
         HelpBase + "vms0112");
 
+    public static readonly DiagnosticDescriptor ArrayOfNullElements = new(
+        "VMS0113", "Array of described class elements starts out null",
+        "Member '{0}' is an array of the class '{1}' created without its elements; saving it fails at run time with 'Nested state is null'",
+        PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        "'new T[n]' of a class type holds n nulls, and the generated code has no object to save them from (nor, without a parameterless constructor, to load them into). Create the elements where the array is made (a collection expression [new(), new()] or new T[] { ... }), or assign the member in every constructor.",
+        HelpBase + "vms0113");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
 
@@ -195,6 +202,7 @@ internal static class DiagnosticDescriptors
         "VMS0110" => ExistsChanged,
         "VMS0111" => VersionUnused,
         "VMS0112" => PredicateAssigns,
+        "VMS0113" => ArrayOfNullElements,
         _ => null,
     };
 }

@@ -59,7 +59,7 @@ internal static class GoldenSources
         }
         """;
 
-    /// <summary>Fixed arrays, slices, variable arrays with each count width, buffers (fixed, sliced, sized by a field).</summary>
+    /// <summary>Fixed arrays, slices, variable arrays with each count width and with a count that is not migrated, buffers (fixed, sliced, sized by a field).</summary>
     public const string Arrays = """
         using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
@@ -92,6 +92,10 @@ internal static class GoldenSources
             [VmStateField("data_len")] public uint DataLen;
             [VmStateField("data", Count = nameof(DataLen))] public byte[] Data = [];
             [VmStateField("data_ro", Start = 1, Count = nameof(NU16))] public byte[] DataRo { get; } = new byte[0x10001];
+
+            // A count the destination knows from its configuration: not on the wire.
+            public int Slots { get; } = 4;
+            [VmStateField("by_local", Count = nameof(Slots))] public uint[] ByLocal = new uint[4];
         }
         """;
 
@@ -154,7 +158,7 @@ internal static class GoldenSources
 
         public static partial class Board
         {
-            [VmState("hooked", Version = 3, MinimumVersion = 1, Priority = MigrationPriority.PciBus, DeviceType = "hooked-dev", DumpSize = 64)]
+            [VmState("hooked", Version = 3, MinimumVersion = 1, Priority = MigrationPriority.PciBus, DeviceType = "hooked-dev", DeviceTypes = ["hooked-dev", "kvm-hooked-dev"], DumpSize = 64)]
             [Subsection("hooked/extra", Version = 2)]
             [Subsection("hooked/tail")]
             public partial class Hooked
@@ -216,6 +220,46 @@ internal static class GoldenSources
             [Needed("nest/vmx/vmcs12")] private bool IsVmcs12Needed() => Size > 128;
             [Needed("nest/vmx/shadow")] private bool IsShadowNeeded() => Size > 144;
             [PostLoad("nest/vmx/vmcs12/deep")] private void AfterDeepLoad() { }
+        }
+        """;
+
+    /// <summary>Fields reached by Path: into an array element (struct and class), through objects, to a property.</summary>
+    public const string Paths = """
+        using VmState.Description;
+
+        namespace Golden;
+
+        public struct Latch
+        {
+            public ushort Value;
+            public byte State;
+        }
+
+        public sealed class Fifo
+        {
+            public uint ReadPointer;
+            public ushort Depth { get; set; }
+        }
+
+        [VmState("channel")]
+        public partial class Channel
+        {
+            [VmStateField("count")] public int Count;
+            public uint IrqDisabled;
+        }
+
+        [VmState("paths")]
+        public partial class Paths
+        {
+            [VmStateField("channels[0].irq_disabled", Path = "[0].IrqDisabled")]
+            [VmStateField("channels", Length = 2)]
+            public Channel[] Channels = [new(), new()];
+
+            [VmStateField("latches[1].value", Path = "[1].Value")] public Latch[] Latches = new Latch[2];
+            [VmStateField("queue.rp", Path = "ReadPointer")]
+            [VmStateField("queue.depth", Path = ".Depth")]
+            public Fifo Queue = new();
+            [VmStateField(Path = "State")] public Latch Current;
         }
         """;
 }

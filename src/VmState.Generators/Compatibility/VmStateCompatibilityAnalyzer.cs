@@ -105,6 +105,9 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
 
     private static readonly ConditionalWeakTable<SourceText, ReadResult> Cache = new();
 
+    /// <summary>The baseline read from <paramref name="text"/> earlier, if any (tests: an edit does not re-read it).</summary>
+    internal static Baseline? Cached(SourceText text) => Cache.TryGetValue(text, out ReadResult? r) ? r.Baseline : null;
+
     private static string? Read(AdditionalText file, string name, CancellationToken ct, out Baseline? baseline)
     {
         baseline = null;
