@@ -91,4 +91,23 @@ public sealed class RaiseVersionCodeFixTests
         test.NumberOfIncrementalIterations = 4;
         await test.RunAsync();
     }
+
+    [Fact]
+    public async Task Is_not_offered_for_a_member_carrying_several_fields()
+    {
+        // Two fields reached by Path share the member the diagnostic names; which one is new it does not say.
+        const string source = """
+            public struct Pair { public int X; public int Y; }
+
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [VmStateField] public ushort B;
+                [VmStateField(Since = 2)] public byte C;
+                [VmStateField("p.x", Path = ".X")][VmStateField("p.y", Path = ".Y")] public Pair {|VMS0105:{|VMS0105:P|}|};
+            }
+            """;
+        await FixTest.Create<RaiseVersionCodeFix>(source, source, BaselineJson.DevV2()).RunAsync();
+    }
 }

@@ -14,8 +14,9 @@ namespace VmState.CodeFixes.Tests.TestSupport;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class GeneratorDiagnosticsAnalyzer : DiagnosticAnalyzer
 {
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Enumerable.Range(1, 15)
-        .Select(i => DiagnosticDescriptors.ById($"VMS{i:0000}")!)
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = Enumerable.Range(1, 99)
+        .Select(i => DiagnosticDescriptors.ById($"VMS{i:0000}"))
+        .OfType<DiagnosticDescriptor>()
         .ToImmutableArray();
 
     public override void Initialize(AnalysisContext context)

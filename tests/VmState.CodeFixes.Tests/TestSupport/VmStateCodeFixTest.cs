@@ -33,6 +33,7 @@ public sealed class VmStateCodeFixTest<TCodeFix> : CSharpCodeFixTest<GeneratorDi
         new VmStateCompatibilityAnalyzer(),
         new VersionUnusedAnalyzer(),
         new PredicateAssignsAnalyzer(),
+        new ArrayOfNullElementsAnalyzer(),
     ];
 }
 
