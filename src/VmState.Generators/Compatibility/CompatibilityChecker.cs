@@ -102,10 +102,11 @@ internal sealed class CompatibilityChecker
             }
         }
 
-        // What the fix "keep its bytes as [Unused]" needs to put the shipped field back as padding.
-        ImmutableDictionary<string, string?> Removed(BaselineField s, string? before) => Properties(scope,
+        // What the fix "keep its bytes as [Unused]" needs to put the shipped field back as padding; ShippedIndex
+        // orders several fields removed before the same member (or at the end).
+        ImmutableDictionary<string, string?> Removed(BaselineField s, int index, string? before) => Properties(scope,
             ("ShippedName", s.Name), ("Bytes", Str(s.Size * (s.Num ?? 1))), ("Since", Str(s.Version)),
-            ("Subsection", isMain ? null : description.Name), ("Before", before));
+            ("Subsection", isMain ? null : description.Name), ("Before", before), ("ShippedIndex", Str(index)));
 
         var shippedNames = new HashSet<string>(shipped.Fields.Select(f => f.Name), StringComparer.Ordinal);
         int j = 0;
@@ -116,7 +117,7 @@ internal sealed class CompatibilityChecker
             {
                 if (j >= current.Count)
                 {
-                    Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, AttributeLookup.Location(attribute)), Removed(s, null),
+                    Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, AttributeLookup.Location(attribute)), Removed(s, i, null),
                         s.Name, description.Name, file, "the end of the field list");
                     break;
                 }
@@ -125,6 +126,14 @@ internal sealed class CompatibilityChecker
                 if (IsShippedAs(c, s.Name))
                 {
                     CompareField(scope, c, FieldAt(j), s, description.Name, file, depth);
+                    j++;
+                    break;
+                }
+
+                if (PadsFor(c, s))
+                {
+                    // The shipped field's bytes kept as padding: the wire is unchanged, and QEMU's checker matches
+                    // "unused" by size too.
                     j++;
                     break;
                 }
@@ -149,7 +158,7 @@ internal sealed class CompatibilityChecker
                     break;
                 }
 
-                Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, FieldAt(j)), Removed(s, c.MemberName), s.Name, description.Name, file, c.Name);
+                Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, FieldAt(j)), Removed(s, i, c.MemberName), s.Name, description.Name, file, c.Name);
                 if (!currentShippedLater)
                 {
                     // A field in its place that no release shipped: reported once, as the missing field.
@@ -223,6 +232,13 @@ internal sealed class CompatibilityChecker
         && (s.Num is not int num || NumOf(c) == num)
         && (c.Exists is not null) == s.HasExists
         && c.Since == s.Version;
+
+    // Padding of exactly a shipped field's bytes, from the same version and as unconditional as it was.
+    private static bool PadsFor(FieldSpec c, BaselineField s) =>
+        c.Kind == FieldKind.Unused && !IsShippedAs(c, s.Name)
+        && c.Length == s.Size * (s.Num ?? 1)
+        && c.Since == s.Version
+        && c.Exists is null && !s.HasExists;
 
     private static INamedTypeSymbol? NestedType(INamedTypeSymbol type, string member)
     {

@@ -25,12 +25,13 @@ public sealed class PackageConsumerTests(PackedVmState package)
         """;
 
     [Fact]
-    public void The_package_holds_the_runtime_and_the_generator()
+    public void The_package_holds_the_runtime_the_generator_and_the_code_fixes()
     {
         using var zip = System.IO.Compression.ZipFile.OpenRead(package.Nupkg);
         string[] entries = [.. zip.Entries.Select(e => e.FullName)];
         Assert.Contains("lib/net10.0/VmState.Runtime.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/VmState.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/VmState.CodeFixes.dll", entries);
         Assert.Contains("README.md", entries);
         Assert.Contains("build/VmState.targets", entries);
         Assert.Contains("buildTransitive/VmState.targets", entries);
@@ -62,6 +63,8 @@ public sealed class PackageConsumerTests(PackedVmState package)
         (int exit, string output) = package.BuildConsumer("roundtrip", program + "\n\n" + Device, run: true);
 
         Assert.True(exit == 0, output);
+        // The code-fix assembly beside the generator references Workspaces, which the compiler lacks: it must load quietly.
+        Assert.DoesNotContain("CS8032", output, StringComparison.Ordinal);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         // a, arr[3], b, then the subsection: marker, counted name, be32 version, x.
         Assert.Contains("DEADBEEF00010002000301" + "050B" + Convert.ToHexString(Encoding.ASCII.GetBytes("mydev/extra")) + "00000001" + "0000000000000007", lines);
@@ -171,7 +174,7 @@ public sealed class PackageConsumerTests(PackedVmState package)
     }
 }
 
-/// <summary>Packs the repository's runtime and generator once for the tests that consume the package.</summary>
+/// <summary>Packs the repository's runtime, generator and code fixes once for the tests that consume the package.</summary>
 public sealed class PackedVmState : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(5);
@@ -181,7 +184,7 @@ public sealed class PackedVmState : IDisposable
     {
         // A copy of the sources, so that this build shares no bin/obj with the solution's own.
         string root = Repository.RootPath;
-        foreach (string project in new[] { "VmState.Runtime", "VmState.Generators" })
+        foreach (string project in new[] { "VmState.Runtime", "VmState.Generators", "VmState.CodeFixes" })
         {
             CopyTree(Path.Combine(root, "src", project), Path.Combine(_work, "src", project));
         }

@@ -85,4 +85,48 @@ public sealed class Vms0103Tests
 
         CompatibilityAnalysis.Clean(source, shipped);
     }
+
+    [Fact]
+    public void A_removed_field_kept_as_padding_of_its_bytes_is_fine()
+    {
+        // As QEMU's checker matches "unused" by size: the wire is unchanged. An array's bytes are size times num.
+        var shipped = new[] { ("dev-2.json", BaselineJson.File(BaselineJson.Section("dev", 2, 1, [BaselineJson.Field("A", 4), BaselineJson.Field("B", 2, num: 3), BaselineJson.Field("C", 1, version: 2)]))) };
+        string source = Shipped.Header + """
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [Unused(6)] [VmStateField(Since = 2)] public byte C;
+            }
+            """;
+
+        CompatibilityAnalysis.Clean(source, shipped);
+    }
+
+    [Fact]
+    public void Padding_of_other_bytes_or_another_version_in_a_removed_fields_place_is_reported()
+    {
+        var shipped = new[] { ("dev-2.json", BaselineJson.File(BaselineJson.Section("dev", 2, 1, [BaselineJson.Field("A", 4), BaselineJson.Field("B", 2), BaselineJson.Field("C", 1, version: 2)]))) };
+        string wrongSize = Shipped.Header + """
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [Unused(4)] [VmStateField(Since = 2)] public byte C;
+            }
+            """;
+        string wrongVersion = Shipped.Header + """
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [VmStateField] public ushort B;
+                [Unused(1)] private void Gone() { }
+            }
+            """;
+
+        Diagnostic d = CompatibilityAnalysis.Reports("VMS0103", wrongSize, "[Unused(4)]", shipped, "B", "unused");
+        Assert.Equal("1", d.Properties["ShippedIndex"]);
+        CompatibilityAnalysis.Reports("VMS0103", wrongVersion, "[Unused(1)]", shipped, "C", "unused");
+    }
 }
