@@ -5,6 +5,7 @@ using VmState.Description;
 namespace VmState.Benchmarks;
 
 /// <summary>A typical device body: scalars, a register array, a buffer and a nested struct array.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("VmState.Policy", "VMS0111", Justification = "The version only has to be above 1 so the version byte is not trivially zero.")]
 [VmState("regfile", Version = 2)]
 [MemoryPackable]
 public sealed partial class RegisterFile

@@ -5,13 +5,14 @@ namespace VmState.Generators;
 /// <summary>
 /// Every diagnostic of the generator and its analyzers, in one place. VMS0001 onward are "cannot generate" errors:
 /// the generator cannot write correct save/load code for what was written. VMS0101 onward are the compatibility
-/// analyzer's: the code breaks a schema a release shipped.
+/// analyzer's: the code breaks a schema a release shipped. VMS0111 onward are policy rules that need no baseline.
 /// Ids are stable; docs/diagnostics.md explains each.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "VmState.Generation";
     private const string CompatibilityCategory = "VmState.Compatibility";
+    private const string PolicyCategory = "VmState.Policy";
     private const string HelpBase = "https://github.com/vmstate/vmstate/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Create(
@@ -27,7 +28,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidCountField = Create(
         "VMS0003", "Count member is missing, not integral, or declared after its array",
         "Count member '{0}' of '{1}' {2}",
-        "A variable array or buffer takes its length from a migrated int, uint, ushort or byte member that comes earlier in the field list, as QEMU requires.");
+        "A variable array or buffer takes its length from an int, uint, ushort or byte member of the type. A migrated count must come earlier in the field list, so the loader has read it; a count that is not migrated is the destination's own value (its configuration fixes it, as for QEMU's CPU hotplug arrays).");
 
     public static readonly DiagnosticDescriptor SinceAboveVersion = Create(
         "VMS0004", "Field version above the description's version",
@@ -52,7 +53,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidSubsection = Create(
         "VMS0008", "Invalid subsection",
         "Subsection '{0}' of '{1}': {2}",
-        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name followed by '/' so QEMU's loader finds it, and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
+        "Declare subsections with [Subsection(\"parent/name\")] on the type; the name must start with the parent's name, as QEMU's loader checks (\"parent/name\" by convention; QEMU's own apic has \"apic_sipi\"), and be unique. A nested subsection (Parent = \"parent/name\") must start with its parent subsection's name: \"parent/name/inner\".");
 
     public static readonly DiagnosticDescriptor InvalidShape = Create(
         "VMS0009", "Array or buffer length missing or invalid",
@@ -128,6 +129,44 @@ internal static class DiagnosticDescriptors
         "An AdditionalFiles item marked VmStateBaseline=\"true\" must be a -dump-vmstate JSON file; no type is checked against a file that cannot be read.",
         HelpBase + "vms0107", WellKnownDiagnosticTags.CompilationEnd);
 
+    public static readonly DiagnosticDescriptor FieldRenamed = new(
+        "VMS0108", "Shipped field renamed",
+        "Field '{0}' of '{1}' stands where '{2}' shipped in '{3}', with the same size; if it is a rename, record it with FormerName = \"{2}\"",
+        CompatibilityCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        "The wire carries no names, so a rename keeps streams loading; it changes only the schema, where QEMU's checker and 'check' see a missing field. Record the shipped name with [VmStateField(FormerName = \"old\")] (which also lets SchemaChecker forgive it), or restore the name. A rename that is really a new field in place of a removed one is a wire break.",
+        HelpBase + "vms0108");
+
+    public static readonly DiagnosticDescriptor SinceChanged = CreateCompatibility(
+        "VMS0109", "Since of a shipped field changed",
+        "Field '{0}' of '{1}' has Since = {2} but shipped with Since = {3} in '{4}'; streams of versions between them would be read without it or with it wrongly",
+        "Since says from which incoming version a field is on the wire. Changing it for a shipped field makes the code read streams of the versions in between with a different layout than the release that wrote them. Restore the shipped Since; to change the layout, add a new field.");
+
+    public static readonly DiagnosticDescriptor ExistsChanged = CreateCompatibility(
+        "VMS0110", "Shipped field gained or lost Exists",
+        "Field '{0}' of '{1}' {2} an Exists test, unlike the field shipped in '{3}'; the two sides would disagree on whether its bytes are on the wire",
+        "A field with Exists is on the wire only when its test says so; a field without one always is. Adding or removing the test on a shipped field changes the bytes whenever the test is false. Keep the shipped form, or move the conditional value into a subsection with a Needed test.");
+
+    public static readonly DiagnosticDescriptor VersionUnused = new(
+        "VMS0111", "Version above what any field needs",
+        "'{0}' has Version = {1}, but no field, padding or subsection of it has Since = {1}, and no hook or test takes the version; older destinations refuse its streams for nothing",
+        PolicyCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        "A version bump makes every older destination refuse the stream. It pays for itself when a field with that Since is added, or when PostLoad or a test reads the version to convert old state. If neither is true, keep the earlier Version; if the bump is on purpose (a change of meaning), take the version in PostLoad or suppress VMS0111 for the type.",
+        HelpBase + "vms0111");
+
+    public static readonly DiagnosticDescriptor PredicateAssigns = new(
+        "VMS0112", "Needed or Exists test changes state",
+        "{0} test '{1}' assigns '{2}'; a test that changes state can make save and load disagree on what is on the wire",
+        PolicyCategory, DiagnosticSeverity.Warning, isEnabledByDefault: true,
+        "Needed and Exists tests decide what goes on the wire, and run on both sides at different times. A test that assigns a member makes its answer depend on when and how often it ran, so the destination can read bytes into the wrong fields. Compute the answer only; prepare state in PreSave.",
+        HelpBase + "vms0112");
+
+    public static readonly DiagnosticDescriptor ArrayOfNullElements = new(
+        "VMS0113", "Array of described class elements starts out null",
+        "Member '{0}' is an array of the class '{1}' created without its elements; saving it fails at run time with 'Nested state is null'",
+        PolicyCategory, DiagnosticSeverity.Error, isEnabledByDefault: true,
+        "'new T[n]' of a class type holds n nulls, and the generated code has no object to save them from (nor, without a parameterless constructor, to load them into). Create the elements where the array is made (a collection expression [new(), new()] or new T[] { ... }), or assign the member in every constructor.",
+        HelpBase + "vms0113");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, string description) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description, HelpBase + id.ToLowerInvariant());
 
@@ -158,6 +197,12 @@ internal static class DiagnosticDescriptors
         "VMS0105" => NewFieldWithoutVersion,
         "VMS0106" => ShippedSubsectionMissing,
         "VMS0107" => BaselineUnreadable,
+        "VMS0108" => FieldRenamed,
+        "VMS0109" => SinceChanged,
+        "VMS0110" => ExistsChanged,
+        "VMS0111" => VersionUnused,
+        "VMS0112" => PredicateAssigns,
+        "VMS0113" => ArrayOfNullElements,
         _ => null,
     };
 }

@@ -50,6 +50,7 @@ internal static class KnownTypes
         public const string UnusedAttribute = "VmState.Description.UnusedAttribute";
         public const string ValidateAttribute = "VmState.Description.ValidateAttribute";
         public const string VmStateHookAttribute = "VmState.Description.VmStateHookAttribute";
+        public const string NeededAttribute = "VmState.Description.NeededAttribute";
         public const string IVmStateTmp = "VmState.Description.IVmStateTmp`1";
         public const string MigrationPriority = "VmState.Description.MigrationPriority";
         public const string IVmStateCodec = "VmState.Codecs.IVmStateCodec`2";

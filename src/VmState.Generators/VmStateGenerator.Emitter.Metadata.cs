@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using VmState.Generators.Model;
 
 namespace VmState.Generators;
@@ -36,6 +37,7 @@ public sealed partial class VmStateGenerator
                 Optional(w, "Unmigratable", spec.Unmigratable, "true");
                 Optional(w, "EarlySetup", spec.EarlySetup, "true");
                 Optional(w, "DeviceType", spec.DeviceType is not null, Lit(spec.DeviceType ?? ""));
+                Optional(w, "DeviceTypes", spec.DeviceTypes.Count > 0, $"{KnownTypes.ImmutableArray}.Create({string.Join(", ", spec.DeviceTypes.Select(Lit))})");
                 Optional(w, "ExplicitDumpSize", spec.DumpSize != 0, Str(spec.DumpSize));
             }
 
@@ -109,6 +111,7 @@ public sealed partial class VmStateGenerator
             Add(layout is Layout.ValueArray or Layout.StructArray && f.Shape == FieldShape.Fixed, "Length = " + Str(f.Length));
             Add(f.Shape == FieldShape.Variable, "CountField = " + Lit(f.CountName ?? f.CountMember ?? ""));
             Add(f.Start != 0, "Start = " + Str(f.Start));
+            Add(f.FormerName is not null, "FormerName = " + Lit(f.FormerName ?? ""));
             Add(layout is Layout.Struct or Layout.StructArray or Layout.Tmp, $"Nested = {f.ElementType}.VmStateDescription");
             return $"new {KnownTypes.VmStateFieldDescription} {{ {string.Join(", ", parts)} }}";
         }

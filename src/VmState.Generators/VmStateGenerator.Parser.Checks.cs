@@ -55,12 +55,10 @@ public sealed partial class VmStateGenerator
                 }
                 else
                 {
+                    // A count that is not migrated is the destination's own (its configuration fixes it), as QEMU
+                    // allows; a migrated one must be loaded before the array it sizes.
                     int at = wire.FindIndex(o => o.Member == countMember);
-                    if (at < 0)
-                    {
-                        problem = "is not migrated, so the loader cannot know the count";
-                    }
-                    else if (at >= wire.IndexOf(_order[orderIndex]))
+                    if (at >= 0 && at >= wire.IndexOf(_order[orderIndex]))
                     {
                         problem = "must come before the array in the field list";
                     }

@@ -215,6 +215,7 @@ public sealed partial class VmStateGenerator
                 IsProperty = isProperty,
                 CanWrite = canWrite,
                 Since = NamedInt(a, "Since", 0),
+                FormerName = NamedString(a, "FormerName"),
                 Exists = ResolveTest(NamedString(a, "Exists"), "Exists", location),
                 ErrorHint = NamedString(a, "ErrorHint"),
             };

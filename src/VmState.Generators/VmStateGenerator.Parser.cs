@@ -103,6 +103,7 @@ public sealed partial class VmStateGenerator
             }
 
             main.Hooks.TryGetValue(KnownTypes.Hooks.DevUnplugPending, out HookSpec? unplug);
+            List<string> keys = DumpKeys(attribute);
             return new TypeSpec
             {
                 Namespace = NamespaceName(),
@@ -117,7 +118,8 @@ public sealed partial class VmStateGenerator
                 PriorityName = EnumMemberName(attribute, "Priority"),
                 Unmigratable = NamedBool(attribute, "Unmigratable"),
                 EarlySetup = NamedBool(attribute, "EarlySetup"),
-                DeviceType = NamedString(attribute, "DeviceType"),
+                DeviceType = keys.Count > 0 ? keys[0] : null,
+                DeviceTypes = keys.Count > 1 ? keys.ToEquatableArray() : EquatableArray<string>.Empty,
                 DumpSize = NamedInt(attribute, "DumpSize", 0),
                 DevUnplugPending = unplug,
             };
@@ -217,6 +219,32 @@ public sealed partial class VmStateGenerator
 
         private static bool NamedBool(AttributeData a, string name) =>
             a.NamedArguments.Any(kv => kv.Key == name && kv.Value.Value is true);
+
+        // DeviceType, then DeviceTypes, without repeats: the description's -dump-vmstate keys.
+        private static List<string> DumpKeys(AttributeData a)
+        {
+            var keys = new List<string>();
+            if (NamedString(a, "DeviceType") is { } single)
+            {
+                keys.Add(single);
+            }
+
+            foreach (KeyValuePair<string, TypedConstant> kv in a.NamedArguments)
+            {
+                if (kv.Key == "DeviceTypes" && kv.Value.Kind == TypedConstantKind.Array && !kv.Value.IsNull)
+                {
+                    foreach (TypedConstant item in kv.Value.Values)
+                    {
+                        if (item.Value is string key && !keys.Contains(key))
+                        {
+                            keys.Add(key);
+                        }
+                    }
+                }
+            }
+
+            return keys;
+        }
 
         private static string? NamedString(AttributeData a, string name) =>
             a.NamedArguments.FirstOrDefault(kv => kv.Key == name).Value.Value as string;

@@ -59,7 +59,7 @@ internal static class GoldenSources
         }
         """;
 
-    /// <summary>Fixed arrays, slices, variable arrays with each count width, buffers (fixed, sliced, sized by a field).</summary>
+    /// <summary>Fixed arrays, slices, variable arrays with each count width and with a count that is not migrated, buffers (fixed, sliced, sized by a field).</summary>
     public const string Arrays = """
         using VmState.Codecs; using VmState.Description; using VmState.Wire;
 
@@ -92,6 +92,10 @@ internal static class GoldenSources
             [VmStateField("data_len")] public uint DataLen;
             [VmStateField("data", Count = nameof(DataLen))] public byte[] Data = [];
             [VmStateField("data_ro", Start = 1, Count = nameof(NU16))] public byte[] DataRo { get; } = new byte[0x10001];
+
+            // A count the destination knows from its configuration: not on the wire.
+            public int Slots { get; } = 4;
+            [VmStateField("by_local", Count = nameof(Slots))] public uint[] ByLocal = new uint[4];
         }
         """;
 
@@ -154,7 +158,7 @@ internal static class GoldenSources
 
         public static partial class Board
         {
-            [VmState("hooked", Version = 3, MinimumVersion = 1, Priority = MigrationPriority.PciBus, DeviceType = "hooked-dev", DumpSize = 64)]
+            [VmState("hooked", Version = 3, MinimumVersion = 1, Priority = MigrationPriority.PciBus, DeviceType = "hooked-dev", DeviceTypes = ["hooked-dev", "kvm-hooked-dev"], DumpSize = 64)]
             [Subsection("hooked/extra", Version = 2)]
             [Subsection("hooked/tail")]
             public partial class Hooked

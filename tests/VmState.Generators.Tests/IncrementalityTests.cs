@@ -48,6 +48,7 @@ public sealed class IncrementalityTests
     [InlineData("// A described device.", "// A described device, with a changed comment.")]
     [InlineData("[VmStateField] public uint A;", "[VmStateField] public uint A; // the control register")]
     [InlineData("public partial class Dev\n{", "public partial class Dev\n{\n    public int NotMigrated;\n    public void Helper() { }\n")]
+    [InlineData("private bool SubNeeded() => B != 0;", "private bool SubNeeded()\n    {\n        ulong b = B;\n        return b != 0;\n    }")]
     public void An_edit_that_does_not_change_the_description_does_not_regenerate(string from, string to)
     {
         (GeneratorRunResult second, _) = RunEdited(Device, Device.Replace(from, to, StringComparison.Ordinal));

@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using VmState.Generators.Model;
 
 namespace VmState.Generators.Compatibility;
@@ -32,13 +32,6 @@ internal sealed class CompatibilityChecker
     /// <summary>Checks the type's own description (and its subsections) against <paramref name="shipped"/> of <paramref name="file"/>.</summary>
     public void Check(BaselineDescription shipped, string file) => Compare(_root, _root.Spec.Description, shipped, file, 0);
 
-    /// <summary>The attribute of class <paramref name="metadataName"/> on <paramref name="symbol"/>, or null.</summary>
-    public static AttributeData? Attribute(ISymbol symbol, string metadataName) =>
-        symbol.GetAttributes().FirstOrDefault(a => IsClass(a, metadataName));
-
-    private static bool IsClass(AttributeData a, string metadataName) =>
-        a.AttributeClass is { ContainingType: null } c && string.Equals(c.ToDisplayString(), metadataName, StringComparison.Ordinal);
-
     // A described type being compared; At is where everything is reported when the type is nested in the checked one.
     private sealed record Scope(INamedTypeSymbol Type, TypeSpec Spec, AttributeData Attribute, Location? At);
 
@@ -46,16 +39,17 @@ internal sealed class CompatibilityChecker
     {
         _ct.ThrowIfCancellationRequested();
         bool isMain = ReferenceEquals(current, scope.Spec.Description);
-        AttributeData? attribute = isMain ? scope.Attribute : SubsectionAttribute(scope.Type, current.Name);
+        AttributeData? attribute = isMain ? scope.Attribute : AttributeLookup.Subsection(scope.Type, current.Name);
         if (current.Version < shipped.Version)
         {
-            Report(DiagnosticDescriptors.VersionLowered, At(scope, ArgumentLocation(attribute, "Version") ?? AttributeLocation(attribute)),
+            Report(DiagnosticDescriptors.VersionLowered, At(scope, AttributeLookup.Argument(attribute, "Version") ?? AttributeLookup.Location(attribute)),
                 current.Name, Str(current.Version), Str(shipped.Version), file);
         }
 
         if (current.MinimumVersion > shipped.Version)
         {
-            Report(DiagnosticDescriptors.MinimumRaised, At(scope, ArgumentLocation(attribute, "MinimumVersion") ?? AttributeLocation(attribute)),
+            Report(DiagnosticDescriptors.MinimumRaised, At(scope, AttributeLookup.Argument(attribute, "MinimumVersion") ?? AttributeLookup.Location(attribute)),
+                Properties(scope, ("ShippedVersion", Str(shipped.Version))),
                 current.Name, Str(current.MinimumVersion), Str(shipped.Version), file);
         }
 
@@ -68,7 +62,7 @@ internal sealed class CompatibilityChecker
                 string.Equals(s.Parent, parent, StringComparison.Ordinal) && string.Equals(s.Name, shippedSubsection.Name, StringComparison.Ordinal));
             if (match is null)
             {
-                Report(DiagnosticDescriptors.ShippedSubsectionMissing, At(scope, AttributeLocation(attribute)), shippedSubsection.Name, current.Name, file);
+                Report(DiagnosticDescriptors.ShippedSubsectionMissing, At(scope, AttributeLookup.Location(attribute)), shippedSubsection.Name, current.Name, file);
             }
             else
             {
@@ -99,9 +93,17 @@ internal sealed class CompatibilityChecker
             FieldSpec f = current[index];
             if (f.Since <= shipped.Version)
             {
-                Report(DiagnosticDescriptors.NewFieldWithoutVersion, At(scope, FieldAt(index)), f.Name, description.Name, Str(f.Since), Str(shipped.Version), file);
+                // The fixes raise Since (and the version) past the shipped one, or move the field into a subsection.
+                Report(DiagnosticDescriptors.NewFieldWithoutVersion, At(scope, FieldAt(index)),
+                    Properties(scope, ("Member", f.MemberName), ("Subsection", isMain ? null : description.Name), ("Description", description.Name), ("ShippedVersion", Str(shipped.Version))),
+                    f.Name, description.Name, Str(f.Since), Str(shipped.Version), file);
             }
         }
+
+        // What the fix "keep its bytes as [Unused]" needs to put the shipped field back as padding.
+        ImmutableDictionary<string, string?> Removed(BaselineField s, string? before) => Properties(scope,
+            ("ShippedName", s.Name), ("Bytes", Str(s.Size * (s.Num ?? 1))), ("Since", Str(s.Version)),
+            ("Subsection", isMain ? null : description.Name), ("Before", before));
 
         var shippedNames = new HashSet<string>(shipped.Fields.Select(f => f.Name), StringComparer.Ordinal);
         int j = 0;
@@ -112,20 +114,21 @@ internal sealed class CompatibilityChecker
             {
                 if (j >= current.Count)
                 {
-                    Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, AttributeLocation(attribute)), s.Name, description.Name, file, "the end of the field list");
+                    Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, AttributeLookup.Location(attribute)), Removed(s, null),
+                        s.Name, description.Name, file, "the end of the field list");
                     break;
                 }
 
                 FieldSpec c = current[j];
-                if (string.Equals(c.Name, s.Name, StringComparison.Ordinal))
+                if (IsShippedAs(c, s.Name))
                 {
                     CompareField(scope, c, FieldAt(j), s, description.Name, file, depth);
                     j++;
                     break;
                 }
 
-                bool currentShippedLater = shipped.Fields.Skip(i + 1).Any(x => string.Equals(x.Name, c.Name, StringComparison.Ordinal));
-                bool shippedComesLater = current.Skip(j + 1).Any(x => string.Equals(x.Name, s.Name, StringComparison.Ordinal));
+                bool currentShippedLater = shipped.Fields.Skip(i + 1).Any(x => IsShippedAs(c, x.Name));
+                bool shippedComesLater = current.Skip(j + 1).Any(x => IsShippedAs(x, s.Name));
                 if (!currentShippedLater && shippedComesLater)
                 {
                     // Inserted before the shipped field, which follows.
@@ -134,10 +137,20 @@ internal sealed class CompatibilityChecker
                     continue;
                 }
 
-                Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, FieldAt(j)), s.Name, description.Name, file, c.Name);
+                if (!currentShippedLater && !shippedComesLater && SameWire(c, s))
+                {
+                    // Same place, same bytes, another name: a rename, which only the schema sees.
+                    Report(DiagnosticDescriptors.FieldRenamed, At(scope, FieldAt(j)), Properties(scope, ("FormerName", s.Name), ("Member", c.MemberName)),
+                        c.Name, description.Name, s.Name, file);
+                    CompareField(scope, c, FieldAt(j), s, description.Name, file, depth);
+                    j++;
+                    break;
+                }
+
+                Report(DiagnosticDescriptors.ShippedFieldMissing, At(scope, FieldAt(j)), Removed(s, c.MemberName), s.Name, description.Name, file, c.Name);
                 if (!currentShippedLater)
                 {
-                    // A rename: the field that stands in its place is the one reported.
+                    // A field in its place that no release shipped: reported once, as the missing field.
                     j++;
                 }
 
@@ -148,7 +161,7 @@ internal sealed class CompatibilityChecker
         for (; j < current.Count; j++)
         {
             // A shipped name found after the walk is a moved field, reported where the walk missed it.
-            if (!shippedNames.Contains(current[j].Name))
+            if (!shippedNames.Contains(current[j].Name) && (current[j].FormerName is not { } former || !shippedNames.Contains(former)))
             {
                 CheckNew(j);
             }
@@ -157,35 +170,57 @@ internal sealed class CompatibilityChecker
 
     private void CompareField(Scope scope, FieldSpec c, Location? at, BaselineField s, string description, string file, int depth)
     {
-        int? size = c.Kind switch
-        {
-            FieldKind.Value => c.Codec is null ? null : CodecTable.SizeOf(c.Codec),
-            FieldKind.Buffer => c.Shape == FieldShape.Variable ? 0 : c.Length,
-            FieldKind.Unused => c.Length,
-            _ => null,
-        };
-        if (size is int known && known != s.Size)
+        if (SizeOf(c) is int known && known != s.Size)
         {
             Report(DiagnosticDescriptors.FieldSizeChanged, At(scope, at), c.Name, description, "size", Str(known), Str(s.Size), file);
         }
 
-        if (s.Num is int shippedNum && c.Kind != FieldKind.Tmp)
+        if (s.Num is int shippedNum && c.Kind != FieldKind.Tmp && NumOf(c) != shippedNum)
         {
-            int? num = c.Kind is FieldKind.Value or FieldKind.Struct && c.Shape == FieldShape.Fixed ? c.Length : null;
-            if (num != shippedNum)
-            {
-                Report(DiagnosticDescriptors.FieldSizeChanged, At(scope, at), c.Name, description, "num", num is int n ? Str(n) : "none", Str(shippedNum), file);
-            }
+            Report(DiagnosticDescriptors.FieldSizeChanged, At(scope, at), c.Name, description, "num", NumOf(c) is int n ? Str(n) : "none", Str(shippedNum), file);
+        }
+
+        if (c.Since != s.Version)
+        {
+            Report(DiagnosticDescriptors.SinceChanged, At(scope, at), Properties(scope, ("Member", c.MemberName), ("Since", Str(s.Version))),
+                c.Name, description, Str(c.Since), Str(s.Version), file);
+        }
+
+        if ((c.Exists is not null) != s.HasExists)
+        {
+            Report(DiagnosticDescriptors.ExistsChanged, At(scope, at), c.Name, description, c.Exists is not null ? "has" : "lost", file);
         }
 
         if (c.Kind == FieldKind.Struct && s.Nested is not null && depth < MaxNesting && c.MemberName is not null
-            && NestedType(scope.Type, c.MemberName) is { } nested && Attribute(nested, KnownTypes.Metadata.VmStateAttribute) is { } nestedAttribute
+            && NestedType(scope.Type, c.MemberName) is { } nested && AttributeLookup.Find(nested, KnownTypes.Metadata.VmStateAttribute) is { } nestedAttribute
             && VmStateGenerator.Parser.Parse(nested, _ct).Spec is { } nestedSpec
             && string.Equals(nestedSpec.Description.Name, s.Nested.Name, StringComparison.Ordinal))
         {
             Compare(new Scope(nested, nestedSpec, nestedAttribute, scope.At ?? at), nestedSpec.Description, s.Nested, file, depth + 1);
         }
     }
+
+    // The element size on the wire where the model knows it (a nested struct's size is its own description's).
+    private static int? SizeOf(FieldSpec c) => c.Kind switch
+    {
+        FieldKind.Value => c.Codec is null ? null : CodecTable.SizeOf(c.Codec),
+        FieldKind.Buffer => c.Shape == FieldShape.Variable ? 0 : c.Length,
+        FieldKind.Unused => c.Length,
+        _ => null,
+    };
+
+    private static int? NumOf(FieldSpec c) => c.Kind is FieldKind.Value or FieldKind.Struct && c.Shape == FieldShape.Fixed ? c.Length : null;
+
+    private static bool IsShippedAs(FieldSpec c, string shippedName) =>
+        string.Equals(c.Name, shippedName, StringComparison.Ordinal) || string.Equals(c.FormerName, shippedName, StringComparison.Ordinal);
+
+    // A field that puts the same bytes where a shipped one did: same element size (where known), count and kind of test.
+    private static bool SameWire(FieldSpec c, BaselineField s) =>
+        c.Kind is not FieldKind.Unused
+        && (SizeOf(c) ?? s.Size) == s.Size
+        && (s.Num is not int num || NumOf(c) == num)
+        && (c.Exists is not null) == s.HasExists
+        && c.Since == s.Version;
 
     private static INamedTypeSymbol? NestedType(INamedTypeSymbol type, string member)
     {
@@ -211,7 +246,7 @@ internal sealed class CompatibilityChecker
 
             foreach (AttributeData a in member.GetAttributes())
             {
-                if (IsClass(a, KnownTypes.Metadata.UnusedAttribute)
+                if (AttributeLookup.IsClass(a, KnownTypes.Metadata.UnusedAttribute)
                     && string.Equals(a.NamedArguments.FirstOrDefault(kv => kv.Key == "Subsection").Value.Value as string, subsection, StringComparison.Ordinal))
                 {
                     list.Add(a.ApplicationSyntaxReference?.GetSyntax(_ct).GetLocation() ?? member.Locations.FirstOrDefault());
@@ -222,22 +257,34 @@ internal sealed class CompatibilityChecker
         return list;
     }
 
-    private static AttributeData? SubsectionAttribute(INamedTypeSymbol type, string name) =>
-        type.GetAttributes().FirstOrDefault(a => IsClass(a, KnownTypes.Metadata.SubsectionAttribute)
-            && a.ConstructorArguments.Length == 1 && string.Equals(a.ConstructorArguments[0].Value as string, name, StringComparison.Ordinal));
-
-    private static Location? AttributeLocation(AttributeData? a) => a?.ApplicationSyntaxReference?.GetSyntax().GetLocation();
-
-    private static Location? ArgumentLocation(AttributeData? a, string name) =>
-        a?.ApplicationSyntaxReference?.GetSyntax() is AttributeSyntax { ArgumentList: { } list }
-            ? list.Arguments.FirstOrDefault(arg => arg.NameEquals?.Name.Identifier.Text == name)?.GetLocation()
-            : null;
-
     private static Location At(Scope scope, Location? specific) =>
         scope.At ?? specific ?? scope.Type.Locations.FirstOrDefault() ?? Location.None;
 
     private void Report(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
         _report(Diagnostic.Create(descriptor, location, args));
+
+    private void Report(DiagnosticDescriptor descriptor, Location location, ImmutableDictionary<string, string?> properties, params string[] args) =>
+        _report(Diagnostic.Create(descriptor, location, properties, args));
+
+    // Properties for code fixes; a break inside a nested type is reported at the outer member, where no fix applies.
+    private static ImmutableDictionary<string, string?> Properties(Scope scope, params (string Key, string? Value)[] entries)
+    {
+        if (scope.At is not null)
+        {
+            return ImmutableDictionary<string, string?>.Empty;
+        }
+
+        ImmutableDictionary<string, string?>.Builder builder = ImmutableDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
+        foreach ((string key, string? value) in entries)
+        {
+            if (value is not null)
+            {
+                builder[key] = value;
+            }
+        }
+
+        return builder.ToImmutable();
+    }
 
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -34,7 +34,10 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.FieldSizeChanged,
         DiagnosticDescriptors.NewFieldWithoutVersion,
         DiagnosticDescriptors.ShippedSubsectionMissing,
-        DiagnosticDescriptors.BaselineUnreadable);
+        DiagnosticDescriptors.BaselineUnreadable,
+        DiagnosticDescriptors.FieldRenamed,
+        DiagnosticDescriptors.SinceChanged,
+        DiagnosticDescriptors.ExistsChanged);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -102,6 +105,9 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
 
     private static readonly ConditionalWeakTable<SourceText, ReadResult> Cache = new();
 
+    /// <summary>The baseline read from <paramref name="text"/> earlier, if any (tests: an edit does not re-read it).</summary>
+    internal static Baseline? Cached(SourceText text) => Cache.TryGetValue(text, out ReadResult? r) ? r.Baseline : null;
+
     private static string? Read(AdditionalText file, string name, CancellationToken ct, out Baseline? baseline)
     {
         baseline = null;
@@ -156,7 +162,7 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
     private static void Check(SymbolAnalysisContext context, List<Baseline> baselines)
     {
         var type = (INamedTypeSymbol)context.Symbol;
-        AttributeData? attribute = CompatibilityChecker.Attribute(type, KnownTypes.Metadata.VmStateAttribute);
+        AttributeData? attribute = AttributeLookup.Find(type, KnownTypes.Metadata.VmStateAttribute);
         if (attribute is null)
         {
             return;

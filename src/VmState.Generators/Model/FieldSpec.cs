@@ -22,6 +22,9 @@ internal sealed record FieldSpec
     public bool CanWrite { get; init; }
 
     public int Since { get; init; }
+
+    /// <summary>The name a shipped release gave the field (<c>FormerName</c>): schema-only, the wire is unchanged.</summary>
+    public string? FormerName { get; init; }
     public HookSpec? Exists { get; init; }
 
     /// <summary>Fixed element count, or the byte count of a fixed buffer or padding.</summary>

@@ -27,6 +27,9 @@ internal sealed record TypeSpec
     public bool Unmigratable { get; init; }
     public bool EarlySetup { get; init; }
     public string? DeviceType { get; init; }
+
+    /// <summary>Every <c>-dump-vmstate</c> key when there are several (<c>DeviceTypes</c>), first = <see cref="DeviceType"/>; else empty.</summary>
+    public EquatableArray<string> DeviceTypes { get; init; } = EquatableArray<string>.Empty;
     public int DumpSize { get; init; }
     public HookSpec? DevUnplugPending { get; init; }
 }

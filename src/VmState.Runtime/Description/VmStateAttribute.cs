@@ -34,6 +34,12 @@ public sealed class VmStateAttribute : Attribute
     public string? DeviceType { get; set; }
 
     /// <summary>
+    /// Every device type that keys this description in a <c>-dump-vmstate</c> file, when there are several (QEMU
+    /// lists its i8254 under <c>isa-pit</c>, <c>kvm-pit</c> and <c>pit-common</c>); after <see cref="DeviceType"/>, if both are given.
+    /// </summary>
+    public string[]? DeviceTypes { get; set; }
+
+    /// <summary>
     /// The <c>size</c> a <c>-dump-vmstate</c> file gives fields of this type when it is nested. QEMU prints the C
     /// <c>sizeof</c>, which only a QEMU port can know; default: the bytes the type's fields take on the wire.
     /// </summary>

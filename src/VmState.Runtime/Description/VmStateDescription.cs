@@ -32,8 +32,14 @@ public sealed class VmStateDescription
     /// <summary>Has a <see cref="NeededAttribute"/> predicate.</summary>
     public bool HasNeeded { get; init; }
 
-    /// <summary>The key of this description in a <c>-dump-vmstate</c> file.</summary>
+    /// <summary>The key of this description in a <c>-dump-vmstate</c> file (the first, when it has several).</summary>
     public string? DeviceType { get; init; }
+
+    /// <summary>Every key of this description in a <c>-dump-vmstate</c> file when it has more than one; else empty.</summary>
+    public ImmutableArray<string> DeviceTypes { get; init; } = [];
+
+    /// <summary>The keys a <c>-dump-vmstate</c> file lists this description under: <see cref="DeviceTypes"/>, else <see cref="DeviceType"/>, else <see cref="Name"/>.</summary>
+    public IReadOnlyList<string> DumpKeys => !DeviceTypes.IsDefaultOrEmpty ? DeviceTypes : [DeviceType ?? Name];
 
     /// <summary>Explicit nested size for <c>-dump-vmstate</c>; 0 when not given.</summary>
     public int ExplicitDumpSize { get; init; }

@@ -63,4 +63,11 @@ public sealed class VmStateFieldAttribute : Attribute
 
     /// <summary>Migrate a <c>byte[]</c> as an array of <c>uint8</c> rather than as one buffer.</summary>
     public bool AsArray { get; set; }
+
+    /// <summary>
+    /// The name a shipped release gave this field, when it has been renamed since. The wire carries no names, so a
+    /// rename is safe; recording it silences the compatibility analyzer's VMS0108 and lets <c>SchemaChecker</c>
+    /// (given the descriptions) forgive the rename as QEMU's checker forgives its own.
+    /// </summary>
+    public string? FormerName { get; set; }
 }

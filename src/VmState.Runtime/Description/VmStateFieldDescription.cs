@@ -47,6 +47,9 @@ public sealed class VmStateFieldDescription
     /// <summary>First element (or byte) of the member that is migrated.</summary>
     public int Start { get; init; }
 
+    /// <summary>The name a shipped release gave the field (<c>FormerName</c>), or null: a rename the wire does not see.</summary>
+    public string? FormerName { get; init; }
+
     /// <summary>The nested description of a struct or tmp field.</summary>
     public VmStateDescription? Nested { get; init; }
 

@@ -22,20 +22,27 @@ public static class DumpVmStateWriter
         sb.Append("\n  }");
         foreach (VmStateDescription d in devices)
         {
-            string key = d.DeviceType ?? d.Name;
-            sb.Append(",\n  ");
-            Quoted(sb, key);
-            sb.Append(": {\n    \"Name\": ");
-            Quoted(sb, key);
-            sb.Append(",\n    \"version_id\": ").Append(Num(d.Version));
-            sb.Append(",\n    \"minimum_version_id\": ").Append(Num(d.MinimumVersion));
-            sb.Append(",\n    \"Description\": {\n");
-            WriteDescription(sb, d, 6, options);
-            sb.Append("\n    }\n  }");
+            foreach (string key in d.DumpKeys)
+            {
+                WriteSection(sb, key, d, options);
+            }
         }
 
         sb.Append("\n}\n");
         return sb.ToString();
+    }
+
+    private static void WriteSection(StringBuilder sb, string key, VmStateDescription d, DumpVmStateOptions options)
+    {
+        sb.Append(",\n  ");
+        Quoted(sb, key);
+        sb.Append(": {\n    \"Name\": ");
+        Quoted(sb, key);
+        sb.Append(",\n    \"version_id\": ").Append(Num(d.Version));
+        sb.Append(",\n    \"minimum_version_id\": ").Append(Num(d.MinimumVersion));
+        sb.Append(",\n    \"Description\": {\n");
+        WriteDescription(sb, d, 6, options);
+        sb.Append("\n    }\n  }");
     }
 
     /// <summary>The body of one description object (without its braces) at <paramref name="indent"/> spaces.</summary>

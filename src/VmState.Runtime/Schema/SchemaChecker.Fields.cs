@@ -97,7 +97,7 @@ public sealed partial class SchemaChecker
 
             string srcName = s!.String("field");
             string destName = d!.String("field");
-            if (!SchemaCheckRenames.Match(desc, srcName, destName))
+            if (!FieldNamesMatch(desc, srcName, destName))
             {
                 if (StructStartsWith(d, srcName))
                 {
@@ -157,7 +157,7 @@ public sealed partial class SchemaChecker
 
     // True when field is a struct whose first field matches name (under the struct's own renames): the other side
     // still has that field unwrapped.
-    private static bool StructStartsWith(DumpValue field, string name)
+    private bool StructStartsWith(DumpValue field, string name)
     {
         if (!field.Has("Description"))
         {
@@ -177,7 +177,7 @@ public sealed partial class SchemaChecker
         }
 
         string scope = nested.String("name");
-        return SchemaCheckRenames.Match(scope, fields.Items[0].String("field"), name);
+        return FieldNamesMatch(scope, fields.Items[0].String("field"), name);
     }
 
     // The script puts a space between the opening quote and the name.

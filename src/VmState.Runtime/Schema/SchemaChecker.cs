@@ -14,10 +14,9 @@ public sealed partial class SchemaChecker
     private const string MachineSection = "vmschkmachine";
 
     private readonly List<SchemaCheckMessage> _messages = [];
+    private readonly SchemaFieldRenames? _renames;
 
-    private SchemaChecker()
-    {
-    }
+    private SchemaChecker(SchemaFieldRenames? renames) => _renames = renames;
 
     /// <summary>Checks migrating from <paramref name="sourceJson"/> to <paramref name="destinationJson"/> (dump texts).</summary>
     /// <exception cref="VmStateSchemaException">A text is not a dump, or lacks a value the check needs (named "src" or "dest").</exception>
@@ -26,14 +25,25 @@ public sealed partial class SchemaChecker
 
     /// <summary>Checks migrating from <paramref name="source"/> to <paramref name="destination"/>.</summary>
     /// <exception cref="VmStateSchemaException">A dump lacks a value the check needs, or has one of the wrong kind.</exception>
-    public static SchemaCheckResult Check(DumpVmStateDocument source, DumpVmStateDocument destination)
+    public static SchemaCheckResult Check(DumpVmStateDocument source, DumpVmStateDocument destination) => Check(source, destination, null);
+
+    /// <summary>
+    /// Checks migrating from <paramref name="source"/> to <paramref name="destination"/>, also forgiving the field
+    /// renames in <paramref name="renames"/> (e.g. <see cref="SchemaFieldRenames.FromDescriptions"/> of the code's
+    /// descriptions); with none, this is QEMU's script exactly.
+    /// </summary>
+    /// <exception cref="VmStateSchemaException">A dump lacks a value the check needs, or has one of the wrong kind.</exception>
+    public static SchemaCheckResult Check(DumpVmStateDocument source, DumpVmStateDocument destination, SchemaFieldRenames? renames)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(destination);
-        var checker = new SchemaChecker();
+        var checker = new SchemaChecker(renames);
         checker.CheckSections(source.Root, destination.Root);
         return new SchemaCheckResult(checker._messages);
     }
+
+    private bool FieldNamesMatch(string description, string source, string destination) =>
+        SchemaCheckRenames.Match(description, source, destination) || (_renames?.Match(description, source, destination) ?? false);
 
     private void CheckSections(DumpValue src, DumpValue dest)
     {

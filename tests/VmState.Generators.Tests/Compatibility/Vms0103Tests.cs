@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Compatibility;
@@ -6,18 +7,22 @@ namespace VmState.Generators.Tests.Compatibility;
 public sealed class Vms0103Tests
 {
     [Fact]
-    public void Reports_a_renamed_field_at_the_member_in_its_place()
+    public void Reports_a_field_of_another_size_in_the_place_of_a_shipped_one_at_the_member()
     {
+        // Not a rename (VMS0108): the bytes in B's place differ.
         string source = Shipped.Header + """
             [VmState("dev", Version = 2)]
             public partial class Dev
             {
                 [VmStateField] public int A;
-                [VmStateField("C")] public ushort Renamed;
+                [VmStateField("C")] public uint Other;
             }
             """;
 
-        CompatibilityAnalysis.Reports("VMS0103", source, "public ushort Renamed", Shipped.V2(), "B", "C", "dev");
+        Diagnostic d = CompatibilityAnalysis.Reports("VMS0103", source, "public uint Other", Shipped.V2(), "B", "C", "dev");
+        Assert.Equal("B", d.Properties["ShippedName"]);
+        Assert.Equal("2", d.Properties["Bytes"]);
+        Assert.Equal("Other", d.Properties["Before"]);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using VmState.Generators.Tests.TestSupport;
 
 namespace VmState.Generators.Tests.Diagnostics;
 
-/// <summary>VMS0003: the count member of a variable array or buffer is missing, not integral, not migrated, or late.</summary>
+/// <summary>VMS0003: the count member of a variable array or buffer is missing, not integral, or migrated after its array.</summary>
 public sealed class Vms0003Tests
 {
     private static string Device(string members) => $$"""
@@ -99,18 +99,6 @@ public sealed class Vms0003Tests
         DiagnosticAssert.Clean(source);
     }
 
-    [Fact]
-    public void Reports_a_count_member_that_is_not_migrated()
-    {
-        string source = Device("""
-                public int N;
-                [VmStateField(Count = nameof(N))] public uint[] Items = [];
-            """);
-
-        Diagnostic d = DiagnosticAssert.Reports("VMS0003", source, "Items", "N", "Items");
-        Assert.Contains("not migrated", d.GetMessage(), StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("int")]
     [InlineData("uint")]
@@ -122,6 +110,20 @@ public sealed class Vms0003Tests
                 [VmStateField] public {{type}} N;
                 [VmStateField(Count = nameof(N))] public uint[] Items = [];
                 [VmStateField(Count = nameof(N))] public byte[] Data = [];
+            """);
+
+        DiagnosticAssert.Clean(source);
+    }
+
+    [Fact]
+    public void Does_not_report_a_count_member_that_is_not_migrated()
+    {
+        // The destination's own configuration fixes the count (QEMU's piix4_pm hotplug arrays).
+        string source = Device("""
+                public int Slots = 4;
+                [VmStateField(Count = nameof(Slots))] public uint[] Items = new uint[4];
+                public ushort Lanes { get; set; } = 2;
+                [VmStateField(Count = nameof(Lanes))] public byte[] Data = new byte[2];
             """);
 
         DiagnosticAssert.Clean(source);

@@ -141,6 +141,7 @@ public partial class Buffers
     [VmStateField("data", Count = nameof(Len))] public byte[] Data = [];
 }
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("VmState.Policy", "VMS0111", Justification = "The test needs a nested version distinct from the parent.")]
 [VmState("k-inner", Version = 3)]
 [Subsection("k-inner/extra")]
 public partial class Inner

@@ -2,6 +2,7 @@ using VmState.Description;
 
 namespace VmState.Runtime.Tests.Migration;
 
+[System.Diagnostics.CodeAnalysis.SuppressMessage("VmState.Policy", "VMS0111", Justification = "The stream tests need a version range to accept and refuse.")]
 [VmState("mig-dev", Version = 3, MinimumVersion = 2)]
 [Subsection("mig-dev/extra")]
 public partial class MigDev

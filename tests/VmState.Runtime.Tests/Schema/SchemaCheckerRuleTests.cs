@@ -107,6 +107,30 @@ public sealed class SchemaCheckerRuleTests
     }
 
     [Fact]
+    public void A_rename_the_code_records_is_forgiven_when_the_checker_is_told_and_only_then()
+    {
+        string source = Section("x", Desc("dev", Field("a", 4) + ", " + Field("old", 2)));
+        string destination = Section("x", Desc("dev", Field("a", 4) + ", " + Field("new", 2)));
+        var description = new VmStateDescription
+        {
+            Name = "dev",
+            Fields = [new VmStateFieldDescription { Name = "a", Size = 4 }, new VmStateFieldDescription { Name = "new", Size = 2, FormerName = "old" }],
+        };
+        SchemaFieldRenames renames = SchemaFieldRenames.FromDescriptions([description]);
+        Assert.Equal(1, renames.Count);
+
+        DumpVmStateDocument Doc(string json, string side) => DumpVmStateDocument.Parse(json.Replace('\'', '"'), side);
+        AssertOutput(SchemaChecker.Check(Doc(source, "src"), Doc(destination, "dest"), renames), 0, "");
+        AssertOutput(SchemaChecker.Check(Doc(destination, "src"), Doc(source, "dest"), renames), 0, "");
+        AssertOutput(Check(source, destination), 1, "Section \"x\", Description \"dev\": expected field \"old\", got \"new\"; skipping rest\n");
+
+        // Only under the description that recorded it.
+        string other = Section("x", Desc("other", Field("a", 4) + ", " + Field("old", 2)));
+        string otherNew = Section("x", Desc("other", Field("a", 4) + ", " + Field("new", 2)));
+        Assert.Equal(1, SchemaChecker.Check(Doc(other, "src"), Doc(otherNew, "dest"), renames).ExitCode);
+    }
+
+    [Fact]
     public void A_description_rename_is_forgiven_under_its_section()
     {
         AssertOutput(Check(Section("ioh3420", Desc("PCIDevice", Field("a", 4))), Section("ioh3420", Desc("PCIEDevice", Field("a", 4)))), 0, "");
