@@ -116,7 +116,7 @@ public sealed class MutationDifferentialTests(ITestOutputHelper output)
             SampleDevicesBuildResult release = context.Build(context.Sources.Apply(mutation.Shipped), baselines);
             if (!release.BuildsApartFromAnalyzer || !release.Dumps.TryGetValue(SampleDevicesBuild.MachineName, out string? dump))
             {
-                return new Outcome(mutation, release, [], "the shipped release does not build: " + Describe(release));
+                return new Outcome(mutation, release, [], [], "the shipped release does not build: " + Describe(release));
             }
 
             shipped = dump;
@@ -126,15 +126,23 @@ public sealed class MutationDifferentialTests(ITestOutputHelper output)
         SampleDevicesBuildResult result = context.Build(context.Sources.Apply(mutation.Edits), baselines);
         if (!result.BuildsApartFromAnalyzer)
         {
-            return new Outcome(mutation, result, [], "the mutant does not build apart from the analyzer: " + Describe(result));
+            return new Outcome(mutation, result, [], [], "the mutant does not build apart from the analyzer: " + Describe(result));
         }
 
         // check OLD NEW, as the sample machine's command runs it: against the shipped dump, and the e1000 against QEMU 7.2's.
         var errors = new List<string>();
         errors.AddRange(Errors(SchemaChecker.Check(shipped, result.Dumps[SampleDevicesBuild.MachineName])));
         errors.AddRange(Errors(SchemaChecker.Check(context.QemuE1000, result.Dumps[QemuMachine])).Select(e => "qemu-7.2: " + e));
-        return new Outcome(mutation, result, errors, null);
+
+        // check --former-names: the renames the mutant's descriptions record are forgiven.
+        SchemaFieldRenames renames = SchemaFieldRenames.FromDescriptions(result.Descriptions);
+        var forgiven = new List<string>();
+        forgiven.AddRange(Errors(SchemaChecker.Check(Parse(shipped), Parse(result.Dumps[SampleDevicesBuild.MachineName]), renames)));
+        forgiven.AddRange(Errors(SchemaChecker.Check(Parse(context.QemuE1000), Parse(result.Dumps[QemuMachine]), renames)).Select(e => "qemu-7.2: " + e));
+        return new Outcome(mutation, result, errors, forgiven, null);
     }
+
+    private static DumpVmStateDocument Parse(string json) => DumpVmStateDocument.Parse(json, "dump");
 
     private static IEnumerable<string> Errors(SchemaCheckResult r) =>
         r.Messages.Where(m => m.Severity == SchemaCheckSeverity.Error).Select(m => m.Text);
@@ -167,6 +175,12 @@ public sealed class MutationDifferentialTests(ITestOutputHelper output)
                 return "the build fails on a rename (it should warn, VMS0108)";
             case Expectation.Rename when !o.Result.Analyzer.Any(d => d.Id == "VMS0108" && d.Severity == DiagnosticSeverity.Warning):
                 return "the build does not warn VMS0108 on a rename";
+            case Expectation.RecordedRename when !checkerError:
+                return "check reports no error: the catalog calls it a rename check reports unless told";
+            case Expectation.RecordedRename when o.CheckerErrorsWithRenames.Count > 0:
+                return "check --former-names still reports it: " + o.CheckerErrorsWithRenames[0];
+            case Expectation.RecordedRename when !o.Result.Analyzer.IsEmpty:
+                return "the build reports a recorded rename";
             case Expectation.Safe when checkerError:
                 return "check reports an error on a safe evolution";
             case Expectation.Safe when analyzerError:
@@ -223,7 +237,12 @@ public sealed class MutationDifferentialTests(ITestOutputHelper output)
             });
     }
 
-    private sealed record Outcome(DeviceMutation Mutation, SampleDevicesBuildResult Result, IReadOnlyList<string> CheckerErrors, string? BuildProblem)
+    private sealed record Outcome(
+        DeviceMutation Mutation,
+        SampleDevicesBuildResult Result,
+        IReadOnlyList<string> CheckerErrors,
+        IReadOnlyList<string> CheckerErrorsWithRenames,
+        string? BuildProblem)
     {
         public string CheckerSummary => BuildProblem is not null ? "not run" : CheckerErrors.Count == 0 ? "no error" : $"{CheckerErrors.Count} error(s), {CheckerErrors[0]}";
 

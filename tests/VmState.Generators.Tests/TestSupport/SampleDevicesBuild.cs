@@ -17,11 +17,13 @@ namespace VmState.Generators.Tests.TestSupport;
 /// <param name="CompileErrors">The compiler's errors in the output compilation: with any, there is no dump.</param>
 /// <param name="Analyzer">What <see cref="VmStateCompatibilityAnalyzer"/> reported, errors and warnings.</param>
 /// <param name="Dumps">The <c>-dump-vmstate</c> text of the devices, per machine name asked for; empty without an assembly.</param>
+/// <param name="Descriptions">The run-time descriptions of <see cref="SampleDevicesBuild.DumpedTypes"/>; empty without an assembly.</param>
 internal sealed record SampleDevicesBuildResult(
     ImmutableArray<Diagnostic> GeneratorErrors,
     ImmutableArray<Diagnostic> CompileErrors,
     ImmutableArray<Diagnostic> Analyzer,
-    IReadOnlyDictionary<string, string> Dumps)
+    IReadOnlyDictionary<string, string> Dumps,
+    IReadOnlyList<VmStateDescription> Descriptions)
 {
     /// <summary>The build fails: the generator, the compiler or the analyzer reports an error.</summary>
     public bool Fails => !BuildsApartFromAnalyzer || Analyzer.Any(d => d.Severity == DiagnosticSeverity.Error);
@@ -119,9 +121,11 @@ internal sealed class SampleDevicesBuild
 
         PartResult[] results = [.. _parts.Select(p => p.Build(edited, baselines))];
         var dumps = new Dictionary<string, string>(StringComparer.Ordinal);
+        VmStateDescription[] descriptions = [];
         if (results.All(r => r.Descriptions is not null))
         {
             var byType = results.SelectMany(r => r.Descriptions!).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            descriptions = [.. DumpedTypes.Select(t => byType[t])];
             foreach ((string machine, string[] types) in machines)
             {
                 dumps[machine] = DumpVmStateWriter.Write(machine, types.Select(t => byType[t]));
@@ -132,7 +136,8 @@ internal sealed class SampleDevicesBuild
             [.. results.SelectMany(r => r.GeneratorErrors)],
             [.. results.SelectMany(r => r.CompileErrors)],
             [.. results.SelectMany(r => r.Analyzer)],
-            dumps);
+            dumps,
+            descriptions);
     }
 
     // What one part gave; Descriptions (of the dumped types it holds) is null when it does not build.

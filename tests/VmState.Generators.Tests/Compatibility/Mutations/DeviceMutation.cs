@@ -35,6 +35,12 @@ internal enum Expectation
 
     /// <summary>A safe evolution: neither the build nor <c>check</c> reports an error.</summary>
     Safe,
+
+    /// <summary>
+    /// A rename recorded with <c>FormerName</c>: plain <c>check</c> reports it, <c>check</c> told the recorded renames
+    /// (<c>--former-names</c>) does not, and the build says nothing.
+    /// </summary>
+    RecordedRename,
 }
 
 /// <summary>

@@ -224,6 +224,16 @@ internal static class MutationCatalog
                 [DeviceSources.Replace(m.File, m.Attribute.ArgumentList!.Arguments[0].Expression, Quote(m.FieldName + "_renamed"))]);
         }
 
+        // The same, with the shipped name recorded.
+        foreach (MigratedMember m in Spread(r, unique, m => m.Owner, nested: 1).Where(m => m.Owner.TypeName != "CpuCommon"))
+        {
+            yield return new DeviceMutation($"rename {m.Label} to {m.FieldName}_renamed with FormerName", MutationKind.Rename, Expectation.RecordedRename, null,
+            [
+                DeviceSources.Replace(m.File, m.Attribute.ArgumentList!.Arguments[0].Expression, Quote(m.FieldName + "_renamed")),
+                DeviceSources.SetArgument(m.File, m.Attribute, "FormerName", Quote(m.FieldName)),
+            ]);
+        }
+
         // Only the C# name changes; the schema and the wire do not.
         MigratedMember free = Pick(r, s.Members.Where(m => m.Declaration is FieldDeclarationSyntax && s.IsReferencedOnlyByItsDeclaration(m)).ToList());
         var variable = ((FieldDeclarationSyntax)free.Declaration).Declaration.Variables[0];
