@@ -88,14 +88,17 @@ public sealed partial class VmStateGenerator
             /// A local for field <paramref name="f"/> in role <paramref name="role"/> (one of <see cref="Roles"/>), named
             /// after its member (<c>__points</c>, <c>__pointsCount</c>) so that fields need no blocks of their own.
             /// </summary>
-            public string Local(FieldSpec f, string role = "") => _locals[f.MemberName ?? ""] + role;
+            public string Local(FieldSpec f, string role = "") => _locals[LocalKey(f)] + role;
+
+            // A member with several fields (itself and paths into it) has locals per field.
+            private static string LocalKey(FieldSpec f) => (f.MemberName ?? "") + f.Path;
 
             // A member's locals are __member + role; should two members' names meet (Points' count and a member
             // PointsCount, say), those members number theirs instead, which letters and digits alone never spell.
             private void NameLocals()
             {
                 string[] members = Enumerable.Range(0, Count).SelectMany(k => this[k].Fields)
-                    .Select(f => f.MemberName).OfType<string>().Distinct().ToArray();
+                    .Where(f => f.MemberName is not null).Select(LocalKey).Distinct().ToArray();
                 var owners = new Dictionary<string, int>(System.StringComparer.Ordinal);
                 var clash = new bool[members.Length];
                 for (int i = 0; i < members.Length; i++)

@@ -42,7 +42,9 @@ public sealed partial class VmStateGenerator
 
         // Expressions every role shares.
 
-        private static string Member(FieldSpec f) => "this." + f.MemberName;
+        // The value a field saves and loads; a path's checks report the load's offset, or none on save.
+        private static string Member(FieldSpec f, string offset = "-1") =>
+            f.Access is { } access ? access.Replace("{offset}", offset) : "this." + f.MemberName;
 
         /// <summary>The elements to save (a checked slice of the member), as a span.</summary>
         private static string SaveSpan(FieldSpec f) =>

@@ -125,7 +125,7 @@ public sealed partial class VmStateGenerator
 
         private static void LoadLayout(SourceWriter w, Descriptions ds, FieldSpec f, Layout layout)
         {
-            string m = Member(f);
+            string m = Member(f, "reader.Position");
             string version = Str(f.NestedVersion);
             switch (layout)
             {
@@ -198,7 +198,7 @@ public sealed partial class VmStateGenerator
         /// </summary>
         private static string LoadSpan(SourceWriter w, Descriptions ds, FieldSpec f, string elementSize)
         {
-            string m = Member(f);
+            string m = Member(f, "reader.Position");
             string start = Str(f.Start);
             if (f.Shape != FieldShape.Variable)
             {

@@ -95,7 +95,7 @@ public sealed partial class VmStateGenerator
                 {
                     // Metadata names the count by its field name, as a schema reader knows it.
                     string countName = _descriptionOrder.SelectMany(b => b.Fields).Select(x => x.Field)
-                        .FirstOrDefault(x => x.MemberName == e.CountMember && x.Kind == FieldKind.Value)?.Name ?? e.CountMember;
+                        .FirstOrDefault(x => x.MemberName == e.CountMember && x.Path is null && x.Kind == FieldKind.Value)?.Name ?? e.CountMember;
                     e = e with { CountName = countName };
                 }
 

@@ -192,7 +192,22 @@ public sealed partial class VmStateGenerator
                 return;
             }
 
-            string name = a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string n ? n : memberName;
+            // A path reaches a value inside the member (a C struct field QEMU migrates on its own): that value is the field.
+            string? access = null;
+            string? path = NamedString(a, "Path");
+            if (path is not null)
+            {
+                PathTarget? target = FollowPath(memberName, type, path, out string? problem);
+                if (target is null)
+                {
+                    Report(DiagnosticDescriptors.UnsupportedMemberType, location, memberName, type.ToDisplayString(), problem ?? "its Path cannot be followed");
+                    return;
+                }
+
+                (type, isProperty, canWrite, access, path) = (target.Type, target.IsProperty, target.CanWrite, target.Access, target.Normalized);
+            }
+
+            string name = a.ConstructorArguments.Length == 1 && a.ConstructorArguments[0].Value is string n ? n : memberName + path;
             DescriptionBuilder? description = DescriptionFor(NamedString(a, "Subsection"), location, memberName);
             if (description is null)
             {
@@ -212,6 +227,8 @@ public sealed partial class VmStateGenerator
                 Name = name,
                 VmDescriptionName = name,
                 MemberName = memberName,
+                Path = path,
+                Access = access,
                 IsProperty = isProperty,
                 CanWrite = canWrite,
                 Since = NamedInt(a, "Since", 0),
@@ -238,7 +255,7 @@ public sealed partial class VmStateGenerator
                 _countUses.Add((count, _order.Count, name, location));
             }
 
-            Add(description, built, location, memberName);
+            Add(description, built, location, memberName + path);
         }
     }
 }

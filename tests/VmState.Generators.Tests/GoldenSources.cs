@@ -222,4 +222,44 @@ internal static class GoldenSources
             [PostLoad("nest/vmx/vmcs12/deep")] private void AfterDeepLoad() { }
         }
         """;
+
+    /// <summary>Fields reached by Path: into an array element (struct and class), through objects, to a property.</summary>
+    public const string Paths = """
+        using VmState.Description;
+
+        namespace Golden;
+
+        public struct Latch
+        {
+            public ushort Value;
+            public byte State;
+        }
+
+        public sealed class Fifo
+        {
+            public uint ReadPointer;
+            public ushort Depth { get; set; }
+        }
+
+        [VmState("channel")]
+        public partial class Channel
+        {
+            [VmStateField("count")] public int Count;
+            public uint IrqDisabled;
+        }
+
+        [VmState("paths")]
+        public partial class Paths
+        {
+            [VmStateField("channels[0].irq_disabled", Path = "[0].IrqDisabled")]
+            [VmStateField("channels", Length = 2)]
+            public Channel[] Channels = [new(), new()];
+
+            [VmStateField("latches[1].value", Path = "[1].Value")] public Latch[] Latches = new Latch[2];
+            [VmStateField("queue.rp", Path = "ReadPointer")]
+            [VmStateField("queue.depth", Path = ".Depth")]
+            public Fifo Queue = new();
+            [VmStateField(Path = "State")] public Latch Current;
+        }
+        """;
 }

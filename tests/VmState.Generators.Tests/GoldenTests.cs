@@ -18,6 +18,7 @@ public sealed class GoldenTests
     [InlineData("Nested", "Golden.HolderTmp")]
     [InlineData("Hooked", "Golden.Outer.Board.Hooked")]
     [InlineData("NestedSubsections", "Golden.NestedSubs")]
+    [InlineData("Paths", "Golden.Paths")]
     public void Generated_code_matches_golden_file(string sourceName, string typeName)
     {
         GeneratorRun run = TestCompilation.Run(SourceNamed(sourceName));
@@ -33,6 +34,7 @@ public sealed class GoldenTests
     [InlineData("Nested", 4)]
     [InlineData("Hooked", 1)]
     [InlineData("NestedSubsections", 1)]
+    [InlineData("Paths", 2)]
     public void Each_described_type_gets_one_file_and_the_output_compiles(string sourceName, int files)
     {
         GeneratorRun run = TestCompilation.Run(SourceNamed(sourceName));
@@ -61,6 +63,7 @@ public sealed class GoldenTests
         "Nested" => GoldenSources.Nested,
         "Hooked" => GoldenSources.Hooked,
         "NestedSubsections" => GoldenSources.NestedSubsections,
+        "Paths" => GoldenSources.Paths,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 }

@@ -15,7 +15,13 @@ internal sealed record FieldSpec
     /// <summary>The C# member (null for unused padding); for <see cref="FieldKind.Validate"/> the check method.</summary>
     public string? MemberName { get; init; }
 
-    /// <summary>The member is a property (no refs to it).</summary>
+    /// <summary>The <c>Path</c> from <see cref="MemberName"/> to the migrated value (<c>[0].IrqDisabled</c>), or null.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>With a <see cref="Path"/>: the C# expression that reaches the value, <c>{offset}</c> standing for the side's stream offset.</summary>
+    public string? Access { get; init; }
+
+    /// <summary>The member (or the path's last member) is a property (no refs to it).</summary>
     public bool IsProperty { get; init; }
 
     /// <summary>The member can be assigned (to allocate arrays, store loaded values).</summary>

@@ -8,7 +8,7 @@ namespace VmState.Description;
 /// <c>double</c>, <see cref="VmTimer"/>, <c>byte[]</c> (a buffer), arrays, and other <see cref="VmStateAttribute"/>
 /// types (nested structs, or a <c>tmp</c> when they implement <see cref="IVmStateTmp{TParent}"/>).
 /// </summary>
-[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, Inherited = false)]
+[AttributeUsage(AttributeTargets.Field | AttributeTargets.Property, AllowMultiple = true, Inherited = false)]
 public sealed class VmStateFieldAttribute : Attribute
 {
     /// <summary>A field named after its member.</summary>
@@ -60,6 +60,14 @@ public sealed class VmStateFieldAttribute : Attribute
 
     /// <summary>Name of a subsection declared with <see cref="SubsectionAttribute"/> on the type that this field belongs to.</summary>
     public string? Subsection { get; set; }
+
+    /// <summary>
+    /// A path from the member to the value this field migrates, for QEMU fields that reach into a C struct with no
+    /// description of its own (<c>channels[0].irq_disabled</c>): <c>"[0].IrqDisabled"</c>, <c>"Queue.Cwptr"</c>.
+    /// One member may carry several fields, itself and paths into it, in attribute order. A null object or a short
+    /// array on the way is a save or load error naming the field.
+    /// </summary>
+    public string? Path { get; set; }
 
     /// <summary>Migrate a <c>byte[]</c> as an array of <c>uint8</c> rather than as one buffer.</summary>
     public bool AsArray { get; set; }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using VmState.Wire;
@@ -70,6 +71,42 @@ public static class VmStateSpans
         }
 
         return value;
+    }
+
+    /// <summary>An array element on a field's <c>Path</c>; <paramref name="offset"/> is the load's position, or -1 on save.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref T PathItem<T>(T[]? array, int index, long offset)
+    {
+        if (array is null || (uint)index >= (uint)array.Length)
+        {
+            PathBroken(array is null ? "an array on the field's path is null" : $"the field's path indexes [{index}] of an array of {array.Length}", offset);
+        }
+
+        return ref array![index];
+    }
+
+    /// <summary>An object on a field's <c>Path</c>; <paramref name="offset"/> is the load's position, or -1 on save.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T PathObject<T>(T? value, long offset)
+        where T : class
+    {
+        if (value is null)
+        {
+            PathBroken("an object on the field's path is null", offset);
+        }
+
+        return value!;
+    }
+
+    [DoesNotReturn]
+    private static void PathBroken(string reason, long offset)
+    {
+        if (offset < 0)
+        {
+            VmStateThrow.SaveFailed(reason);
+        }
+
+        VmStateThrow.LoadFailed(reason, offset);
     }
 
     /// <summary>A nested described object that must exist for loading.</summary>
