@@ -114,8 +114,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor NewFieldWithoutVersion = CreateCompatibility(
         "VMS0105", "New field without a version bump",
-        "New field '{0}' of '{1}' has Since = {2}, at or below version {3} shipped in '{4}'; that release's streams lack it",
-        "A field that a shipped release did not send needs Since above that release's Version (and the description's Version raised to it), or belongs in a new [Subsection] with a [Needed] test, which old destinations can do without.");
+        "New field '{0}' of '{1}' is missing from the streams of version {3} shipped in '{4}': {2}",
+        "A field that a shipped release did not send needs Since above that release's Version (and the description's Version raised to it), or belongs in a new [Subsection] with a [Needed] test, which old destinations can do without. Inside a nested struct only the subsection works: the struct is loaded at its own version, whatever the stream's.");
 
     public static readonly DiagnosticDescriptor ShippedSubsectionMissing = CreateCompatibility(
         "VMS0106", "Shipped subsection missing",

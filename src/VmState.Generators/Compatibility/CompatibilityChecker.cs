@@ -90,15 +90,23 @@ internal sealed class CompatibilityChecker
             return f.Kind == FieldKind.Unused && k < padding.Count ? padding[k] : null;
         }
 
+        // A nested struct's own description is loaded at the destination's version of it (QEMU passes the struct's
+        // version_id, not the stream's), so Since cannot tell old streams apart there: any new field is a break.
+        bool ownVersion = depth > 0 && isMain;
+
         void CheckNew(int index)
         {
             FieldSpec f = current[index];
-            if (f.Since <= shipped.Version)
+            if (ownVersion || f.Since <= shipped.Version)
             {
                 // The fixes raise Since (and the version) past the shipped one, or move the field into a subsection.
+                string why = ownVersion
+                    ? "a nested struct is loaded at its own version, so no Since makes old streams skip it; add it in a subsection of the struct"
+                    : "its Since = " + Str(f.Since) + " is not above that version";
                 Report(DiagnosticDescriptors.NewFieldWithoutVersion, At(scope, FieldAt(index)),
-                    Properties(scope, ("Member", f.MemberName), ("Subsection", isMain ? null : description.Name), ("Description", description.Name), ("ShippedVersion", Str(shipped.Version))),
-                    f.Name, description.Name, Str(f.Since), Str(shipped.Version), file);
+                    ownVersion ? ImmutableDictionary<string, string?>.Empty
+                        : Properties(scope, ("Member", f.MemberName), ("Subsection", isMain ? null : description.Name), ("Description", description.Name), ("ShippedVersion", Str(shipped.Version))),
+                    f.Name, description.Name, why, Str(shipped.Version), file);
             }
         }
 
@@ -125,7 +133,7 @@ internal sealed class CompatibilityChecker
                 FieldSpec c = current[j];
                 if (IsShippedAs(c, s.Name))
                 {
-                    CompareField(scope, c, FieldAt(j), s, description.Name, file, depth);
+                    CompareField(scope, c, FieldAt(j), s, description, file, depth, ownVersion);
                     j++;
                     break;
                 }
@@ -153,7 +161,7 @@ internal sealed class CompatibilityChecker
                     // Same place, same bytes, another name: a rename, which only the schema sees.
                     Report(DiagnosticDescriptors.FieldRenamed, At(scope, FieldAt(j)), Properties(scope, ("FormerName", s.Name), ("Member", c.MemberName)),
                         c.Name, description.Name, s.Name, file);
-                    CompareField(scope, c, FieldAt(j), s, description.Name, file, depth);
+                    CompareField(scope, c, FieldAt(j), s, description, file, depth, ownVersion);
                     j++;
                     break;
                 }
@@ -179,8 +187,9 @@ internal sealed class CompatibilityChecker
         }
     }
 
-    private void CompareField(Scope scope, FieldSpec c, Location? at, BaselineField s, string description, string file, int depth)
+    private void CompareField(Scope scope, FieldSpec c, Location? at, BaselineField s, DescriptionSpec owner, string file, int depth, bool ownVersion)
     {
+        string description = owner.Name;
         if (SizeOf(c) is int known && known != s.Size)
         {
             Report(DiagnosticDescriptors.FieldSizeChanged, At(scope, at), c.Name, description, "size", Str(known), Str(s.Size), file);
@@ -191,7 +200,9 @@ internal sealed class CompatibilityChecker
             Report(DiagnosticDescriptors.FieldSizeChanged, At(scope, at), c.Name, description, "num", NumOf(c) is int n ? Str(n) : "none", Str(shippedNum), file);
         }
 
-        if (c.Since != s.Version)
+        // A Since matters where it splits the incoming versions the code accepts: not in a nested struct's own
+        // description (loaded at its own version), nor when both old and new are at or below MinimumVersion.
+        if (c.Since != s.Version && !ownVersion && Math.Max(c.Since, s.Version) > owner.MinimumVersion)
         {
             Report(DiagnosticDescriptors.SinceChanged, At(scope, at), Properties(scope, ("Member", c.MemberName), ("Since", Str(s.Version))),
                 c.Name, description, Str(c.Since), Str(s.Version), file);
@@ -202,7 +213,7 @@ internal sealed class CompatibilityChecker
             Report(DiagnosticDescriptors.ExistsChanged, At(scope, at), c.Name, description, c.Exists is not null ? "has" : "lost", file);
         }
 
-        if (c.Kind == FieldKind.Struct && s.Nested is not null && depth < MaxNesting && c.MemberName is not null
+        if (c.Kind is FieldKind.Struct or FieldKind.Tmp && s.Nested is not null && depth < MaxNesting && c.MemberName is not null
             && NestedType(scope.Type, c.MemberName) is { } nested && AttributeLookup.Find(nested, KnownTypes.Metadata.VmStateAttribute) is { } nestedAttribute
             && VmStateGenerator.Parser.Parse(nested, _compilation, _ct).Spec is { } nestedSpec
             && string.Equals(nestedSpec.Description.Name, s.Nested.Name, StringComparison.Ordinal))

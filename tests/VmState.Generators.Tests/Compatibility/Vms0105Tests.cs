@@ -71,4 +71,29 @@ public sealed class Vms0105Tests
 
         CompatibilityAnalysis.Clean(source, Shipped.V2());
     }
+
+    [Fact]
+    public void Reports_a_new_field_of_a_nested_struct_whatever_its_since_at_the_struct_member()
+    {
+        string inner = BaselineJson.Description("inner", 1, 1, [BaselineJson.Field("X", 4)]);
+        var shipped = new[] { ("dev-2.json", BaselineJson.File(BaselineJson.Section("dev", 2, 1, [BaselineJson.Field("A", 4), BaselineJson.Field("In", 4, nested: inner)]))) };
+        string source = Shipped.Header + """
+            [VmState("inner", Version = 2)]
+            public partial class Inner
+            {
+                [VmStateField] public int X;
+                [VmStateField(Since = 2)] public int Y;
+            }
+
+            [VmState("dev", Version = 2)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [VmStateField] public Inner In = new();
+            }
+            """;
+
+        Microsoft.CodeAnalysis.Diagnostic d = CompatibilityAnalysis.Reports("VMS0105", source, "public Inner In", shipped, "Y", "inner");
+        Assert.Contains("loaded at its own version", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
 }

@@ -70,4 +70,21 @@ public sealed class Vms0109Tests
 
         CompatibilityAnalysis.Clean(source, shipped);
     }
+
+    [Fact]
+    public void A_since_change_at_or_below_the_minimum_version_is_clean()
+    {
+        // Every stream the code accepts (version 3 and up) carries B either way.
+        var shipped = new[] { ("dev-4.json", BaselineJson.File(BaselineJson.Section("dev", 4, 3, [BaselineJson.Field("A", 4), BaselineJson.Field("B", 2, version: 2)]))) };
+        string source = Shipped.Header + """
+            [VmState("dev", Version = 4, MinimumVersion = 3)]
+            public partial class Dev
+            {
+                [VmStateField] public int A;
+                [VmStateField(Since = 3)] public ushort B;
+            }
+            """;
+
+        CompatibilityAnalysis.Clean(source, shipped);
+    }
 }
