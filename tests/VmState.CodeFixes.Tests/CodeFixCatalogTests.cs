@@ -19,7 +19,7 @@ public sealed class CodeFixCatalogTests
     public void Every_provider_is_exported_shared_and_fixes_all()
     {
         CodeFixProvider[] providers = Providers();
-        Assert.Equal(7, providers.Length);
+        Assert.Equal(8, providers.Length);
         foreach (CodeFixProvider p in providers)
         {
             Type t = p.GetType();
