@@ -98,7 +98,7 @@ public sealed class QemuImportTests
     [Fact]
     public void Import_then_save_gives_qemus_section_bytes_and_ram()
     {
-        (VirtualMachine machine, _) = QemuImport.Import(Stream);
+        (VirtualMachine machine, _, _) = QemuImport.Import(Stream, skipUnknown: true);
         string file = Path.Combine(Path.GetTempPath(), $"vmstate-import-{Guid.NewGuid():N}.vmsnap");
         try
         {
@@ -120,10 +120,69 @@ public sealed class QemuImportTests
             }
 
             // And the written stream loads back into a machine of the same type with the same state.
-            (VirtualMachine again, _) = QemuImport.Import(ours);
+            (VirtualMachine again, _, _) = QemuImport.Import(ours, skipUnknown: false);
             using (again)
             {
                 Assert.Equal(ExpectedBlockHashes()["pc.ram"], Sha256(again.Ram));
+            }
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Without_skip_unknown_the_import_fails_naming_every_part_it_does_not_model()
+    {
+        VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => QemuImport.Import(Stream, skipUnknown: false));
+        Assert.Contains("'timer' 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'mc146818rtc' 0", e.Message, StringComparison.Ordinal);
+        Assert.Contains("RAM block 'pc.bios'", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'cpu' 0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_skip_unknown_every_skipped_section_and_ram_block_is_listed()
+    {
+        (VirtualMachine machine, _, IReadOnlyList<string> skipped) = QemuImport.Import(Stream, skipUnknown: true);
+        using (machine)
+        {
+            // The stream's own device list (VMDESCRIPTION) less what we model, and its RAM blocks less pc.ram.
+            using var doc = System.Text.Json.JsonDocument.Parse(VmDescriptionSkipper.FindVmDescription(Stream)!);
+            string[] ours = ["cpu_common", "cpu", "0000:00:03.0/e1000"];
+            IEnumerable<string> devices = doc.RootElement.GetProperty("devices").EnumerateArray()
+                .Select(d => (Name: d.GetProperty("name").GetString()!, Instance: d.GetProperty("instance_id").GetInt32()))
+                .Where(d => !ours.Contains(d.Name))
+                .Select(d => $"'{d.Name}' {d.Instance}");
+            IEnumerable<string> blocks = QemuImport.Inspect(Stream).Blocks.Where(b => b.Id != "pc.ram").Select(b => $"RAM block '{b.Id}'");
+            Assert.Equal(blocks.Concat(devices).Order(StringComparer.Ordinal), skipped.Order(StringComparer.Ordinal));
+            Assert.True(skipped.Count > 30, string.Join(", ", skipped));
+        }
+    }
+
+    [Fact]
+    public void A_nic_at_another_pci_address_is_found_by_the_stream_and_loaded_not_skipped()
+    {
+        // q35 puts its e1000 at 0000:00:02.0.
+        string file = Path.Combine(Path.GetTempPath(), $"vmstate-q35nic-{Guid.NewGuid():N}.vmsnap");
+        try
+        {
+            string expected;
+            using (var source = new VirtualMachine(16L << 20, nicPath: "0000:00:02.0"))
+            {
+                source.Nic.MacReg[E1000Registers.Ctrl] = 0x0014_0248;
+                source.SaveSnapshot(file);
+                expected = source.StateHash();
+            }
+
+            (VirtualMachine machine, _, IReadOnlyList<string> skipped) = QemuImport.Import(File.ReadAllBytes(file), skipUnknown: false);
+            using (machine)
+            {
+                Assert.Empty(skipped);
+                Assert.Equal("0000:00:02.0", machine.NicDevicePath);
+                Assert.Equal(0x0014_0248u, machine.Nic.MacReg[E1000Registers.Ctrl]);
+                Assert.Equal(expected, machine.StateHash());
             }
         }
         finally

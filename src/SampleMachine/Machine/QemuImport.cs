@@ -7,9 +7,9 @@ using VmState.Wire;
 namespace SampleMachine.Machine;
 
 /// <summary>
-/// Takes RAM, CPU and NIC from a QEMU 7.2 <c>pc</c> stream into a <see cref="VirtualMachine"/>: <c>pc.ram</c> only
-/// (other RAM blocks skipped), the devices we model by their QEMU id strings, every other section skipped by walking
-/// the stream's own VMDESCRIPTION.
+/// Takes RAM, CPU and NIC from a QEMU 7.2 <c>pc</c> or <c>q35</c> stream into a <see cref="VirtualMachine"/>:
+/// <c>pc.ram</c>, the devices we model by their QEMU id strings, and, only when asked, everything else skipped by
+/// walking the stream's own VMDESCRIPTION and listed.
 /// </summary>
 public static class QemuImport
 {
@@ -60,9 +60,14 @@ public static class QemuImport
         return (machine, blocks);
     }
 
-    /// <summary>A machine holding the stream's <c>pc.ram</c>, CPU and NIC state.</summary>
-    /// <exception cref="VmStateLoadException">The stream is damaged or has no <c>pc.ram</c>.</exception>
-    public static (VirtualMachine Machine, MigrationLoadResult Result) Import(byte[] stream)
+    /// <summary>
+    /// A machine holding the stream's <c>pc.ram</c>, CPU and NIC state, the NIC at the PCI address the stream gives
+    /// it. What the machine does not model (other RAM blocks, other devices) is an error naming all of it, unless
+    /// <paramref name="skipUnknown"/>; then it is skipped and listed in <c>Skipped</c>, never silently.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The stream is damaged, has no <c>pc.ram</c> or no e1000, or (without
+    /// <paramref name="skipUnknown"/>) has sections or RAM blocks this machine does not model.</exception>
+    public static (VirtualMachine Machine, MigrationLoadResult Result, IReadOnlyList<string> Skipped) Import(byte[] stream, bool skipUnknown)
     {
         ArgumentNullException.ThrowIfNull(stream);
         (string machineType, var blocks) = Inspect(stream);
@@ -72,22 +77,67 @@ public static class QemuImport
             throw new VmStateLoadException("The stream has no pc.ram block", 0);
         }
 
-        var machine = new VirtualMachine(memory) { MachineTypeName = machineType };
+        var machine = new VirtualMachine(memory, nicPath: NicPath(stream)) { MachineTypeName = machineType };
         try
         {
             machine.RamSection.SkipUnknownBlocks = true;
-            var loader = new MigrationLoader(machine.Registry, machine.StreamOptions)
-            {
-                UnknownSections = VmDescriptionSkipper.FromStream(stream),
-            };
+            var skipper = new ListingSkipper(VmDescriptionSkipper.FromStream(stream));
+            var loader = new MigrationLoader(machine.Registry, machine.StreamOptions) { UnknownSections = skipper };
             MigrationLoadResult result = loader.Load(stream);
             machine.RamSection.SkipUnknownBlocks = false;
-            return (machine, result);
+            List<string> skipped = [.. blocks.Where(b => b.Id != "pc.ram").Select(b => $"RAM block '{b.Id}'"), .. skipper.Skipped];
+            if (skipped.Count > 0 && !skipUnknown)
+            {
+                throw new VmStateLoadException(
+                    $"The stream has {skipped.Count} part(s) this machine does not model: {string.Join(", ", skipped)}; import with --skip-unknown (skipUnknown: true) to leave them out",
+                    result.BytesRead);
+            }
+
+            return (machine, result, skipped);
         }
         catch
         {
             machine.Dispose();
             throw;
+        }
+    }
+
+    // The e1000's section id is "<PCI address>/e1000" (0000:00:03.0 on pc, 0000:00:02.0 on q35); the stream's
+    // VMDESCRIPTION lists it. A NIC assumed at the wrong address would be skipped and left in its reset state.
+    private static string NicPath(byte[] stream)
+    {
+        string json = VmDescriptionSkipper.FindVmDescription(stream)
+            ?? throw new VmStateLoadException("The stream has no VMDESCRIPTION to find its devices in", stream.Length);
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        if (doc.RootElement.TryGetProperty("devices", out var devices) && devices.ValueKind == System.Text.Json.JsonValueKind.Array)
+        {
+            foreach (var device in devices.EnumerateArray())
+            {
+                if (device.TryGetProperty("name", out var name) && name.GetString() is { } id && id.EndsWith("/" + E1000Name, StringComparison.Ordinal))
+                {
+                    return id[..^(E1000Name.Length + 1)];
+                }
+            }
+        }
+
+        throw new VmStateLoadException("The stream has no e1000 device", stream.Length);
+    }
+
+    private const string E1000Name = "e1000";
+
+    /// <summary>Skips through the stream's own VMDESCRIPTION and remembers what it skipped.</summary>
+    private sealed class ListingSkipper(IUnknownSectionSkipper inner) : IUnknownSectionSkipper
+    {
+        public List<string> Skipped { get; } = [];
+
+        public void Skip(ref VmStateReader reader, in SectionHeader header, QemuSectionType frame)
+        {
+            if (frame is QemuSectionType.SectionFull or QemuSectionType.SectionStart)
+            {
+                Skipped.Add($"'{header.IdStr}' {header.InstanceId}");
+            }
+
+            inner.Skip(ref reader, header, frame);
         }
     }
 }

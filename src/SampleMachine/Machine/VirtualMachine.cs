@@ -26,8 +26,11 @@ public sealed class VirtualMachine : IDisposable
 
     private static readonly byte[] DefaultMac = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
 
-    /// <summary>A powered-on machine with <paramref name="memoryBytes"/> of zeroed RAM.</summary>
-    public VirtualMachine(long memoryBytes = DefaultMemory, string ramBlockId = "pc.ram")
+    /// <summary>
+    /// A powered-on machine with <paramref name="memoryBytes"/> of zeroed RAM and its NIC at PCI address
+    /// <paramref name="nicPath"/> (an imported machine takes the address its source stream gives).
+    /// </summary>
+    public VirtualMachine(long memoryBytes = DefaultMemory, string ramBlockId = "pc.ram", string nicPath = NicPath)
     {
         Ram = new RamBlock(ramBlockId, memoryBytes);
         RamSection = new RamSection([Ram]);
@@ -37,8 +40,12 @@ public sealed class VirtualMachine : IDisposable
         Registry.Register(Cpu.Common, instanceId: 0);
         Registry.Register(Cpu, instanceId: 0);
         Nic.PowerOn(DefaultMac);
-        Registry.Register(Nic, devicePath: NicPath);
+        Registry.Register(Nic, devicePath: nicPath);
+        NicDevicePath = nicPath;
     }
+
+    /// <summary>The NIC's PCI address: the prefix of its section id string.</summary>
+    public string NicDevicePath { get; }
 
     /// <summary>Everything that migrates, in save order.</summary>
     public VmStateRegistry Registry { get; } = new();
