@@ -1,0 +1,188 @@
+using System.Text.Json;
+using VmState.Analysis;
+using VmState.Migration;
+using VmState.Ram;
+using VmState.Wire;
+
+namespace VmState.Qemu.Machines;
+
+/// <summary>Reading QEMU 7.2 streams of whole machines: their layout, and an import into a <see cref="QemuMachine"/>.</summary>
+public static class QemuStreams
+{
+    /// <summary>
+    /// The layout a stream shows: its machine type (the configuration section), RAM blocks (the <c>ram</c> START
+    /// section), and every device section with its id string, instance and section number, named by the stream's own
+    /// VMDESCRIPTION. The device path is what the id string has before the description name.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The stream is damaged, has no configuration section or no VMDESCRIPTION, or is not of an x86 machine the library knows.</exception>
+    public static QemuMachineLayout Layout(byte[] stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        string vmdesc = VmDescriptionSkipper.FindVmDescription(stream)
+            ?? throw new VmStateLoadException("The stream has no VMDESCRIPTION to read its devices from", stream.Length);
+        var names = new Dictionary<(string, int), string>();
+        using (var doc = JsonDocument.Parse(vmdesc))
+        {
+            foreach (JsonElement d in doc.RootElement.GetProperty("devices").EnumerateArray())
+            {
+                string name = d.GetProperty("name").GetString()!;
+                names[(name, d.GetProperty("instance_id").GetInt32())] = d.TryGetProperty("vmsd_name", out JsonElement v) ? v.GetString()! : name;
+            }
+        }
+
+        // An empty registry: every section is unknown, and the walk through the VMDESCRIPTION records each header.
+        var headers = new HeaderRecorder(VmDescriptionSkipper.FromStream(stream));
+        string machineType = MachineType(stream);
+        new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = machineType }) { UnknownSections = headers }.Load(stream);
+        if (!QemuMachineKinds.TryParse(machineType, out QemuMachineKind kind))
+        {
+            throw new VmStateLoadException($"The stream's machine type '{machineType}' is not a pc or q35 machine", 0);
+        }
+
+        var blocks = new List<QemuRamBlockSpec>();
+        int ramSectionId = -1;
+        var sections = new List<QemuSectionSpec>();
+        foreach ((SectionHeader h, long at) in headers.Starts)
+        {
+            if (h.IdStr == RamSection.IdStr)
+            {
+                ramSectionId = h.SectionId;
+                blocks.AddRange(RamBlocksAt(stream, at));
+                continue;
+            }
+
+            if (!names.TryGetValue((h.IdStr, h.InstanceId), out string? name))
+            {
+                throw new VmStateLoadException($"Section '{h.IdStr}' instance {h.InstanceId} is not in the stream's VMDESCRIPTION", at);
+            }
+
+            string? path = h.IdStr.Length > name.Length + 1 && h.IdStr.EndsWith("/" + name, StringComparison.Ordinal)
+                ? h.IdStr[..^(name.Length + 1)]
+                : null;
+            sections.Add(new QemuSectionSpec(name, path, h.InstanceId, h.SectionId));
+        }
+
+        if (ramSectionId < 0)
+        {
+            throw new VmStateLoadException("The stream has no ram section", stream.Length);
+        }
+
+        return new QemuMachineLayout(kind, machineType, blocks, ramSectionId, sections);
+    }
+
+    /// <summary>
+    /// Loads a whole QEMU 7.2 pc or q35 stream into a new machine of its layout: every RAM block and every section.
+    /// A section the library does not model is an error naming each, unless <see cref="QemuImportOptions.SkipUnknown"/>;
+    /// then it is skipped and listed in <see cref="QemuImportResult.Skipped"/>, never silently.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The stream is damaged, is of another machine than asked for, or has sections the library does not model.</exception>
+    public static QemuImportResult Import(byte[] stream, QemuImportOptions? options = null)
+    {
+        options ??= new QemuImportOptions();
+        QemuMachineLayout layout = Layout(stream);
+        if (options.Machine is { } asked && asked != layout.Kind)
+        {
+            throw new VmStateLoadException($"The stream is of a {layout.MachineType} machine, not {asked.ShortName()}", 0);
+        }
+
+        QemuSectionSpec[] unknown = [.. layout.Sections.Where(s => QemuDeviceCatalog.Find(s.Name) is null)];
+        if (unknown.Length > 0 && !options.SkipUnknown)
+        {
+            throw new VmStateLoadException(
+                $"The stream has {unknown.Length} section(s) the library does not model: {string.Join(", ", unknown.Select(Describe))}; import with SkipUnknown (--skip-unknown) to leave them out",
+                0);
+        }
+
+        QemuMachine machine = QemuMachine.Create(layout with { Sections = [.. layout.Sections.Except(unknown)] });
+        try
+        {
+            var loader = new MigrationLoader(machine.Registry, machine.StreamOptions)
+            {
+                UnknownSections = unknown.Length > 0 ? VmDescriptionSkipper.FromStream(stream) : null,
+            };
+            MigrationLoadResult result = loader.Load(stream);
+            return new QemuImportResult(machine, result, [.. unknown.Select(Describe)]);
+        }
+        catch
+        {
+            machine.Dispose();
+            throw;
+        }
+    }
+
+    private static string Describe(QemuSectionSpec s) => $"'{s.IdStr}' {s.InstanceId}";
+
+    private static string MachineType(byte[] stream)
+    {
+        var reader = new VmStateReader(stream);
+        if (reader.ReadUInt32() != QemuVmFile.Magic || reader.ReadUInt32() != QemuVmFile.Version)
+        {
+            throw new VmStateLoadException("Not a version 3 migration stream", 0);
+        }
+
+        if (reader.ReadUInt8() != (byte)QemuSectionType.Configuration)
+        {
+            throw new VmStateLoadException("The stream has no configuration section to name its machine", 8);
+        }
+
+        uint length = reader.ReadUInt32();
+        reader.EnsureAvailable(length, 1);
+        byte[] name = new byte[length];
+        reader.ReadBytes(name);
+        return System.Text.Encoding.UTF8.GetString(name);
+    }
+
+    // The block list of a ram START body: a total with flags, then each block's id string and length.
+    private static List<QemuRamBlockSpec> RamBlocksAt(byte[] stream, long bodyAt)
+    {
+        var reader = new VmStateReader(stream.AsSpan((int)bodyAt), bodyAt);
+        ulong header = reader.ReadUInt64();
+        var blocks = new List<QemuRamBlockSpec>();
+        for (ulong left = header & ~(ulong)(RamBlock.PageSize - 1); left > 0;)
+        {
+            string id = reader.ReadCountedString();
+            ulong length = reader.ReadUInt64();
+            if (length > left)
+            {
+                throw new VmStateLoadException("RAM block list runs past its total", reader.Position);
+            }
+
+            blocks.Add(new QemuRamBlockSpec(id, (long)length));
+            left -= length;
+        }
+
+        return blocks;
+    }
+
+    /// <summary>Skips every section through the inner skipper, remembering each START and FULL header and where its body starts.</summary>
+    private sealed class HeaderRecorder(IUnknownSectionSkipper inner) : IUnknownSectionSkipper
+    {
+        public List<(SectionHeader Header, long BodyAt)> Starts { get; } = [];
+
+        public void Skip(ref VmStateReader reader, in SectionHeader header, QemuSectionType frame)
+        {
+            if (frame is QemuSectionType.SectionFull or QemuSectionType.SectionStart)
+            {
+                Starts.Add((header, reader.Position));
+            }
+
+            inner.Skip(ref reader, header, frame);
+        }
+    }
+}
+
+/// <summary>Options of <see cref="QemuStreams.Import"/>.</summary>
+public sealed record QemuImportOptions
+{
+    /// <summary>The machine the stream must be of; null takes the stream's configuration section.</summary>
+    public QemuMachineKind? Machine { get; init; }
+
+    /// <summary>Skip (and list) sections the library does not model instead of failing.</summary>
+    public bool SkipUnknown { get; init; }
+}
+
+/// <summary>What <see cref="QemuStreams.Import"/> made.</summary>
+/// <param name="Machine">The loaded machine (the caller disposes it).</param>
+/// <param name="Load">What the loader read.</param>
+/// <param name="Skipped">The sections left out (only with <see cref="QemuImportOptions.SkipUnknown"/>), as <c>'id' instance</c>.</param>
+public sealed record QemuImportResult(QemuMachine Machine, MigrationLoadResult Load, IReadOnlyList<string> Skipped);
