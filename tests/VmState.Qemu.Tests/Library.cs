@@ -29,6 +29,14 @@ internal static class Library
         return byName;
     });
 
+    private static readonly Lazy<IReadOnlyDictionary<string, Type>> StateTypes = new(() =>
+        Assembly.GetExportedTypes()
+            .Where(t => !t.IsAbstract && typeof(VmState.Migration.StateSectionHandler).IsAssignableFrom(t))
+            .ToDictionary(t => (string)t.GetField("IdStr", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!, StringComparer.Ordinal));
+
+    /// <summary>The library's hand-written (old-style) section handler for <paramref name="idStr"/>, or null.</summary>
+    public static Type? FindState(string idStr) => StateTypes.Value.GetValueOrDefault(idStr);
+
     /// <summary>The library type described as <paramref name="vmsdName"/>, or null.</summary>
     public static Type? Find(string vmsdName) => Types.Value.GetValueOrDefault(vmsdName);
 

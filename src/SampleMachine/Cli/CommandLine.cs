@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SampleMachine.Devices.E1000;
-using SampleMachine.Devices.Pci;
+using VmState.Qemu.Pci;
 using VmState.Description;
 using VmState.Schema;
 

@@ -21,7 +21,7 @@ internal abstract class DeviceSectionEntry : SectionEntry
 
     public override bool IsUnmigratable => Description.Unmigratable;
 
-    public override string VmsdName => Description.Name;
+    public override string? VmsdName => Description.Name;
 
     public abstract bool IsNeeded();
 

@@ -12,6 +12,9 @@ public sealed class VmStateRegistry
     /// <summary>Pass as an instance id to take the next free number for the id string, as QEMU does.</summary>
     public const int AnyInstance = -1;
 
+    /// <summary>Pass as a section id to take the next number after every one given so far.</summary>
+    public const int AnySection = -1;
+
     private const int MaxIdStrLength = 255;
 
     private readonly List<SectionEntry> _entries = [];
@@ -26,8 +29,15 @@ public sealed class VmStateRegistry
     /// Registers a described device. Its id string is its description name, or <c>devicePath/name</c> when a device
     /// path is given (then the bare name stays accepted on load, as QEMU's compat id).
     /// </summary>
-    /// <exception cref="ArgumentException">The id string is too long, or the id string and instance are taken.</exception>
-    public SectionEntry Register<T>(T device, int instanceId = AnyInstance, string? devicePath = null, int aliasId = -1)
+    /// <param name="device">The device.</param>
+    /// <param name="instanceId">Its instance number, or <see cref="AnyInstance"/> for the next free one.</param>
+    /// <param name="devicePath">The device path (a PCI address) that prefixes its id string; null for none.</param>
+    /// <param name="aliasId">Another instance number the loader accepts; -1 for none.</param>
+    /// <param name="sectionId">Its section number on the wire, or <see cref="AnySection"/> for the next one. A machine
+    /// that must save exactly what QEMU saves gives QEMU's numbers (QEMU counts every registration, including
+    /// sections that never reach the stream).</param>
+    /// <exception cref="ArgumentException">The id string is too long, or the id string and instance or the section id are taken.</exception>
+    public SectionEntry Register<T>(T device, int instanceId = AnyInstance, string? devicePath = null, int aliasId = -1, int sectionId = AnySection)
         where T : class, IVmStateObject
     {
         ArgumentNullException.ThrowIfNull(device);
@@ -49,7 +59,26 @@ public sealed class VmStateRegistry
             CompatIdStr = hasPath ? name : null,
             CompatInstanceId = hasPath ? NextCompatInstanceId(name) : 0,
         };
-        Add(entry);
+        Add(entry, sectionId);
+        return entry;
+    }
+
+    /// <summary>
+    /// Registers a section written by hand-written code (QEMU's old-style handlers) under <paramref name="idStr"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id string is too long, or the id string and instance or the section id are taken.</exception>
+    public SectionEntry RegisterState(string idStr, StateSectionHandler handler, int version, int instanceId = AnyInstance, int sectionId = AnySection)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(idStr);
+        CheckIdStr(idStr);
+        if (ContainsTarget(handler))
+        {
+            throw new ArgumentException("This handler is already registered", nameof(handler));
+        }
+
+        var entry = new StateSectionEntry(handler, idStr, instanceId == AnyInstance ? NextInstanceId(idStr) : instanceId, version);
+        Add(entry, sectionId);
         return entry;
     }
 
@@ -60,7 +89,8 @@ public sealed class VmStateRegistry
         LiveSectionHandler handler,
         int version,
         int instanceId = AnyInstance,
-        MigrationPriority priority = MigrationPriority.Default)
+        MigrationPriority priority = MigrationPriority.Default,
+        int sectionId = AnySection)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(idStr);
@@ -72,7 +102,7 @@ public sealed class VmStateRegistry
 
         int instance = instanceId == AnyInstance ? NextInstanceId(idStr) : instanceId;
         var entry = new LiveSectionEntry(handler, idStr, instance, version, priority);
-        Add(entry);
+        Add(entry, sectionId);
         return entry;
     }
 
@@ -103,14 +133,24 @@ public sealed class VmStateRegistry
         return null;
     }
 
-    private void Add(SectionEntry entry)
+    private void Add(SectionEntry entry, int sectionId)
     {
         if (Find(entry.IdStr, entry.InstanceId) is { } taken)
         {
             throw new ArgumentException($"Section '{entry.IdStr}' instance {entry.InstanceId} is already registered ({taken})");
         }
 
-        entry.SectionId = _nextSectionId++;
+        if (sectionId != AnySection)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(sectionId);
+            if (_entries.Find(e => e.SectionId == sectionId) is { } other)
+            {
+                throw new ArgumentException($"Section id {sectionId} is already {other}'s", nameof(sectionId));
+            }
+        }
+
+        entry.SectionId = sectionId == AnySection ? _nextSectionId : sectionId;
+        _nextSectionId = Math.Max(_nextSectionId, entry.SectionId + 1);
 
         // Insert after every entry of the same or higher priority: sorted, stable.
         int at = _entries.FindIndex(e => e.Priority < entry.Priority);

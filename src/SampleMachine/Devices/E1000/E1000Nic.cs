@@ -1,4 +1,4 @@
-using SampleMachine.Devices.Pci;
+using VmState.Qemu.Pci;
 using VmState.Description;
 
 namespace SampleMachine.Devices.E1000;

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.Pci;
+namespace VmState.Qemu.Pci;
 
 /// <summary>
 /// The state every PCI function migrates (QEMU's <c>PCIDevice</c> description, version 2): the device's own

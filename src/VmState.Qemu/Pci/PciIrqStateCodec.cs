@@ -3,7 +3,7 @@ using VmState.Codecs;
 using VmState.Generated;
 using VmState.Wire;
 
-namespace SampleMachine.Devices.Pci;
+namespace VmState.Qemu.Pci;
 
 /// <summary>
 /// QEMU's <c>pci irq state</c> info: the level of each of the four interrupt pins as be32; a loaded level other

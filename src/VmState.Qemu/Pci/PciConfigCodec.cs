@@ -2,7 +2,7 @@ using VmState.Codecs;
 using VmState.Generated;
 using VmState.Wire;
 
-namespace SampleMachine.Devices.Pci;
+namespace VmState.Qemu.Pci;
 
 /// <summary>
 /// QEMU's <c>pci config</c> info for a conventional PCI function: the 256-byte configuration space as raw bytes.
