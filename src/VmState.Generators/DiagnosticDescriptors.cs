@@ -43,7 +43,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor DuplicateName = Create(
         "VMS0006", "Duplicate field or subsection name",
         "'{0}' is used more than once in '{1}'",
-        "Field names identify fields in schemas and errors. They may repeat only for padding, for alternatives guarded by Exists, for slices (Start) of one array, or for one array of structs described through several struct types (distinct element type or Start), as in QEMU's own descriptions.");
+        "Field names identify fields in schemas and errors. They may repeat only for padding, for alternatives each guarded by Exists or by a Since version (QEMU's fw_cfg sends a 16-bit cur_offset to version 1 and a 32-bit one since version 2), for slices (Start) of one array, or for one array of structs described through several struct types (distinct element type or Start), as in QEMU's own descriptions.");
 
     public static readonly DiagnosticDescriptor InvalidMethod = Create(
         "VMS0007", "Hook, test or check method not found or of the wrong shape",

@@ -90,8 +90,9 @@ public sealed partial class VmStateGenerator
             /// </summary>
             public string Local(FieldSpec f, string role = "") => _locals[LocalKey(f)] + role;
 
-            // A member with several fields (itself and paths into it) has locals per field.
-            private static string LocalKey(FieldSpec f) => (f.MemberName ?? "") + f.Path;
+            // A member with several fields (itself, paths into it, slices of it) has locals per field: a reset
+            // declares one per field in the same scope.
+            private static string LocalKey(FieldSpec f) => (f.MemberName ?? "") + f.Path + (f.Start > 0 ? "@" + Str(f.Start) : "");
 
             // A member's locals are __member + role; should two members' names meet (Points' count and a member
             // PointsCount, say), those members number theirs instead, which letters and digits alone never spell.

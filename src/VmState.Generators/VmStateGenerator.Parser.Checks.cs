@@ -130,7 +130,7 @@ public sealed partial class VmStateGenerator
         {
             List<FieldSpec> same = description.Fields.Select(x => x.Field).Where(x => x.Name == e.Name).ToList();
             return same.All(x => x.Kind == FieldKind.Unused)
-                || same.All(x => x.Exists is not null)
+                || same.All(x => x.Exists is not null || x.Since > 0)
                 || (same.All(x => x.Kind == FieldKind.Value && x.Shape == FieldShape.Fixed && x.ElementType == e.ElementType)
                     && same.Select(x => x.Start).Distinct().Count() == same.Count)
                 || (same.All(x => x.Kind == FieldKind.Struct && x.Shape == FieldShape.Fixed)

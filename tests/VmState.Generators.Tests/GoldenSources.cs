@@ -262,4 +262,27 @@ internal static class GoldenSources
             [VmStateField(Path = "State")] public Latch Current;
         }
         """;
+
+    /// <summary>
+    /// One name for alternatives chosen by a test and by a version (QEMU's fw_cfg cur_offset), and two slices of one
+    /// member, each with its own locals.
+    /// </summary>
+    public const string Alternatives = """
+        using VmState.Description;
+
+        namespace Golden;
+
+        [VmState("alternatives", Version = 2, MinimumVersion = 1)]
+        public partial class Alternatives
+        {
+            [VmStateField("cur_offset", Exists = nameof(IsVersion1))] public ushort CurOffsetV1;
+            [VmStateField("cur_offset", Since = 2)] public uint CurOffset;
+
+            [VmStateField("slots", Length = 1)]
+            [VmStateField("slots", Start = 1, Length = 1, Since = 2)]
+            public uint[] Slots = new uint[2];
+
+            private static bool IsVersion1(int version) => version == 1;
+        }
+        """;
 }

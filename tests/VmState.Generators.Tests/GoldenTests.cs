@@ -19,6 +19,7 @@ public sealed class GoldenTests
     [InlineData("Hooked", "Golden.Outer.Board.Hooked")]
     [InlineData("NestedSubsections", "Golden.NestedSubs")]
     [InlineData("Paths", "Golden.Paths")]
+    [InlineData("Alternatives", "Golden.Alternatives")]
     public void Generated_code_matches_golden_file(string sourceName, string typeName)
     {
         GeneratorRun run = TestCompilation.Run(SourceNamed(sourceName));
@@ -35,6 +36,7 @@ public sealed class GoldenTests
     [InlineData("Hooked", 1)]
     [InlineData("NestedSubsections", 1)]
     [InlineData("Paths", 2)]
+    [InlineData("Alternatives", 1)]
     public void Each_described_type_gets_one_file_and_the_output_compiles(string sourceName, int files)
     {
         GeneratorRun run = TestCompilation.Run(SourceNamed(sourceName));
@@ -64,6 +66,7 @@ public sealed class GoldenTests
         "Hooked" => GoldenSources.Hooked,
         "NestedSubsections" => GoldenSources.NestedSubsections,
         "Paths" => GoldenSources.Paths,
+        "Alternatives" => GoldenSources.Alternatives,
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 }

@@ -12,23 +12,40 @@ internal sealed record BaselineDescription(
 internal sealed record BaselineField(string Name, int Version, bool HasExists, int Size, int? Num, BaselineDescription? Nested);
 
 /// <summary>
-/// One baseline file (a <c>-dump-vmstate</c> JSON of a shipped release): its sections' descriptions by name. The
-/// <c>vmschkmachine</c> entry names the machine and is left out.
+/// One baseline file (a <c>-dump-vmstate</c> JSON of a shipped release): its sections' descriptions by dump key
+/// (the device type, as QEMU's static checker pairs sections). The <c>vmschkmachine</c> entry names the machine and is
+/// left out.
 /// </summary>
 internal sealed class Baseline
 {
-    private readonly Dictionary<string, BaselineDescription> _byName;
+    private readonly Dictionary<string, BaselineDescription> _byKey;
 
-    private Baseline(string file, Dictionary<string, BaselineDescription> byName)
+    private Baseline(string file, Dictionary<string, BaselineDescription> byKey)
     {
         File = file;
-        _byName = byName;
+        _byKey = byKey;
     }
 
     /// <summary>The file's name, for messages.</summary>
     public string File { get; }
 
-    public BaselineDescription? Find(string name) => _byName.TryGetValue(name, out BaselineDescription? d) ? d : null;
+    /// <summary>
+    /// The shipped description under the first of <paramref name="keys"/> (a type's dump keys) the file has. Keys, not
+    /// description names: QEMU nests descriptions named like a section (the PCI VGA's common state is "vga" too), and
+    /// only the key tells the section apart.
+    /// </summary>
+    public BaselineDescription? Find(IEnumerable<string> keys)
+    {
+        foreach (string key in keys)
+        {
+            if (_byKey.TryGetValue(key, out BaselineDescription? d))
+            {
+                return d;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>Reads <paramref name="text"/>; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static Baseline Read(string file, string text)
@@ -38,7 +55,7 @@ internal sealed class Baseline
             throw new FormatException("the top level is not an object");
         }
 
-        var byName = new Dictionary<string, BaselineDescription>(StringComparer.Ordinal);
+        var byKey = new Dictionary<string, BaselineDescription>(StringComparer.Ordinal);
         var keys = new List<string>(top.Keys);
         keys.Sort(StringComparer.Ordinal);
         foreach (string key in keys)
@@ -53,15 +70,10 @@ internal sealed class Baseline
                 throw new FormatException("section '" + key + "' has no Description object");
             }
 
-            BaselineDescription parsed = Description(description, key, 0);
-            // Several devices may share one description (QEMU's "cpu" for every CPU model); the first one stands.
-            if (!byName.ContainsKey(parsed.Name))
-            {
-                byName[parsed.Name] = parsed;
-            }
+            byKey[key] = Description(description, key, 0);
         }
 
-        return new Baseline(file, byName);
+        return new Baseline(file, byKey);
     }
 
     private static BaselineDescription Description(Dictionary<string, object?> o, string where, int depth)

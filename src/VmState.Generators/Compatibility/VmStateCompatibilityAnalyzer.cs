@@ -175,9 +175,10 @@ public sealed class VmStateCompatibilityAnalyzer : DiagnosticAnalyzer
         }
 
         var checker = new CompatibilityChecker(type, spec, attribute, context.Compilation, context.ReportDiagnostic, context.CancellationToken);
+        string[] keys = spec.DeviceTypes.Count > 0 ? [.. spec.DeviceTypes] : [spec.DeviceType ?? spec.Description.Name];
         foreach (Baseline baseline in baselines)
         {
-            if (baseline.Find(spec.Description.Name) is { } shipped)
+            if (baseline.Find(keys) is { } shipped)
             {
                 checker.Check(shipped, baseline.File);
             }

@@ -17,5 +17,5 @@ public sealed partial class PciVga
 
     /// <summary>The VGA registers.</summary>
     [VmStateField("vga")]
-    internal VgaCommonState Vga { get; } = new();
+    public VgaCommonState Vga { get; } = new();
 }

@@ -5,15 +5,11 @@ namespace VmState.Qemu.Display;
 /// <summary>
 /// The register state shared by QEMU 7.2's VGA models (<c>hw/display/vga.c</c>, description <c>vga</c>, version 2):
 /// sequencer, graphics, attribute and CRT controller registers, the DAC and palette, and the Bochs VBE registers.
-/// Video memory is the separate <c>vga.vram</c> RAM block. It is internal because its description name equals the
-/// PCI device's, and the library keys its public types by description name.
+/// Video memory is the separate <c>vga.vram</c> RAM block.
 /// </summary>
-// The build's baseline check finds descriptions by name and takes QEMU's section-level "vga" (the PCI device's) for
-// this one; this state is checked field by field where PciVga nests it, so the name match is switched off here.
-#pragma warning disable VMS0103, VMS0105
 [VmState("vga", Version = 2, MinimumVersion = 2, DumpSize = 68112)]
 [Subsection(EndianState, Version = 1)]
-internal sealed partial class VgaCommonState
+public sealed partial class VgaCommonState
 {
     private const string EndianState = "vga.endian";
 
@@ -110,4 +106,3 @@ internal sealed partial class VgaCommonState
     [Needed(EndianState)]
     private bool IsEndianStateNeeded() => BigEndianFb != DefaultEndianFb;
 }
-#pragma warning restore VMS0103, VMS0105

@@ -9,39 +9,16 @@ namespace VmState.Qemu.Input;
 [VmState("pckbd", Version = 3, MinimumVersion = 3, DeviceType = "i8042")]
 public sealed partial class I8042
 {
-    // Internal: its description is also named "pckbd", and a public one would be a second library type of that name.
-    [VmStateField("kbd")] internal I8042Controller Kbd = new();
+    /// <summary>The controller state.</summary>
+    [VmStateField("kbd")] public I8042Controller Kbd = new();
 
-    /// <summary>The controller command awaiting its data byte, or 0.</summary>
-    public byte WriteCmd { get => Kbd.WriteCmd; set => Kbd.WriteCmd = value; }
-    /// <summary>Status register.</summary>
-    public byte Status { get => Kbd.Status; set => Kbd.Status = value; }
-    /// <summary>Controller mode (command byte).</summary>
-    public byte Mode { get => Kbd.Mode; set => Kbd.Mode = value; }
-    /// <summary>Output port P2 (A20 and reset lines).</summary>
-    public byte Outport { get => Kbd.Outport; set => Kbd.Outport = value; }
-    /// <summary>Sources with data waiting (the extended-state encoding).</summary>
-    public byte Pending { get => Kbd.Pending; set => Kbd.Pending = value; }
-    /// <summary>The source of the byte in the output buffer.</summary>
-    public uint ObSrc { get => Kbd.ObSrc; set => Kbd.ObSrc = value; }
-    /// <summary>The byte in the output buffer.</summary>
-    public byte ObData { get => Kbd.ObData; set => Kbd.ObData = value; }
-    /// <summary>The controller's own pending reply byte.</summary>
-    public byte CbData { get => Kbd.CbData; set => Kbd.CbData = value; }
-    /// <summary>Whether the keyboard throttle timer is armed.</summary>
-    public bool ThrottleTimerPending { get => Kbd.ThrottleTimerPending; set => Kbd.ThrottleTimerPending = value; }
-    /// <summary>The "extended-state" property (on for 7.2 machines): sends <c>pckbd/extended_state</c>.</summary>
-    public bool ExtendedState { get => Kbd.ExtendedState; set => Kbd.ExtendedState = value; }
 }
 
-// The build's baseline check finds shipped descriptions by name, so it compares this nested "pckbd" with the
-// section-level one of the same name; the section's own check covers this description as its "kbd" field.
-#pragma warning disable VMS0103, VMS0105
 /// <summary>The i8042 controller state proper (<c>KBDState</c>, C sizeof 2328).</summary>
 [VmState("pckbd", Version = 3, MinimumVersion = 3, DumpSize = 2328)]
 [Subsection(OutportSubsection)]
 [Subsection(ExtendedSubsection, Version = 0)]
-internal sealed partial class I8042Controller
+public sealed partial class I8042Controller
 {
     private const string OutportSubsection = "pckbd_outport";
     private const string ExtendedSubsection = "pckbd/extended_state";
@@ -137,4 +114,3 @@ internal sealed partial class I8042Controller
         Pending = (byte)(pending & (PendingCtrlKbd | PendingCtrlAux | PendingKbd | PendingAux));
     }
 }
-#pragma warning restore VMS0103, VMS0105
