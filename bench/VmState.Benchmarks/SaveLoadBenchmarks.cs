@@ -1,8 +1,8 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using MemoryPack;
-using SampleMachine.Devices.E1000;
 using VmState.Description;
+using VmState.Qemu.E1000;
 using VmState.Wire;
 
 namespace VmState.Benchmarks;

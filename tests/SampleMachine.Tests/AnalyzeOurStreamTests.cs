@@ -2,6 +2,7 @@ using System.Buffers;
 using SampleMachine.Machine;
 using VmState.Analysis;
 using VmState.Migration;
+using VmState.Qemu.E1000;
 
 namespace SampleMachine.Tests;
 
@@ -24,7 +25,7 @@ public sealed class AnalyzeOurStreamTests
 
         Assert.Equal(["ram (1)", "cpu_common (2)", "cpu (3)", "0000:00:03.0/e1000 (4)"], state.Members.Select(m => m.Key));
         var nic = (AnalysisObject)state["0000:00:03.0/e1000 (4)"]!;
-        uint gptc = machine.Nic.MacReg[Devices.E1000.E1000Registers.Gptc];
+        uint gptc = machine.Nic.MacReg[E1000Registers.Gptc];
         Assert.True(gptc > 0);
         Assert.Equal("0x" + gptc.ToString("x8", System.Globalization.CultureInfo.InvariantCulture), ((AnalysisString)nic["mac_reg[GPTC]"]!).Value);
         var cpu = (AnalysisObject)state["cpu (3)"]!;

@@ -4,7 +4,7 @@ using VmState.Schema;
 namespace SampleMachine.Tests;
 
 /// <summary>
-/// The sample machine's baselines (src/SampleMachine/vmstate/shipped.json, and QEMU 7.2's own pc dump) are what its
+/// The sample machine's baselines (src/VmState.Qemu/vmstate/shipped.json, and QEMU 7.2's own pc dump) are what its
 /// devices must still migrate from and to. QEMU's checker rules say so both ways, independently of the analyzers.
 /// </summary>
 public sealed class BaselineTests
@@ -12,7 +12,7 @@ public sealed class BaselineTests
     [Fact]
     public void The_current_devices_migrate_from_and_to_the_shipped_baseline()
     {
-        string shipped = File.ReadAllText(Repository.PathOf("src/SampleMachine/vmstate/shipped.json"));
+        string shipped = File.ReadAllText(Repository.PathOf("src/VmState.Qemu/vmstate/shipped.json"));
         string current = DumpVmStateWriter.Write(CommandLine.MachineName, CommandLine.KnownDevices);
 
         SchemaCheckResult forward = SchemaChecker.Check(shipped, current);
@@ -50,7 +50,7 @@ public sealed class BaselineTests
     [Fact]
     public void The_baselines_reach_the_analyzers_as_marked_additional_files()
     {
-        string project = File.ReadAllText(Repository.PathOf("src/SampleMachine/SampleMachine.csproj"));
+        string project = File.ReadAllText(Repository.PathOf("src/VmState.Qemu/VmState.Qemu.csproj"));
         string targets = File.ReadAllText(Repository.PathOf("src/VmState.Runtime/build/VmState.targets"));
 
         Assert.Contains("<VmStateBaseline Include=\"vmstate/shipped.json\" />", project, StringComparison.Ordinal);

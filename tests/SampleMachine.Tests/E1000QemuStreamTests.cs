@@ -1,6 +1,6 @@
 using System.Buffers;
-using SampleMachine.Devices.E1000;
 using VmState.Description;
+using VmState.Qemu.E1000;
 using VmState.Wire;
 
 namespace SampleMachine.Tests;

@@ -1,5 +1,5 @@
-using SampleMachine.Devices.X86;
 using SampleMachine.Machine;
+using VmState.Qemu.X86;
 
 namespace SampleMachine.Tests;
 
@@ -12,7 +12,7 @@ namespace SampleMachine.Tests;
 internal static class GoldenMachine
 {
     /// <summary>Where the machine's golden streams are checked in.</summary>
-    public static string Directory => Repository.PathOf("src/SampleMachine/vmstate/golden");
+    public static string Directory => Repository.PathOf("src/VmState.Qemu/vmstate/golden");
 
     public static VirtualMachine Build()
     {

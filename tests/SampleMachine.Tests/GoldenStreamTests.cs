@@ -1,15 +1,15 @@
 using System.Text.Json;
-using SampleMachine.Devices.E1000;
-using SampleMachine.Devices.X86;
 using SampleMachine.Machine;
 using VmState.Compat;
 using VmState.Description;
+using VmState.Qemu.E1000;
+using VmState.Qemu.X86;
 
 namespace SampleMachine.Tests;
 
 /// <summary>
 /// Every version of the machine's devices that has shipped still loads: the golden streams under
-/// src/SampleMachine/vmstate/golden load into the current code with the values they carried, on every test run.
+/// src/VmState.Qemu/vmstate/golden load into the current code with the values they carried, on every test run.
 /// <c>VMSTATE_RECORD_GOLDEN=1 dotnet test tests/SampleMachine.Tests --filter GoldenStreamTests</c> records the
 /// current versions first (from <see cref="GoldenMachine"/>); a recorded version is never rewritten.
 /// </summary>
@@ -60,7 +60,7 @@ public sealed class GoldenStreamTests
 
     private static int ShippedVersion(string name)
     {
-        using JsonDocument shipped = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("src/SampleMachine/vmstate/shipped.json")));
+        using JsonDocument shipped = JsonDocument.Parse(File.ReadAllText(Repository.PathOf("src/VmState.Qemu/vmstate/shipped.json")));
         return shipped.RootElement.GetProperty(name).GetProperty("version_id").GetInt32();
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text;
-using SampleMachine.Devices.X86;
 using VmState.Description;
+using VmState.Qemu.X86;
 using VmState.Schema;
 using VmState.Wire;
 

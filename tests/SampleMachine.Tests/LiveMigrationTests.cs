@@ -1,6 +1,7 @@
 using System.Net;
 using SampleMachine.Machine;
 using SampleMachine.Migration;
+using VmState.Qemu.E1000;
 using VmState.Wire;
 
 namespace SampleMachine.Tests;
@@ -24,8 +25,8 @@ public sealed class LiveMigrationTests
             Assert.NotEqual(source.StateHash(), restored.StateHash());
             restored.LoadSnapshot(file);
             Assert.Equal(source.StateHash(), restored.StateHash());
-            Assert.Equal(source.Nic.MacReg[Devices.E1000.E1000Registers.Gptc], restored.Nic.MacReg[Devices.E1000.E1000Registers.Gptc]);
-            Assert.True(source.Nic.MacReg[Devices.E1000.E1000Registers.Gptc] > 0);
+            Assert.Equal(source.Nic.MacReg[E1000Registers.Gptc], restored.Nic.MacReg[E1000Registers.Gptc]);
+            Assert.True(source.Nic.MacReg[E1000Registers.Gptc] > 0);
             AssertSameDevices(source, restored);
         }
         finally

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using SampleMachine.Devices.E1000;
 using SampleMachine.Machine;
 using VmState.Analysis;
 using VmState.Description;
 using VmState.Migration;
+using VmState.Qemu.E1000;
+using VmState.Qemu.X86;
 using VmState.Ram;
 using VmState.Wire;
 
@@ -86,8 +87,8 @@ public sealed class QemuImportTests
         stream ??= Stream;
         IVmStateObject device = section.IdStr switch
         {
-            "cpu" => new Devices.X86.X86Cpu(),
-            "cpu_common" => new Devices.X86.CpuCommon(),
+            "cpu" => new X86Cpu(),
+            "cpu_common" => new CpuCommon(),
             _ => new E1000Nic(),
         };
         var reader = new VmStateReader(stream.AsSpan(section.BodyStart), section.BodyStart);

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using SampleMachine.Cli;
-using SampleMachine.Devices.X86;
 using SampleMachine.Machine;
+using VmState.Qemu.X86;
 using VmState.Schema;
 
 namespace SampleMachine.Tests;

@@ -1,6 +1,6 @@
-using SampleMachine.Devices.E1000;
-using SampleMachine.Devices.X86;
 using SampleMachine.Machine;
+using VmState.Qemu.E1000;
+using VmState.Qemu.X86;
 
 namespace SampleMachine.Tests;
 

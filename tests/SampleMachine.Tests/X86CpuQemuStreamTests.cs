@@ -2,8 +2,8 @@ using System.Buffers.Binary;
 using System.Buffers;
 using System.Text.Json;
 using SampleMachine.Cli;
-using SampleMachine.Devices.X86;
 using VmState.Description;
+using VmState.Qemu.X86;
 using VmState.Schema;
 using VmState.Wire;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
-using SampleMachine.Devices.E1000;
-using VmState.Qemu.Pci;
 using VmState.Description;
+using VmState.Qemu.E1000;
+using VmState.Qemu.Pci;
+using VmState.Qemu.X86;
 using VmState.Schema;
 
 namespace SampleMachine.Cli;
@@ -16,8 +17,8 @@ public static class CommandLine
     public static IReadOnlyList<VmStateDescription> KnownDevices { get; } =
     [
         E1000Nic.VmStateDescription,
-        Devices.X86.CpuCommon.VmStateDescription,
-        Devices.X86.X86Cpu.VmStateDescription,
+        CpuCommon.VmStateDescription,
+        X86Cpu.VmStateDescription,
     ];
 
     /// <summary>Builds the root command.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VmState.Qemu.E1000;
 using VmState.Ram;
 
 namespace SampleMachine.Machine;
@@ -162,16 +163,16 @@ public sealed class GuestWorkload : IDisposable
     {
         var nic = _machine.Nic;
         RamBlock ram = _machine.Ram;
-        uint tdt = nic.MacReg[Devices.E1000.E1000Registers.Tdt];
+        uint tdt = nic.MacReg[E1000Registers.Tdt];
         Span<byte> payload = stackalloc byte[60];
         BitConverter.TryWriteBytes(payload, r);
         ram.Write(TxBuffers + (tdt * 2048), payload);
-        nic.MacReg[Devices.E1000.E1000Registers.Tdt] = (tdt + 1) % RingDescriptors;
+        nic.MacReg[E1000Registers.Tdt] = (tdt + 1) % RingDescriptors;
         PacketsSent += nic.Transmit(ram);
 
         // The receive ring: give the NIC the descriptor behind the head, then deliver one packet.
-        uint rdh = nic.MacReg[Devices.E1000.E1000Registers.Rdh];
-        nic.MacReg[Devices.E1000.E1000Registers.Rdt] = (rdh + RingDescriptors - 1) % RingDescriptors;
+        uint rdh = nic.MacReg[E1000Registers.Rdh];
+        nic.MacReg[E1000Registers.Rdt] = (rdh + RingDescriptors - 1) % RingDescriptors;
         nic.Receive(ram, payload);
     }
 

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using SampleMachine.Devices.E1000;
-using SampleMachine.Devices.X86;
 using VmState.Description;
 using VmState.Migration;
+using VmState.Qemu.E1000;
+using VmState.Qemu.X86;
 using VmState.Ram;
 using VmState.Wire;
 

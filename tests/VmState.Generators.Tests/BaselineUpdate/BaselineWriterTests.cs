@@ -70,7 +70,7 @@ public sealed class BaselineWriterTests
     [Fact]
     public void An_update_from_the_sample_machine_leaves_its_shipped_baseline_byte_identical()
     {
-        string path = Repository.PathOf("src/SampleMachine/vmstate/shipped.json");
+        string path = Repository.PathOf("src/VmState.Qemu/vmstate/shipped.json");
         string shipped = File.ReadAllText(path);
         List<BaselineEntry> entries = BaselineRun.Entries(BaselineRun.SampleMachine);
 

@@ -37,7 +37,7 @@ public sealed class MutationDifferentialTests(ITestOutputHelper output)
         List<DeviceMutation> mutations = MutationCatalog.Create(new DeviceSources(build.Files));
         Assert.True(mutations.Count >= 50, $"only {mutations.Count} mutations");
         Assert.Equal(mutations.Count, mutations.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count());
-        string shipped = File.ReadAllText(Repository.PathOf("src/SampleMachine/vmstate/shipped.json"));
+        string shipped = File.ReadAllText(Repository.PathOf("src/VmState.Qemu/vmstate/shipped.json"));
         string qemuPc = File.ReadAllText(Repository.PathOf("tests/Fixtures/qemu-7.2/pc.vmstate.json"));
         var context = new Context(build, shipped, qemuPc);
 

@@ -47,8 +47,6 @@ internal static class BaselineRun
     public static string[] SampleDevices() =>
     [
         "global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq;",
-        .. Directory.GetFiles(Repository.PathOf("src/SampleMachine/Devices"), "*.cs", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .Select(File.ReadAllText),
+        .. SampleDevicesBuild.SourcePaths().Select(File.ReadAllText),
     ];
 }

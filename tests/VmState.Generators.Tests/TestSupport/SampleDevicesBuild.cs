@@ -33,9 +33,10 @@ internal sealed record SampleDevicesBuildResult(
 }
 
 /// <summary>
-/// Builds the sample machine's device sources (src/SampleMachine/Devices) in memory as its project does: the
-/// generator, the compiler, and the compatibility analyzer against baselines; then loads the assembly into a
-/// collectible context and writes the devices' <c>-dump-vmstate</c> with the runtime's <see cref="DumpVmStateWriter"/>.
+/// Builds the sample machine's device sources (in src/VmState.Qemu, <see cref="DeviceSources"/>) in memory as their
+/// project does: the generator, the compiler, and the compatibility analyzer against baselines; then loads the
+/// assembly into a collectible context and writes the devices' <c>-dump-vmstate</c> with the runtime's
+/// <see cref="DumpVmStateWriter"/>.
 /// The sources are parsed once and the generator driver of the unedited build is reused, so a build of an edited
 /// copy re-parses only the edited files and the generator re-runs only for what they changed. The e1000 (with its
 /// PCI function) and the x86 CPU share no code, so each is compiled apart: an edit rebuilds only its own part, and
@@ -49,17 +50,25 @@ internal sealed class SampleDevicesBuild
     /// <summary>The devices a sample machine dump lists, in its order (<c>CommandLine.KnownDevices</c>).</summary>
     public static readonly string[] DumpedTypes =
     [
-        "SampleMachine.Devices.E1000.E1000Nic",
-        "SampleMachine.Devices.X86.CpuCommon",
-        "SampleMachine.Devices.X86.X86Cpu",
+        "VmState.Qemu.E1000.E1000Nic",
+        "VmState.Qemu.X86.CpuCommon",
+        "VmState.Qemu.X86.X86Cpu",
     ];
 
-    private const string DevicesFolder = "src/SampleMachine/Devices";
+    /// <summary>The device library project that holds the sample machine's devices, among others.</summary>
+    public const string LibraryFolder = "src/VmState.Qemu";
 
-    // Folders (under Devices) that compile together.
+    /// <summary>
+    /// The sample machine's device sources, relative to the library folder: a name ending in '/' is a whole folder.
+    /// Of Pci/ only the PCI function the e1000 sits on: the library's other PCI devices, and its other folders
+    /// (Isa/, ...), are not the sample machine's and are ignored.
+    /// </summary>
+    public static readonly string[] DeviceSources = ["E1000/", "Pci/PciConfigCodec.cs", "Pci/PciDevice.cs", "Pci/PciIrqStateCodec.cs", "X86/"];
+
+    // Folders (under the library) that compile together.
     private static readonly string[][] PartFolders = [["E1000/", "Pci/"], ["X86/"]];
 
-    // The SDK's implicit usings for a console project (ImplicitUsings=enable in Directory.Build.props).
+    // The SDK's implicit usings (ImplicitUsings=enable in Directory.Build.props).
     private const string ImplicitUsings = """
         global using global::System;
         global using global::System.Collections.Generic;
@@ -83,17 +92,26 @@ internal sealed class SampleDevicesBuild
         }
     }
 
-    /// <summary>The device sources by path relative to the devices folder (<c>E1000/E1000Nic.cs</c>), '/'-separated.</summary>
+    /// <summary>The device sources by path relative to the library folder (<c>E1000/E1000Nic.cs</c>), '/'-separated.</summary>
     public IReadOnlyDictionary<string, string> Files { get; }
 
     /// <summary>The repository's device sources, parsed.</summary>
     public static SampleDevicesBuild FromRepository()
     {
-        string root = Repository.PathOf(DevicesFolder);
-        var files = Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories)
-            .Order(StringComparer.Ordinal)
-            .ToDictionary(p => Path.GetRelativePath(root, p).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
+        string root = Repository.PathOf(LibraryFolder);
+        var files = SourcePaths().ToDictionary(p => Path.GetRelativePath(root, p).Replace('\\', '/'), File.ReadAllText, StringComparer.Ordinal);
         return new SampleDevicesBuild(files);
+    }
+
+    /// <summary>The full paths of the sample machine's device sources in the repository, in ordinal order.</summary>
+    public static string[] SourcePaths()
+    {
+        string root = Repository.PathOf(LibraryFolder);
+        return [.. DeviceSources
+            .SelectMany(source => source.EndsWith('/')
+                ? Directory.GetFiles(Path.Combine(root, source), "*.cs", SearchOption.AllDirectories)
+                : [Path.Combine(root, source)])
+            .Order(StringComparer.Ordinal)];
     }
 
     /// <summary>

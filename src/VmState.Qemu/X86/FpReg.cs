@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// One x87 data register (QEMU's <c>FPReg</c>, description <c>fpreg</c>, version 0): an 80-bit extended-precision

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 // The fields of QEMU 7.2's "cpu" subsections, grouped per subsection in QEMU's order. The needed rules are in
 // X86Cpu.Behaviour.cs.

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// The migrated state of an x86-64 vCPU as QEMU 7.2 sends it: description <c>cpu</c>, version 12 (oldest accepted

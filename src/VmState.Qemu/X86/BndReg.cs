@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>An MPX bound register (QEMU's <c>BNDReg</c>, description <c>bnd_regs</c>, version 1): lower and upper bound.</summary>
 [VmState("bnd_regs", Version = 1, MinimumVersion = 1, DumpSize = 16)]

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>CPU features that decide whether some subsections are sent (CPUID bits and machine options, not migrated).</summary>
 [Flags]
@@ -28,14 +28,54 @@ public enum X86CpuFeatures
 public enum X86Register
 {
     /// <summary>RAX.</summary>
-    Rax, Rcx, Rdx, Rbx, Rsp, Rbp, Rsi, Rdi, R8, R9, R10, R11, R12, R13, R14, R15,
+    Rax,
+    /// <summary>RCX.</summary>
+    Rcx,
+    /// <summary>RDX.</summary>
+    Rdx,
+    /// <summary>RBX.</summary>
+    Rbx,
+    /// <summary>RSP.</summary>
+    Rsp,
+    /// <summary>RBP.</summary>
+    Rbp,
+    /// <summary>RSI.</summary>
+    Rsi,
+    /// <summary>RDI.</summary>
+    Rdi,
+    /// <summary>R8.</summary>
+    R8,
+    /// <summary>R9.</summary>
+    R9,
+    /// <summary>R10.</summary>
+    R10,
+    /// <summary>R11.</summary>
+    R11,
+    /// <summary>R12.</summary>
+    R12,
+    /// <summary>R13.</summary>
+    R13,
+    /// <summary>R14.</summary>
+    R14,
+    /// <summary>R15.</summary>
+    R15,
 }
 
 /// <summary>Segment registers in QEMU's order (<c>R_ES</c>...).</summary>
 public enum X86Segment
 {
     /// <summary>ES.</summary>
-    Es, Cs, Ss, Ds, Fs, Gs,
+    Es,
+    /// <summary>CS.</summary>
+    Cs,
+    /// <summary>SS.</summary>
+    Ss,
+    /// <summary>DS.</summary>
+    Ds,
+    /// <summary>FS.</summary>
+    Fs,
+    /// <summary>GS.</summary>
+    Gs,
 }
 
 public sealed partial class X86Cpu

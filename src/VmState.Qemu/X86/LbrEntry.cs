@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// One architectural last-branch record (QEMU's <c>LBREntry</c>, description <c>lbr_records_var</c>, version 1):

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// One variable-range MTRR pair (QEMU's <c>MTRRVar</c>, description <c>mtrr_var</c>, version 1): the

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// One 512-bit vector register (QEMU's <c>ZMMReg</c>): eight 64-bit lanes. XMM is lanes 0-1, the upper YMM half

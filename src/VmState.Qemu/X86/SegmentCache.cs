@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// A segment register's hidden part as the CPU caches it (QEMU's <c>SegmentCache</c>, description <c>segment</c>,

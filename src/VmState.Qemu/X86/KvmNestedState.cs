@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// KVM's nested-virtualization state of a vCPU (the kernel's <c>struct kvm_nested_state</c>, description

@@ -1,6 +1,6 @@
 using VmState.Description;
 
-namespace SampleMachine.Devices.X86;
+namespace VmState.Qemu.X86;
 
 /// <summary>
 /// The architecture-independent part of a vCPU (QEMU's <c>CPUState</c>, description <c>cpu_common</c>, version 1):

@@ -1,7 +1,7 @@
-using VmState.Qemu.Pci;
 using VmState.Description;
+using VmState.Qemu.Pci;
 
-namespace SampleMachine.Devices.E1000;
+namespace VmState.Qemu.E1000;
 
 /// <summary>
 /// The migrated state of QEMU 7.2's <c>e1000</c> NIC (Intel 82540EM), version 2, minimum 1: the PCI function, the
@@ -40,15 +40,19 @@ public sealed partial class E1000Nic
     [VmStateField("eecd_state.val_in")]
     public uint EecdValIn;
 
+    /// <summary>EEPROM interface: bits shifted in so far.</summary>
     [VmStateField("eecd_state.bitnum_in")]
     public ushort EecdBitnumIn;
 
+    /// <summary>EEPROM interface: the next bit to shift out.</summary>
     [VmStateField("eecd_state.bitnum_out")]
     public ushort EecdBitnumOut;
 
+    /// <summary>EEPROM interface: a read command is in progress (0 or 1).</summary>
     [VmStateField("eecd_state.reading")]
     public ushort EecdReading;
 
+    /// <summary>EEPROM interface: the EECD value last written, for edge detection.</summary>
     [VmStateField("eecd_state.old_eecd")]
     public uint EecdOldEecd;
 
@@ -83,9 +87,11 @@ public sealed partial class E1000Nic
     [VmStateField("tx.size")]
     public ushort TxSize;
 
+    /// <summary>TSO segments sent from the current packet.</summary>
     [VmStateField("tx.tso_frames")]
     public ushort TxTsoFrames;
 
+    /// <summary>Checksum offloads requested for the current packet (POPTS bits).</summary>
     [VmStateField("tx.sum_needed")]
     public byte TxSumNeeded;
 
@@ -339,6 +345,7 @@ public sealed partial class E1000Nic
 [Flags]
 public enum E1000Compat
 {
+    /// <summary>No optional subsection (QEMU's oldest machine types).</summary>
     None = 0,
     /// <summary>Interrupt mitigation state (<c>e1000/mit_state</c>).</summary>
     Mitigation = 1,
@@ -346,5 +353,6 @@ public enum E1000Compat
     FullMac = 2,
     /// <summary>A separate TSO context (<c>e1000/tx_tso_state</c>).</summary>
     Tso = 4,
+    /// <summary>Every subsection (current machine types).</summary>
     All = Mitigation | FullMac | Tso,
 }

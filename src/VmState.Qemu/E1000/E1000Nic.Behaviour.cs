@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using VmState.Ram;
 
-namespace SampleMachine.Devices.E1000;
+namespace VmState.Qemu.E1000;
 
 // A little of the NIC's behaviour, enough for a workload to exercise state that migration must carry: the register
 // file, the MAC address (EEPROM and receive address registers) and legacy transmit/receive descriptor rings in RAM.
