@@ -1,16 +1,20 @@
 using System.Buffers;
 using VmState.Description;
+using VmState.Migration;
+using VmState.Qemu.Machines;
 using VmState.Wire;
 
 namespace VmState.Qemu.Tests;
 
 /// <summary>
-/// Every device section of QEMU 7.2's pc and q35 streams against the library: a type for each, whose load of the
-/// real section saves back the same bytes and describes itself in the stream's own VMDESCRIPTION text, and whose
-/// <c>-dump-vmstate</c> entries equal QEMU's under every key it claims.
+/// Every device section of QEMU 7.2's pc and q35 streams against the library, each device taken from a machine of
+/// the stream's own layout: its load of the real section saves back the same bytes and describes itself in the
+/// stream's own VMDESCRIPTION text, and its <c>-dump-vmstate</c> entries equal QEMU's under every key it claims.
 /// </summary>
 public sealed class SectionTests
 {
+    private static readonly Dictionary<string, QemuMachineLayout> Layouts = [];
+
     /// <summary>(machine, id string, instance) of every device section in both streams.</summary>
     public static TheoryData<string, string, int> Sections()
     {
@@ -26,42 +30,38 @@ public sealed class SectionTests
         return data;
     }
 
-    [Theory]
-    [InlineData("pc")]
-    [InlineData("q35")]
-    public void Every_device_section_has_a_library_type(string machine)
+    // The stream's layout, as an import reads it; each test makes a fresh machine of it, so no section sees another's load.
+    private static QemuMachineLayout LayoutOf(string machine)
     {
-        var m = QemuFixtures.Of(machine);
-        string[] missing = [.. QemuFixtures.Devices(QemuFixtures.Bytes(m.Stream))
-            .Where(d => (d.VmsdName is null ? Library.FindState(d.Name) : Library.Find(d.VmsdName)) is null)
-            .Select(d => d.Name + "#" + d.InstanceId)
-            .Distinct()];
-        Assert.True(missing.Length == 0, $"{missing.Length} section(s) of the {machine} stream have no library type: {string.Join(", ", missing)}");
+        lock (Layouts)
+        {
+            if (!Layouts.TryGetValue(machine, out QemuMachineLayout? layout))
+            {
+                Layouts[machine] = layout = QemuStreams.Layout(QemuFixtures.Bytes(QemuFixtures.Of(machine).Stream));
+            }
+
+            return layout;
+        }
     }
 
     [Theory]
     [MemberData(nameof(Sections))]
     public void The_section_loads_saves_back_byte_for_byte_and_describes_itself_as_qemu_does(string machine, string idStr, int instance)
     {
-        var m = QemuFixtures.Of(machine);
-        byte[] stream = QemuFixtures.Bytes(m.Stream);
+        byte[] stream = QemuFixtures.Bytes(QemuFixtures.Of(machine).Stream);
         QemuFixtures.Device device = QemuFixtures.Devices(stream).Single(d => d.Name == idStr && d.InstanceId == instance);
-        if (device.VmsdName is null)
+        QemuFixtures.Section section = QemuFixtures.FindFull(stream, idStr, instance);
+        using QemuMachine fresh = QemuMachine.Create(LayoutOf(machine));
+        object model = fresh.Devices.Single(d => d.Section.IdStr == idStr && d.Section.InstanceId == instance).Device;
+        if (model is StateSectionHandler handler)
         {
-            OldStyleSectionRoundTrip(stream, device);
+            OldStyleSectionRoundTrip(stream, device, section, handler);
             return;
         }
 
-        Type? type = Library.Find(device.VmsdName);
-        if (type is null)
-        {
-            Assert.Fail($"no library type for {idStr} (see {nameof(Every_device_section_has_a_library_type)})");
-        }
-
-        QemuFixtures.Section section = QemuFixtures.FindFull(stream, idStr, instance);
-        IVmStateObject model = Library.Create(type, machine);
+        var described = (IVmStateObject)model;
         var reader = new VmStateReader(stream.AsSpan(section.BodyStart), section.BodyStart);
-        model.LoadVmState(ref reader, section.Version);
+        described.LoadVmState(ref reader, section.Version);
         int length = (int)(reader.Position - section.BodyStart);
 
         // QEMU's footer (0x7e and the section id) follows the body: the load took exactly the section.
@@ -70,7 +70,7 @@ public sealed class SectionTests
 
         var output = new ArrayBufferWriter<byte>();
         var writer = new VmStateWriter(output);
-        model.SaveVmState(ref writer);
+        described.SaveVmState(ref writer);
         writer.Flush();
         Assert.Equal(stream.AsSpan(section.BodyStart, length).ToArray(), output.WrittenSpan.ToArray());
 
@@ -78,20 +78,21 @@ public sealed class SectionTests
         json.BeginObject();
         json.String("name", idStr);
         json.Number("instance_id", instance);
-        model.DescribeVmState(json);
+        described.DescribeVmState(json);
         json.EndObject();
         Assert.Equal(device.Json, json.ToString());
     }
 
-    /// <summary>The section-level descriptions of both streams that the library has and QEMU's dump lists.</summary>
+    /// <summary>The catalog's descriptions that QEMU's dump lists.</summary>
     public static TheoryData<string, string> DumpedDescriptions()
     {
         var data = new TheoryData<string, string>();
         foreach (var m in QemuFixtures.Machines)
         {
-            foreach (string name in QemuFixtures.Devices(QemuFixtures.Bytes(m.Stream)).Select(VmsdName).Distinct())
+            string dump = QemuFixtures.Text(m.Dump);
+            foreach (string name in QemuDeviceCatalog.Names.Order(StringComparer.Ordinal))
             {
-                if (Library.Find(name) is not null && QemuFixtures.DumpKeysOf(QemuFixtures.Text(m.Dump), name).Count > 0)
+                if (QemuDeviceCatalog.Find(name)!.Description is not null && QemuFixtures.DumpKeysOf(dump, name).Count > 0)
                 {
                     data.Add(m.Machine, name);
                 }
@@ -106,7 +107,7 @@ public sealed class SectionTests
     public void Every_dump_entry_equals_qemus_text(string machine, string vmsdName)
     {
         var m = QemuFixtures.Of(machine);
-        VmStateDescription d = Library.DescriptionOf(Library.Find(vmsdName)!);
+        VmStateDescription d = QemuDeviceCatalog.Find(vmsdName)!.Description!;
         string ours = VmState.Schema.DumpVmStateWriter.Write(m.Type, [d], new VmState.Schema.DumpVmStateOptions { IncludeNum = false });
         string qemu = QemuFixtures.Text(m.Dump);
 
@@ -120,29 +121,23 @@ public sealed class SectionTests
         }
     }
 
-    // An old-style section (slirp) has no vmsd_name; its handler goes through a registry, as the machine uses it,
-    // and the runtime's own save gives the section and the VMDESCRIPTION object to compare.
-    private static void OldStyleSectionRoundTrip(byte[] stream, QemuFixtures.Device device)
+    // An old-style section (slirp) goes through a registry, as the machine uses it, and the runtime's own save gives
+    // the section and the VMDESCRIPTION object to compare.
+    private static void OldStyleSectionRoundTrip(byte[] stream, QemuFixtures.Device device, QemuFixtures.Section section, StateSectionHandler handler)
     {
-        Type? type = Library.FindState(device.Name);
-        Assert.True(type is not null, $"no library handler for the old-style section {device.Name}");
-        QemuFixtures.Section section = QemuFixtures.FindFull(stream, device.Name, device.InstanceId);
-        var handler = (VmState.Migration.StateSectionHandler)Activator.CreateInstance(type)!;
         var reader = new VmStateReader(stream.AsSpan(section.BodyStart), section.BodyStart);
         handler.Load(ref reader, section.Version);
         int length = (int)(reader.Position - section.BodyStart);
         Assert.Equal(0x7e, stream[section.BodyStart + length]);
 
-        var registry = new VmState.Migration.VmStateRegistry();
+        var registry = new VmStateRegistry();
         registry.RegisterState(device.Name, handler, section.Version, device.InstanceId, section.SectionId);
         var output = new ArrayBufferWriter<byte>();
-        VmState.Migration.MigrationSaver.SaveSnapshot(registry, output, new VmState.Migration.MigrationStreamOptions { MachineName = "m" });
+        MigrationSaver.SaveSnapshot(registry, output, new MigrationStreamOptions { MachineName = "m" });
         byte[] ours = output.WrittenSpan.ToArray();
         int headerLength = 1 + 4 + 1 + device.Name.Length + 4 + 4;
         byte[] qemuSection = stream.AsSpan(section.BodyStart - headerLength, headerLength + length + 5).ToArray();
         Assert.True(ours.AsSpan().IndexOf(qemuSection) > 0, "our FULL section differs from QEMU's");
         Assert.Equal(device.Json, QemuFixtures.Devices(ours).Single().Json);
     }
-
-    private static string VmsdName(QemuFixtures.Device d) => d.VmsdName ?? d.Name;
 }

@@ -36,21 +36,33 @@ public sealed partial class I8042Controller
     private bool _outportLoaded;
     private bool _extendedLoaded;
 
+    /// <summary>The controller command awaiting its data byte, or 0.</summary>
     [VmStateField("write_cmd")] public byte WriteCmd;
+    /// <summary>Status register.</summary>
     [VmStateField("status")] public byte Status = 0x18;
+    /// <summary>Controller mode (command byte).</summary>
     [VmStateField("mode")] public byte Mode = 0x03;
+    /// <summary>QEMU's <c>pending_tmp</c>.</summary>
     [VmStateField("pending_tmp")] public byte PendingTmp;
 
+    /// <summary>Output port P2 (A20 and reset lines).</summary>
     [VmStateField("outport", Subsection = OutportSubsection)]
     public byte Outport = OutReset | OutA20 | OutOnes;
 
+    /// <summary>QEMU's <c>migration_flags</c>.</summary>
     [VmStateField("migration_flags", Subsection = ExtendedSubsection)] public uint MigrationFlags;
+    /// <summary>The source of the byte in the output buffer.</summary>
     [VmStateField("obsrc", Subsection = ExtendedSubsection)] public uint ObSrc;
+    /// <summary>The byte in the output buffer.</summary>
     [VmStateField("obdata", Subsection = ExtendedSubsection)] public byte ObData;
+    /// <summary>The controller's own pending reply byte.</summary>
     [VmStateField("cbdata", Subsection = ExtendedSubsection)] public byte CbData;
 
+    /// <summary>Sources with data waiting (the extended-state encoding).</summary>
     public byte Pending;
+    /// <summary>Whether the keyboard throttle timer is armed.</summary>
     public bool ThrottleTimerPending;
+    /// <summary>The "extended-state" property (on for 7.2 machines): sends <c>pckbd/extended_state</c>.</summary>
     public bool ExtendedState = true;
 
     private byte OutportDefault() => (byte)(OutReset | OutA20 | OutOnes

@@ -39,38 +39,67 @@ public sealed partial class FdcController
     private const byte MsrNonDma = 0x20, MsrDio = 0x40, MsrRqm = 0x80;
     private const byte PhaseReconstruct = 0, PhaseCommand = 1, PhaseExecution = 2, PhaseResult = 3;
 
+    /// <summary>Status register A.</summary>
     [VmStateField("sra")] public byte Sra;
+    /// <summary>Status register B.</summary>
     [VmStateField("srb")] public byte Srb;
+    /// <summary>QEMU's <c>dor_vmstate</c>.</summary>
     [VmStateField("dor_vmstate")] public byte DorVmState;
+    /// <summary>Tape drive register.</summary>
     [VmStateField("tdr")] public byte Tdr;
+    /// <summary>Data-rate select register.</summary>
     [VmStateField("dsr")] public byte Dsr;
+    /// <summary>Main status register.</summary>
     [VmStateField("msr")] public byte Msr = MsrRqm;
+    /// <summary>Result status bytes ST0-ST2.</summary>
     [VmStateField("status0")] public byte Status0;
+    /// <summary>ST1.</summary>
     [VmStateField("status1")] public byte Status1;
+    /// <summary>ST2.</summary>
     [VmStateField("status2")] public byte Status2;
 
+    /// <summary>Fifo size.</summary>
     public int FifoSize = SectorLength;
 
+    /// <summary>QEMU's <c>fifo</c>.</summary>
     [VmStateField("fifo", Count = nameof(FifoSize), AsArray = true)] public byte[] Fifo = new byte[SectorLength];
+    /// <summary>Position in the FIFO.</summary>
     [VmStateField("data_pos")] public uint DataPos;
+    /// <summary>Bytes of the current transfer.</summary>
     [VmStateField("data_len")] public uint DataLen;
+    /// <summary>Transfer state flags.</summary>
     [VmStateField("data_state")] public byte DataState;
+    /// <summary>Transfer direction.</summary>
     [VmStateField("data_dir")] public byte DataDir;
+    /// <summary>End-of-track sector.</summary>
     [VmStateField("eot")] public byte Eot;
+    /// <summary>QEMU's <c>timer0</c>.</summary>
     [VmStateField("timer0")] public byte Timer0;
+    /// <summary>QEMU's <c>timer1</c>.</summary>
     [VmStateField("timer1")] public byte Timer1;
+    /// <summary>QEMU's <c>precomp_trk</c>.</summary>
     [VmStateField("precomp_trk")] public byte PrecompTrk;
+    /// <summary>QEMU's <c>config</c>.</summary>
     [VmStateField("config")] public byte Config;
+    /// <summary>QEMU's <c>lock</c>.</summary>
     [VmStateField("lock")] public byte Lock;
+    /// <summary>QEMU's <c>pwrd</c>.</summary>
     [VmStateField("pwrd")] public byte Pwrd;
+    /// <summary>QEMU's <c>num_floppies</c>.</summary>
     [VmStateField("num_floppies", Equal = true)] public byte NumFloppies = MaxDrives;
+    /// <summary>QEMU's <c>drives</c>.</summary>
     [VmStateField("drives", Length = MaxDrives, Since = 1)] public FloppyDrive[] Drives = [new(), new()];
 
+    /// <summary>SENSE INTERRUPT STATUS replies still owed after a reset.</summary>
     [VmStateField("reset_sensei", Subsection = ResetSenseiSubsection)] public int ResetSensei;
+    /// <summary>The timer that delivers a delayed result.</summary>
     [VmStateField("result_timer", Subsection = ResultTimerSubsection)] public VmTimer ResultTimer;
+    /// <summary>Command phase: 1 command, 2 execution, 3 result.</summary>
     [VmStateField("phase", Subsection = PhaseSubsection)] public byte Phase = PhaseCommand;
 
+    /// <summary>Digital output register without the drive select bits.</summary>
     public byte Dor;
+    /// <summary>The selected drive.</summary>
     public byte CurrentDrive;
 
     // The phase as QEMU 2.3 implied it from MSR, before the phase was migrated.

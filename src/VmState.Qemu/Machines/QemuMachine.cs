@@ -18,11 +18,12 @@ public sealed class QemuMachine : IDisposable
         RamBlocks = [.. layout.RamBlocks.Select(b => new RamBlock(b.Id, b.Length))];
         RamSection = new RamSection(RamBlocks);
         Registry.RegisterLive(RamSection.IdStr, RamSection, RamSection.SectionVersion, instanceId: 0, sectionId: layout.RamSectionId);
+        var shared = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (QemuSectionSpec section in layout.Sections.OrderBy(s => s.SectionId))
         {
             QemuDeviceType type = QemuDeviceCatalog.Find(section.Name)
                 ?? throw new ArgumentException($"The library has no device '{section.Name}' (section '{section.IdStr}')", nameof(layout));
-            object device = type.Create(layout.Kind);
+            object device = type.Create(new QemuDeviceContext(layout.Kind, section, shared));
             type.Register(Registry, device, section);
             _devices.Add((section, device));
         }
