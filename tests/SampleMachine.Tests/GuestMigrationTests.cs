@@ -13,9 +13,6 @@ namespace SampleMachine.Tests;
 /// </summary>
 public sealed class GuestMigrationTests(ITestOutputHelper output)
 {
-    private const string ToolNotReady =
-        "import-qemu does not yet load every section of a pc/q35 stream (nor write them back); unskip once it does";
-
     /// <summary>
     /// Moves the stopped guest out of <paramref name="source"/> into a destination QEMU it starts with
     /// <see cref="GuestRun.StartDestination"/>, and returns that destination's monitor once it is started (it may
@@ -29,10 +26,10 @@ public sealed class GuestMigrationTests(ITestOutputHelper output)
     [QemuGuestFact]
     public Task On_q35_the_guest_keeps_counting_after_qemu_migrates_it_to_qemu() => Migrate("q35", Directly);
 
-    [QemuGuestFact(Skip = ToolNotReady)]
+    [QemuGuestFact]
     public Task On_pc_the_guest_keeps_counting_after_qemu_migrates_it_through_our_tool_to_qemu() => Migrate("pc", ThroughOurTool);
 
-    [QemuGuestFact(Skip = ToolNotReady)]
+    [QemuGuestFact]
     public Task On_q35_the_guest_keeps_counting_after_qemu_migrates_it_through_our_tool_to_qemu() => Migrate("q35", ThroughOurTool);
 
     // The hop that proves the harness: QEMU's stream as it is.
@@ -47,7 +44,7 @@ public sealed class GuestMigrationTests(ITestOutputHelper output)
     {
         string stream = await run.MigrateToFile(source, "from-qemu.mig");
         string ours = run.PathOf("from-our-tool.mig");
-        await run.RunOurCli("import-qemu", stream, "--save", ours);
+        await run.RunOurCli("import-qemu", stream, "--machine", run.Machine, "--save", ours);
         return run.StartDestination("exec:cat " + ours);
     }
 

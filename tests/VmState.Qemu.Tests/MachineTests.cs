@@ -11,16 +11,17 @@ namespace VmState.Qemu.Tests;
 /// </summary>
 public sealed class MachineTests
 {
-    private static QemuMachineKind Kind(string machine) => machine == "q35" ? QemuMachineKind.Q35 : QemuMachineKind.Pc;
+    private static QemuMachineKind Kind(string machine) => QemuMachineKinds.TryParse(QemuFixtures.Of(machine).Type, out QemuMachineKind k) ? k : throw new ArgumentException(machine);
 
     [Theory]
     [InlineData("pc")]
     [InlineData("q35")]
+    [InlineData("pc-serial-none")]
     public void The_default_layout_is_the_one_qemus_stream_shows(string machine)
     {
         byte[] stream = QemuFixtures.Bytes(QemuFixtures.Of(machine).Stream);
         QemuMachineLayout fromStream = QemuStreams.Layout(stream);
-        QemuMachineLayout ours = QemuMachineLayout.Default(Kind(machine), 16L << 20);
+        QemuMachineLayout ours = QemuMachineLayout.Default(Kind(machine), 16L << 20, serial: QemuFixtures.Of(machine).Serial);
         Assert.Equal(fromStream.Kind, ours.Kind);
         Assert.Equal(fromStream.MachineType, ours.MachineType);
         Assert.Equal(fromStream.RamSectionId, ours.RamSectionId);
@@ -31,6 +32,7 @@ public sealed class MachineTests
     [Theory]
     [InlineData("pc")]
     [InlineData("q35")]
+    [InlineData("pc-serial-none")]
     public void The_catalog_has_every_section_of_the_stream(string machine)
     {
         QemuMachineLayout layout = QemuStreams.Layout(QemuFixtures.Bytes(QemuFixtures.Of(machine).Stream));
@@ -41,6 +43,7 @@ public sealed class MachineTests
     [Theory]
     [InlineData("pc")]
     [InlineData("q35")]
+    [InlineData("pc-serial-none")]
     public void An_import_loads_every_section_and_saves_qemus_bytes_back(string machine)
     {
         byte[] qemu = QemuFixtures.Bytes(QemuFixtures.Of(machine).Stream);

@@ -10,11 +10,15 @@ namespace VmState.Qemu.Tests;
 /// </summary>
 internal static class QemuFixtures
 {
-    /// <summary>The machines: short name, QEMU machine type, dump file, stream file.</summary>
-    public static readonly (string Machine, string Type, string Dump, string Stream)[] Machines =
+    /// <summary>
+    /// The recordings: a name, the QEMU machine type, its dump file, the stream file, and whether the machine has its
+    /// default serial port (the older pc recording was made with <c>-serial none</c>).
+    /// </summary>
+    public static readonly (string Machine, string Type, string Dump, string Stream, bool Serial)[] Machines =
     [
-        ("pc", "pc-i440fx-7.2", "pc.vmstate.json", "pc-16m.migration"),
-        ("q35", "pc-q35-7.2", "q35.vmstate.json", "q35-e1000-16m.migration"),
+        ("pc", "pc-i440fx-7.2", "pc.vmstate.json", "pc-default-16m.migration", true),
+        ("q35", "pc-q35-7.2", "q35.vmstate.json", "q35-16m.migration", true),
+        ("pc-serial-none", "pc-i440fx-7.2", "pc.vmstate.json", "pc-16m.migration", false),
     ];
 
     private static readonly Lazy<string> Root = new(() =>
@@ -48,7 +52,7 @@ internal static class QemuFixtures
 
     public static string Text(string name) => Encoding.UTF8.GetString(Bytes(name));
 
-    public static (string Machine, string Type, string Dump, string Stream) Of(string machine) =>
+    public static (string Machine, string Type, string Dump, string Stream, bool Serial) Of(string machine) =>
         Machines.Single(m => m.Machine == machine);
 
     /// <summary>One device of a stream's VMDESCRIPTION, in stream order.</summary>

@@ -1,54 +1,72 @@
 using System.CommandLine;
 using System.Security.Cryptography;
-using SampleMachine.Machine;
+using VmState.Migration;
+using VmState.Qemu.Machines;
+using VmState.Ram;
 
 namespace SampleMachine.Cli;
 
-/// <summary><c>import-qemu FILE [--save OUT] [--skip-unknown]</c>.</summary>
+/// <summary><c>import-qemu FILE [--machine pc|q35] [--save OUT] [--skip-unknown]</c>.</summary>
 internal static class ImportCommand
 {
     public static Command Build()
     {
-        var file = new Argument<FileInfo>("file") { Description = "A QEMU 7.2 pc migration stream (e.g. from 'migrate exec:cat>FILE')" };
-        var save = new Option<FileInfo?>("--save") { Description = "Write the imported machine as a stream" };
+        var file = new Argument<FileInfo>("file") { Description = "A QEMU 7.2 pc or q35 migration stream (e.g. from 'migrate exec:cat>FILE')" };
+        var machineOption = new Option<string?>("--machine")
+        {
+            Description = "The machine the stream must be of: pc or q35 (default: the stream's configuration section)",
+        };
+        var save = new Option<FileInfo?>("--save") { Description = "Write the imported machine back as a stream" };
         var skipUnknown = new Option<bool>("--skip-unknown")
         {
-            Description = "Leave out the sections and RAM blocks this machine does not model (listed), instead of failing",
+            Description = "Leave out (and list) the sections the device library does not model, instead of failing",
         };
-        var command = new Command("import-qemu", "Load RAM (pc.ram), CPU and NIC from a QEMU 7.2 pc or q35 stream; anything else is an error unless --skip-unknown") { file, save, skipUnknown };
+        var command = new Command(
+            "import-qemu",
+            "Load every RAM block and every device section of a QEMU 7.2 pc or q35 stream into a machine of the stream's layout; a section the library does not model is an error unless --skip-unknown")
+        {
+            file, machineOption, save, skipUnknown,
+        };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            byte[] stream = File.ReadAllBytes(parse.GetValue(file)!.FullName);
-            (VirtualMachine machine, var result, IReadOnlyList<string> skipped) = QemuImport.Import(stream, parse.GetValue(skipUnknown));
-            using (machine)
+            QemuMachineKind? kind = null;
+            if (parse.GetValue(machineOption) is { } name)
             {
-                Ui.Line($"imported {machine.MachineTypeName}: {SizeParser.Format(machine.Ram.Length)} pc.ram, NIC at {machine.NicDevicePath}, {result.FramesLoaded} section frames loaded, {result.FramesSkipped} skipped");
-                if (skipped.Count > 0)
-                {
-                    Ui.Line($"warning: left out {skipped.Count} part(s) this machine does not model: {string.Join(", ", skipped)}");
-                }
+                kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
+                    ? k
+                    : throw new FormatException($"--machine is pc or q35, not '{name}'");
+            }
 
-                using (var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-                {
-                    for (long p = 0; p < machine.Ram.PageCount; p++)
-                    {
-                        sha.AppendData(machine.Ram.Page(p));
-                    }
+            byte[] stream = File.ReadAllBytes(parse.GetValue(file)!.FullName);
+            QemuImportResult import = QemuStreams.Import(stream, new QemuImportOptions { Machine = kind, SkipUnknown = parse.GetValue(skipUnknown) });
+            using QemuMachine machine = import.Machine;
+            long ram = machine.RamBlocks.Sum(b => b.Length);
+            Ui.Line($"imported {machine.Layout.MachineType}: {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks ({SizeParser.Format(ram)}), {import.Load.FramesLoaded} section frames loaded, {import.Load.FramesSkipped} skipped");
+            if (import.Skipped.Count > 0)
+            {
+                Ui.Line($"warning: left out {import.Skipped.Count} section(s) the library does not model: {string.Join(", ", import.Skipped)}");
+            }
 
-                    Ui.Line("pc.ram sha256: " + Convert.ToHexStringLower(sha.GetHashAndReset()));
-                }
-
-                if (parse.GetValue(save) is { } output)
-                {
-                    long bytes = machine.SaveSnapshot(output.FullName);
-                    Ui.Line($"saved {SizeParser.Format(bytes)} to {output.FullName}");
-                }
-
-                Ui.Line("state sha256: " + machine.StateHash());
+            Ui.Line("pc.ram sha256: " + Sha256(machine.Ram()));
+            if (parse.GetValue(save) is { } output)
+            {
+                long bytes = SnapshotFile.Save(output.FullName, machine.Registry, machine.StreamOptions);
+                Ui.Line($"saved {SizeParser.Format(bytes)} to {output.FullName}");
             }
 
             return 0;
         }));
         return command;
+    }
+
+    private static string Sha256(RamBlock block)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        for (long p = 0; p < block.PageCount; p++)
+        {
+            sha.AppendData(block.Page(p));
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }

@@ -1,5 +1,6 @@
 using VmState.Description;
 using VmState.Migration;
+using VmState.Qemu.Char;
 using VmState.Qemu.Acpi;
 using VmState.Qemu.Display;
 using VmState.Qemu.E1000;
@@ -60,6 +61,7 @@ public static class QemuDeviceCatalog
             QemuDeviceType.Of(_ => new Mc146818Rtc()),
             QemuDeviceType.Of(_ => new I8254()),
             QemuDeviceType.Of(_ => new PcSpeaker()),
+            QemuDeviceType.Of(_ => new IsaSerial()),
             QemuDeviceType.Of(_ => new ParallelIsa()),
             QemuDeviceType.Of(_ => new IsaFdc()),
             QemuDeviceType.Of(_ => new Ps2Keyboard()),

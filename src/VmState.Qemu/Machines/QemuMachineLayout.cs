@@ -42,9 +42,10 @@ public sealed record QemuMachineLayout(
     /// <summary>
     /// QEMU 7.2's <paramref name="kind"/> machine as <c>qemu-system-x86_64 -M pc|q35 -m SIZE -nic user,model=e1000</c>
     /// starts it under TCG with one CPU: its RAM blocks and its sections, numbered as QEMU numbers them (QEMU counts
-    /// registrations that never reach the stream too, hence the gaps).
+    /// registrations that never reach the stream too, hence the gaps). <paramref name="serial"/> false is the machine
+    /// without its default serial port (<c>-serial none</c>).
     /// </summary>
-    public static QemuMachineLayout Default(QemuMachineKind kind, long memoryBytes = 128 * MiB)
+    public static QemuMachineLayout Default(QemuMachineKind kind, long memoryBytes = 128 * MiB, bool serial = true)
     {
         bool q35 = kind == QemuMachineKind.Q35;
         string vga = q35 ? "0000:00:01.0" : "0000:00:02.0";
@@ -96,9 +97,10 @@ public sealed record QemuMachineLayout(
             sections.Add(new("vga", vga, 0, id++));
         }
 
-        foreach (string isa in (string[])["hpet", "mc146818rtc", "i8254", "pcspk", "parallel_isa"])
+        string[] isa = serial ? ["hpet", "mc146818rtc", "i8254", "pcspk", "serial", "parallel_isa"] : ["hpet", "mc146818rtc", "i8254", "pcspk", "parallel_isa"];
+        foreach (string name in isa)
         {
-            sections.Add(new(isa, null, 0, id++));
+            sections.Add(new(name, null, 0, id++));
         }
 
         if (!q35)
@@ -106,9 +108,9 @@ public sealed record QemuMachineLayout(
             sections.Add(new("fdc", null, 0, id++));
         }
 
-        foreach (string isa in (string[])["ps2kbd", "ps2mouse", "pckbd", "vmmouse", "port92"])
+        foreach (string name in (string[])["ps2kbd", "ps2mouse", "pckbd", "vmmouse", "port92"])
         {
-            sections.Add(new(isa, null, 0, id++));
+            sections.Add(new(name, null, 0, id++));
         }
 
         if (q35)
