@@ -11,7 +11,7 @@ namespace SampleMachine.Tests;
 /// A hop is one step function (<see cref="Hop"/>): QEMU to QEMU directly, which proves the harness, and QEMU to our
 /// tool to QEMU.
 /// </summary>
-public sealed class GuestMigrationTests(ITestOutputHelper output)
+public sealed partial class GuestMigrationTests(ITestOutputHelper output)
 {
     /// <summary>
     /// Moves the stopped guest out of <paramref name="source"/> into a destination QEMU it starts with
@@ -31,6 +31,43 @@ public sealed class GuestMigrationTests(ITestOutputHelper output)
 
     [QemuGuestFact]
     public Task On_q35_the_guest_keeps_counting_after_qemu_migrates_it_through_our_tool_to_qemu() => Migrate("q35", ThroughOurTool);
+
+    [QemuGuestFact]
+    public Task On_pc_the_guest_keeps_counting_after_qemu_migrates_it_live_into_our_incoming_and_on_to_qemu() => Migrate("pc", LiveThroughOurIncoming);
+
+    [QemuGuestFact]
+    public Task On_q35_the_guest_keeps_counting_after_qemu_migrates_it_live_into_our_incoming_and_on_to_qemu() => Migrate("q35", LiveThroughOurIncoming);
+
+    // The live hop: QEMU migrates over TCP into our `incoming --machine`, which loads every section as it arrives and
+    // then migrates the machine on, over TCP, to the second QEMU waiting with -incoming tcp:.
+    private static async Task<QemuMonitor> LiveThroughOurIncoming(QemuMonitor source, GuestRun run)
+    {
+        QemuMonitor destination = run.StartDestination("tcp:127.0.0.1:0");
+        try
+        {
+            string info = await destination.SendUntil("info migrate", "socket address");
+            int port = int.Parse(SocketPort().Match(info).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+            using Process ours = run.StartOurCli("incoming", "--machine", run.Machine, "--memory", "16M", "--listen", "127.0.0.1:0", "--forward-to", "127.0.0.1:" + port);
+            string? waiting = await ours.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(waiting is not null && waiting.StartsWith(Waiting, StringComparison.Ordinal), $"first line: '{waiting}'");
+            await source.Send("migrate tcp:" + waiting[Waiting.Length..]);
+            await source.SendUntil("info migrate", "Migration status: completed");
+            await source.Quit();
+            await run.WaitForOurCli(ours, "incoming");
+            return destination;
+        }
+        catch
+        {
+            destination.Dispose();
+            throw;
+        }
+    }
+
+    private const string Waiting = "waiting for a migration on ";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"socket address: \[\s*tcp:[0-9.]+:(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex SocketPort();
 
     // The hop that proves the harness: QEMU's stream as it is.
     private static async Task<QemuMonitor> Directly(QemuMonitor source, GuestRun run)
@@ -161,6 +198,34 @@ public sealed class GuestMigrationTests(ITestOutputHelper output)
             await source.Quit();
             Log($"QEMU wrote {new FileInfo(file).Length} bytes to {name}");
             return file;
+        }
+
+        /// <summary>Starts the SampleMachine CLI in the background, its output redirected.</summary>
+        public Process StartOurCli(params string[] args)
+        {
+            string dll = typeof(VirtualMachine).Assembly.Location;
+            Log("sample-machine " + string.Join(' ', args));
+            return Process.Start(new ProcessStartInfo("dotnet", ["exec", dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        }
+
+        /// <summary>Waits (60 s at most) for a CLI started with <see cref="StartOurCli"/>; fails the test, with its output, unless it exits 0.</summary>
+        public async Task WaitForOurCli(Process p, string what)
+        {
+            Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+            Task<string> stderr = p.StandardError.ReadToEndAsync();
+            try
+            {
+                await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (TimeoutException)
+            {
+                p.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            string text = $"sample-machine {what}: exit {p.ExitCode}\n{await stdout}{await stderr}";
+            Log(text);
+            Assert.True(p.ExitCode == 0, text);
         }
 
         /// <summary>Runs the SampleMachine CLI; fails the test, with its output, unless it exits 0.</summary>

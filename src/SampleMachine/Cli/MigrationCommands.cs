@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using SampleMachine.Machine;
 using SampleMachine.Migration;
+using VmState.Qemu.Machines;
 
 namespace SampleMachine.Cli;
 
@@ -74,9 +75,23 @@ internal static class MigrationCommands
     {
         var listen = new Option<string>("--listen") { Description = "HOST:PORT to accept the migration on (port 0: a free port, printed in the 'waiting' line)", Required = true };
         var memory = CommonOptions.Memory();
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory };
+        var machineOption = new Option<string?>("--machine")
+        {
+            Description = "Take the migration from QEMU 7.2 itself ('migrate tcp:HOST:PORT'): a pc or q35 machine with QEMU's default devices and an e1000, every section of it",
+        };
+        var noSerial = new Option<bool>("--no-serial") { Description = "With --machine: the QEMU machine runs without its serial port (-serial none)" };
+        var forward = new Option<string?>("--forward-to")
+        {
+            Description = "With --machine: then migrate the received machine on to a QEMU 7.2 waiting with '-incoming tcp:HOST:PORT'",
+        };
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
+            if (parse.GetValue(machineOption) is { } name)
+            {
+                return FromQemu(name, parse.GetValue(listen)!, parse.GetValue(memory)!, parse.GetValue(noSerial), parse.GetValue(forward));
+            }
+
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
             using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
             machine.Ram.Prefault();
@@ -88,5 +103,35 @@ internal static class MigrationCommands
             return 0;
         }));
         return command;
+    }
+
+    // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
+    private static int FromQemu(string name, string listen, string memory, bool noSerial, string? forward)
+    {
+        QemuMachineKind kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
+            ? k
+            : throw new FormatException($"--machine is pc or q35, not '{name}'");
+        IPEndPoint? next = forward is null ? null : CommonOptions.Endpoint(forward);
+        using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, SizeParser.Parse(memory), serial: !noSerial));
+        var listener = new System.Net.Sockets.TcpListener(CommonOptions.Endpoint(listen));
+        listener.Start(1);
+        try
+        {
+            Ui.Line($"waiting for a migration on {listener.LocalEndpoint}");
+            VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine);
+            Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {machine.Layout.MachineType}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
+        }
+        finally
+        {
+            listener.Dispose();
+        }
+
+        if (next is not null)
+        {
+            long sent = QemuPeer.Send(machine, next);
+            Ui.Line($"sent {SizeParser.Format(sent)} to {next}");
+        }
+
+        return 0;
     }
 }

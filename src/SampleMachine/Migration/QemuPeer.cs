@@ -1,0 +1,49 @@
+using System.Net;
+using System.Net.Sockets;
+using VmState.Migration;
+using VmState.Qemu.Machines;
+using VmState.Wire;
+
+namespace SampleMachine.Migration;
+
+/// <summary>
+/// Migration with QEMU 7.2 itself as the other side, over TCP as QEMU's <c>migrate tcp:</c> and <c>-incoming tcp:</c>
+/// speak it: the stream alone, with no acknowledgements (QEMU reads no return path in precopy).
+/// </summary>
+public static class QemuPeer
+{
+    /// <summary>
+    /// Accepts one QEMU migration on <paramref name="listener"/> and loads the whole stream into
+    /// <paramref name="machine"/> as it arrives. A bad or cut stream leaves the machine as it was.
+    /// </summary>
+    /// <exception cref="VmState.VmStateLoadException">The stream does not fit the machine, or was damaged or cut.</exception>
+    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(machine);
+        using TcpClient client = listener.AcceptTcpClient();
+        client.ReceiveBufferSize = 4 << 20;
+        using NetworkStream stream = client.GetStream();
+        return new MigrationLoader(machine.Registry, machine.StreamOptions).Load(stream);
+    }
+
+    /// <summary>
+    /// Sends the stopped <paramref name="machine"/> to a QEMU waiting with <c>-incoming tcp:HOST:PORT</c>: every RAM
+    /// page once, then every device section, EOF and the VMDESCRIPTION. Returns the bytes sent.
+    /// </summary>
+    public static long Send(QemuMachine machine, IPEndPoint destination)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        ArgumentNullException.ThrowIfNull(destination);
+        using var client = new TcpClient { NoDelay = true, SendBufferSize = 4 << 20 };
+        client.Connect(destination);
+        using NetworkStream stream = client.GetStream();
+        var output = new StreamBufferWriter(stream, 1 << 20);
+        long bytes = MigrationSaver.SaveSnapshot(machine.Registry, output, machine.StreamOptions);
+        output.Flush();
+
+        // Closing our side tells QEMU the stream is over; it loads what it has and then closes its side.
+        client.Client.Shutdown(SocketShutdown.Send);
+        return bytes;
+    }
+}
