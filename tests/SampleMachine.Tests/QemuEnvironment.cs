@@ -158,3 +158,15 @@ public sealed class QemuScriptFactAttribute : FactAttribute
 {
     public QemuScriptFactAttribute() => Skip = QemuEnvironment.SkipReason(QemuEnvironment.Scripts, QemuEnvironment.IsCi);
 }
+
+/// <summary>A theory that needs QEMU 7.2: skipped without it, except under CI.</summary>
+public sealed class QemuTheoryAttribute : TheoryAttribute
+{
+    public QemuTheoryAttribute() => Skip = QemuEnvironment.SkipReason(QemuEnvironment.Qemu, QemuEnvironment.IsCi);
+}
+
+/// <summary>A theory that needs QEMU 7.2's scripts; skipped (outside CI) where they cannot be had.</summary>
+public sealed class QemuScriptTheoryAttribute : TheoryAttribute
+{
+    public QemuScriptTheoryAttribute() => Skip = QemuEnvironment.SkipReason(QemuEnvironment.Scripts, QemuEnvironment.IsCi);
+}

@@ -2,6 +2,7 @@ using System.CommandLine;
 using VmState.Description;
 using VmState.Qemu.E1000;
 using VmState.Qemu.Pci;
+using VmState.Qemu.Machines;
 using VmState.Qemu.X86;
 using VmState.Schema;
 
@@ -46,20 +47,40 @@ public static class CommandLine
         {
             Description = "Leave out \"num\" for arrays, as QEMU 7.2 does (newer QEMU writes it)",
         };
+        var machine = new Option<string?>("--machine")
+        {
+            Description = "Write the device library's schema of a QEMU 7.2 machine instead: pc or q35 (every description its sections use)",
+        };
         var command = new Command("dump-vmstate", "Write the schema of every device the machine knows, as QEMU's -dump-vmstate does")
         {
             file,
             withoutNum,
+            machine,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             FileInfo target = parse.GetValue(file)!;
             var options = new DumpVmStateOptions { IncludeNum = !parse.GetValue(withoutNum) };
-            string text = DumpVmStateWriter.Write(MachineName, KnownDevices, options);
+            (string name, IReadOnlyList<VmStateDescription> devices) = parse.GetValue(machine) is { } m ? QemuMachineDescriptions(m) : (MachineName, KnownDevices);
+            string text = DumpVmStateWriter.Write(name, devices, options);
             File.WriteAllText(target.FullName, text);
-            Console.WriteLine($"wrote {KnownDevices.Count} device schema(s) to {target.FullName}");
+            Console.WriteLine($"wrote {devices.Count} device schema(s) to {target.FullName}");
             return 0;
-        });
+        }));
         return command;
+    }
+
+    /// <summary>The machine type and the library's descriptions of every section of QEMU 7.2's default <paramref name="machine"/> ("pc" or "q35").</summary>
+    /// <exception cref="FormatException">The machine is neither.</exception>
+    public static (string MachineType, IReadOnlyList<VmStateDescription> Devices) QemuMachineDescriptions(string machine)
+    {
+        QemuMachineKind kind = machine is "pc" or "q35" && QemuMachineKinds.TryParse(machine, out QemuMachineKind k)
+            ? k
+            : throw new FormatException($"--machine is pc or q35, not '{machine}'");
+        VmStateDescription[] devices = [.. QemuMachineLayout.Default(kind).Sections
+            .Select(s => QemuDeviceCatalog.Find(s.Name)?.Description)
+            .OfType<VmStateDescription>()
+            .DistinctBy(d => d.Name)];
+        return (kind.MachineType(), devices);
     }
 }
