@@ -36,6 +36,37 @@ public sealed class BaselineTests
     }
 
     [Fact]
+    public void A_section_is_met_by_its_dump_key_so_a_nested_description_named_like_it_is_not_compared_with_it()
+    {
+        // QEMU's PCI VGA: the section "vga" (listed as VGA) nests the common state, also named "vga". Only the type
+        // whose dump key is VGA meets the entry; the nested one is checked where the section nests it.
+        string shipped = BaselineJson.File(
+            "\"VGA\": { \"Name\": \"VGA\", \"version_id\": 2, \"minimum_version_id\": 2, \"Description\": "
+            + BaselineJson.Description("vga", 2, 2, [BaselineJson.Field("vga", 8, nested: BaselineJson.Description("vga", 2, 2, [BaselineJson.Field("latch", 4), BaselineJson.Field("sr_index", 1)]))])
+            + " }");
+        string source = Shipped.Header + """
+            [VmState("vga", Version = 2, MinimumVersion = 2)]
+            public partial class Common
+            {
+                [VmStateField("latch")] public uint Latch;
+                [VmStateField("sr_index")] public byte SrIndex;
+            }
+
+            [VmState("vga", Version = 2, MinimumVersion = 2, DeviceType = "VGA", DumpSize = 8)]
+            public partial class PciVga
+            {
+                [VmStateField("vga")] public Common Vga = new();
+            }
+            """;
+        CompatibilityAnalysis.Clean(source, ("qemu.json", shipped));
+
+        // A change inside the nested state is still caught, through the section that nests it.
+        string changed = source.Replace("public byte SrIndex", "public ushort SrIndex", StringComparison.Ordinal);
+        ImmutableArray<Diagnostic> diagnostics = CompatibilityAnalysis.Run([changed], ("qemu.json", shipped));
+        Assert.Equal("VMS0104", Assert.Single(diagnostics).Id);
+    }
+
+    [Fact]
     public void A_malformed_baseline_is_one_warning_naming_the_file()
     {
         string source = Shipped.Header + """
