@@ -231,24 +231,8 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
         /// <summary>Runs the SampleMachine CLI; fails the test, with its output, unless it exits 0.</summary>
         public async Task RunOurCli(params string[] args)
         {
-            string dll = typeof(VirtualMachine).Assembly.Location;
-            var start = new ProcessStartInfo("dotnet", ["exec", dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using Process p = Process.Start(start)!;
-            Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = p.StandardError.ReadToEndAsync();
-            try
-            {
-                await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            }
-            catch (TimeoutException)
-            {
-                p.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            string text = $"sample-machine {string.Join(' ', args)}: exit {p.ExitCode}\n{await stdout}{await stderr}";
-            Log(text);
-            Assert.True(p.ExitCode == 0, text);
+            using Process p = StartOurCli(args);
+            await WaitForOurCli(p, string.Join(' ', args));
         }
 
         public void Dispose()
