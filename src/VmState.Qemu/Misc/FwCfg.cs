@@ -22,20 +22,11 @@ public sealed partial class FwCfg
     public ushort CurEntry;
 
     /// <summary>Read offset into the selected item.</summary>
+    // QEMU sends it twice under one name: as be16 in version 1 streams only (chosen by a test), and as be32 since
+    // version 2 (chosen by the version).
+    [VmStateField("cur_offset", Exists = nameof(IsVersion1), Codec = typeof(Uint32AsUint16Codec))]
+    [VmStateField("cur_offset", Since = 2)]
     public uint CurOffset;
-
-    // QEMU has two "cur_offset" fields: a 16-bit one that only version 1 carries (chosen by a test) and the 32-bit
-    // one since version 2 (chosen by the version alone). The generator lets a name repeat for tests only when every
-    // use has one, but also for distinct slices of one array; one-element slices describe exactly as single values,
-    // so the two forms are the two slots of this array, synchronised with CurOffset by the hooks.
-    private readonly uint[] _curOffsetSlots = new uint[2];
-
-    // (Two members over the one array: two slices on one member generate clashing locals in ResetVmState.)
-    [VmStateField("cur_offset", Start = 0, Length = 1, Exists = nameof(IsVersion1), Codec = typeof(Uint32AsUint16Codec))]
-    private uint[] CurOffsetVersion1 => _curOffsetSlots;
-
-    [VmStateField("cur_offset", Start = 1, Length = 1, Since = 2)]
-    private uint[] CurOffsetVersion2 => _curOffsetSlots;
 
     /// <summary>Whether the DMA interface is on (the machine's <c>dma_enabled</c>; true for pc and q35 7.2).</summary>
     public bool DmaEnabled { get; set; } = true;
@@ -64,12 +55,6 @@ public sealed partial class FwCfg
 
     private static bool IsVersion1(int versionId) => versionId == 1;
 
-    [PreSave]
-    private void BeforeSave() => _curOffsetSlots[1] = CurOffset;
-
-    [PostLoad]
-    private void AfterLoad(int versionId) => CurOffset = _curOffsetSlots[versionId == 1 ? 0 : 1];
-
     [Needed(Dma)]
     private bool IsDmaNeeded() => DmaEnabled;
 
@@ -83,8 +68,8 @@ public sealed partial class FwCfg
 }
 
 /// <summary>
-/// QEMU's <c>int32_as_uint16</c> info: a 32-bit member that version 1 streams carried as be16. Load only; QEMU
-/// never writes it (its test admits it only for version 1), so saving writes nothing.
+/// QEMU's <c>int32_as_uint16</c> info: a 32-bit member carried as be16 (version 1 streams of fw_cfg; its test keeps it
+/// out of every stream written now).
 /// </summary>
 public readonly struct Uint32AsUint16Codec : IVmStateCodec<Uint32AsUint16Codec, uint>
 {
@@ -95,9 +80,7 @@ public readonly struct Uint32AsUint16Codec : IVmStateCodec<Uint32AsUint16Codec, 
     public static int Size => 4;
 
     /// <inheritdoc/>
-    public static void Save(ref VmStateWriter writer, uint value)
-    {
-    }
+    public static void Save(ref VmStateWriter writer, uint value) => writer.WriteUInt16((ushort)value);
 
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref uint value) => value = reader.ReadUInt16();
