@@ -84,7 +84,13 @@ internal static class MigrationCommands
         {
             Description = "With --machine: then migrate the received machine on to a QEMU 7.2 waiting with '-incoming tcp:HOST:PORT'",
         };
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward };
+        var once = new Option<bool>("--once") { Description = "Exit after the first connection, even one that fails (default: a failed connection is reported and the next one awaited)" };
+        var idle = new Option<double>("--idle-timeout")
+        {
+            Description = "Seconds a connection may stall before it is dropped as dead (0: never)",
+            DefaultValueFactory = _ => 30,
+        };
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, once, idle };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             if (parse.GetValue(machineOption) is { } name)
@@ -95,12 +101,34 @@ internal static class MigrationCommands
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
             using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
             machine.Ram.Prefault();
-            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!));
+            double idleSeconds = parse.GetValue(idle);
+            if (idleSeconds < 0 || double.IsNaN(idleSeconds))
+            {
+                throw new FormatException("--idle-timeout is a number of seconds, 0 or more");
+            }
+
+            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
+            {
+                IdleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds),
+            };
             Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
-            (var result, string hash) = destination.Accept(machine);
-            Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
-            Ui.Line("state sha256: " + hash);
-            return 0;
+            while (true)
+            {
+                try
+                {
+                    (var result, string hash) = destination.Accept(machine);
+                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
+                    Ui.Line("state sha256: " + hash);
+                    return 0;
+                }
+                catch (Exception e) when (!parse.GetValue(once) && e is VmState.Wire.VmStateLoadException or IOException)
+                {
+                    // A peer that sends garbage, stalls or hangs up must not cost the migration that comes next: the
+                    // load rolled back, so the machine is as it was.
+                    Console.Error.WriteLine("rejected a connection: " + e.Message.ReplaceLineEndings(" "));
+                    Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
+                }
+            }
         }));
         return command;
     }

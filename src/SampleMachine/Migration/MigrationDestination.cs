@@ -25,13 +25,21 @@ public sealed class MigrationDestination : IDisposable
     /// <summary>The endpoint actually bound.</summary>
     public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
 
+    /// <summary>
+    /// How long a read may wait for the peer before the connection counts as stalled (and is dropped, the machine
+    /// as before). Infinite by default.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Accepts one migration into <paramref name="machine"/>; returns its state hash after the load.</summary>
-    /// <exception cref="VmState.VmStateLoadException">The stream was bad or cut; the machine is as before.</exception>
+    /// <exception cref="VmState.Wire.VmStateLoadException">The stream was bad or cut; the machine is as before.</exception>
+    /// <exception cref="IOException">The peer stalled longer than <see cref="IdleTimeout"/> or the connection broke; the machine is as before.</exception>
     public (MigrationLoadResult Result, string Hash) Accept(VirtualMachine machine)
     {
         ArgumentNullException.ThrowIfNull(machine);
         using TcpClient client = _listener.AcceptTcpClient();
         client.ReceiveBufferSize = 4 << 20;
+        client.ReceiveTimeout = client.SendTimeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
         using NetworkStream stream = client.GetStream();
 
         // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
