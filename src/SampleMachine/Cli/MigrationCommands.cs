@@ -93,23 +93,24 @@ internal static class MigrationCommands
         var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, once, idle };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            if (parse.GetValue(machineOption) is { } name)
-            {
-                return FromQemu(name, parse.GetValue(listen)!, parse.GetValue(memory)!, parse.GetValue(noSerial), parse.GetValue(forward));
-            }
-
-            // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
-            machine.Ram.Prefault();
             double idleSeconds = parse.GetValue(idle);
             if (idleSeconds < 0 || double.IsNaN(idleSeconds))
             {
                 throw new FormatException("--idle-timeout is a number of seconds, 0 or more");
             }
 
+            TimeSpan idleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds);
+            if (parse.GetValue(machineOption) is { } name)
+            {
+                return FromQemu(name, parse.GetValue(listen)!, parse.GetValue(memory)!, parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once));
+            }
+
+            // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
+            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            machine.Ram.Prefault();
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
             {
-                IdleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds),
+                IdleTimeout = idleTimeout,
             };
             Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
             while (true)
@@ -134,7 +135,7 @@ internal static class MigrationCommands
     }
 
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
-    private static int FromQemu(string name, string listen, string memory, bool noSerial, string? forward)
+    private static int FromQemu(string name, string listen, string memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once)
     {
         QemuMachineKind kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
             ? k
@@ -145,9 +146,20 @@ internal static class MigrationCommands
         listener.Start(1);
         try
         {
-            Ui.Line($"waiting for a migration on {listener.LocalEndpoint}");
-            VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine);
-            Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {machine.Layout.MachineType}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
+            while (true)
+            {
+                Ui.Line($"waiting for a migration on {listener.LocalEndpoint}");
+                try
+                {
+                    VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine, idleTimeout);
+                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {machine.Layout.MachineType}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
+                    break;
+                }
+                catch (Exception e) when (!once && e is VmState.Wire.VmStateLoadException or IOException)
+                {
+                    Console.Error.WriteLine("rejected a connection: " + e.Message.ReplaceLineEndings(" "));
+                }
+            }
         }
         finally
         {

@@ -16,13 +16,15 @@ public static class QemuPeer
     /// Accepts one QEMU migration on <paramref name="listener"/> and loads the whole stream into
     /// <paramref name="machine"/> as it arrives. A bad or cut stream leaves the machine as it was.
     /// </summary>
-    /// <exception cref="VmState.VmStateLoadException">The stream does not fit the machine, or was damaged or cut.</exception>
-    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine)
+    /// <exception cref="VmStateLoadException">The stream does not fit the machine, or was damaged or cut.</exception>
+    /// <exception cref="IOException">The peer stalled longer than <paramref name="idleTimeout"/> or the connection broke.</exception>
+    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine, TimeSpan idleTimeout)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(machine);
         using TcpClient client = listener.AcceptTcpClient();
         client.ReceiveBufferSize = 4 << 20;
+        client.ReceiveTimeout = idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, idleTimeout.TotalMilliseconds);
         using NetworkStream stream = client.GetStream();
         return new MigrationLoader(machine.Registry, machine.StreamOptions).Load(stream);
     }
