@@ -22,13 +22,28 @@ internal static class MigrationCommands
         var warmup = new Option<double>("--warmup") { Description = "Seconds the guest runs before the migration starts", DefaultValueFactory = _ => 0.5 };
         var fill = new Option<double>("--fill") { Description = "Fraction of RAM to fill with random bytes first (0 to 1)" };
         var report = new Option<FileInfo?>("--report") { Description = "Write an SVG chart of remaining bytes and dirty rate per iteration" };
+        var retry = new Option<int>("--retry") { Description = "Try again this many times after a failed attempt (the guest keeps running meanwhile)" };
+        var saveOnFailure = new Option<FileInfo?>("--save-on-failure") { Description = "When every attempt failed, stop the guest and save it to this snapshot file" };
+        var idle = new Option<double>("--idle-timeout")
+        {
+            Description = "Seconds the destination may stall (connect, a write, a reply) before the attempt fails (0: never)",
+            DefaultValueFactory = _ => 30,
+        };
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
-            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report,
+            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             IPEndPoint endpoint = CommonOptions.Endpoint(parse.GetValue(to)!);
+            int retries = parse.GetValue(retry);
+            double idleSeconds = parse.GetValue(idle);
+            if (retries < 0 || idleSeconds < 0 || double.IsNaN(idleSeconds))
+            {
+                throw new FormatException("--retry and --idle-timeout are 0 or more");
+            }
+
+            TimeSpan idleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds);
             var parameters = new MigrationParameters
             {
                 Bandwidth = SizeParser.Parse(parse.GetValue(bandwidth)!),
@@ -42,8 +57,36 @@ internal static class MigrationCommands
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
             guest.Resume();
             Thread.Sleep(TimeSpan.FromSeconds(parse.GetValue(warmup)));
-            MigrationStats stats = Ui.WithProgress("migrating", progress =>
-                new MigrationSource(machine, guest, parameters) { Progress = progress }.Migrate(endpoint.Address.ToString(), endpoint.Port));
+            MigrationStats? stats = null;
+            for (int attempt = 0; stats is null; attempt++)
+            {
+                try
+                {
+                    stats = Ui.WithProgress("migrating", progress =>
+                        new MigrationSource(machine, guest, parameters) { Progress = progress, IdleTimeout = idleTimeout }.Migrate(endpoint.Address.ToString(), endpoint.Port));
+                }
+                catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or VmState.Wire.VmStateSaveException)
+                {
+                    // Before the destination answered LOADED the guest is still ours, and running: never lose it.
+                    Console.Error.WriteLine($"migration attempt {attempt + 1} failed: {e.Message.ReplaceLineEndings(" ")}; the source keeps running");
+                    if (attempt < retries)
+                    {
+                        Thread.Sleep(TimeSpan.FromSeconds(1));
+                        continue;
+                    }
+
+                    guest.Pause();
+                    if (parse.GetValue(saveOnFailure) is { } file)
+                    {
+                        long bytes = machine.SaveSnapshot(file.FullName);
+                        Ui.Line($"saved the guest ({SizeParser.Format(bytes)}) to {file.FullName}");
+                    }
+
+                    Ui.Line("state sha256: " + machine.StateHash());
+                    return 4;
+                }
+            }
+
             Ui.Stats(stats);
             if (parse.GetValue(report) is { } svg)
             {

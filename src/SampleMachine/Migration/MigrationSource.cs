@@ -33,11 +33,26 @@ public sealed class MigrationSource
     /// <summary>Called after every chunk and pass.</summary>
     public Action<MigrationProgress>? Progress { get; init; }
 
+    /// <summary>
+    /// How long connecting, or a write or read on the connection, may wait for the destination before the migration
+    /// fails as stalled (the guest keeps running here). Infinite by default.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> and migrates.</summary>
     public MigrationStats Migrate(string host, int port)
     {
-        using var client = new TcpClient { NoDelay = true, SendBufferSize = 4 << 20 };
-        client.Connect(host, port);
+        int timeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
+        using var client = new TcpClient { NoDelay = true, SendBufferSize = 4 << 20, SendTimeout = timeout, ReceiveTimeout = timeout };
+        if (timeout == 0)
+        {
+            client.Connect(host, port);
+        }
+        else if (!client.ConnectAsync(host, port).Wait(timeout))
+        {
+            throw new IOException($"Could not connect to {host}:{port} within {IdleTimeout.TotalSeconds:0.###} s");
+        }
+
         using NetworkStream stream = client.GetStream();
         return Migrate(stream, client.Client);
     }
