@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Net;
+using SampleMachine.Machine;
+using VmState.Ram;
 using VmState.Wire;
 
 namespace SampleMachine.Cli;
@@ -16,9 +18,39 @@ internal static class CommonOptions
 
     public static Option<string> Memory() => new("--memory", "-m")
     {
-        Description = "Guest RAM size (K/M/G suffixes)",
+        Description = "Guest RAM size (K/M/G suffixes): whole 4 KiB pages from 1 MiB to 16 GiB",
         DefaultValueFactory = _ => "256M",
     };
+
+    /// <summary>The guest RAM <paramref name="option"/> asks for, checked against what the machine accepts.</summary>
+    /// <exception cref="FormatException">Not a size, out of range or not whole pages: one line naming the option and what is allowed.</exception>
+    public static long MemoryBytes(ParseResult parse, Option<string> option) =>
+        Size(parse, option, VirtualMachine.MinMemory, VirtualMachine.MaxMemory, wholePages: true);
+
+    /// <summary>The size <paramref name="option"/> gives, from <paramref name="min"/> to <paramref name="max"/> bytes.</summary>
+    /// <exception cref="FormatException">Not a size, out of range or (with <paramref name="wholePages"/>) not whole pages: one line naming the option and what is allowed.</exception>
+    public static long Size(ParseResult parse, Option<string> option, long min, long max, bool wholePages = false)
+    {
+        string text = parse.GetValue(option)!;
+        string allowed = (max == long.MaxValue ? $"at least {SizeParser.FormatExact(min)}" : $"{SizeParser.FormatExact(min)} to {SizeParser.FormatExact(max)}")
+            + (wholePages ? $", in whole {RamBlock.PageSize / 1024} KiB pages" : "");
+        long bytes;
+        try
+        {
+            bytes = SizeParser.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{option.Name}: {e.Message}; allowed: {allowed}", e);
+        }
+
+        if (bytes < min || bytes > max || (wholePages && bytes % RamBlock.PageSize != 0))
+        {
+            throw new FormatException($"{option.Name}: '{text}' ({bytes} bytes) is out of range; allowed: {allowed}");
+        }
+
+        return bytes;
+    }
 
     public static Option<ulong> Seed() => new("--seed")
     {
@@ -45,7 +77,7 @@ internal static class CommonOptions
         return new IPEndPoint(address, port);
     }
 
-    /// <summary>Runs a command body: one clear line on stderr and a non-zero exit code on failure.</summary>
+    /// <summary>Runs a command body: one clear line on stderr and a non-zero exit code (<see cref="ExitCodes"/>) on failure.</summary>
     public static int Run(ParseResult parse, Func<int> body)
     {
         try
@@ -70,9 +102,9 @@ internal static class CommonOptions
 
             return e switch
             {
-                FormatException or ArgumentException => 2,
-                VmStateException => 3,
-                _ => 4,
+                FormatException or ArgumentException => ExitCodes.Usage,
+                VmStateException => ExitCodes.BadInput,
+                _ => ExitCodes.Failure,
             };
         }
     }

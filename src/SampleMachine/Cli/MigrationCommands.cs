@@ -31,12 +31,12 @@ internal static class MigrationCommands
             IPEndPoint endpoint = CommonOptions.Endpoint(parse.GetValue(to)!);
             var parameters = new MigrationParameters
             {
-                Bandwidth = SizeParser.Parse(parse.GetValue(bandwidth)!),
+                Bandwidth = CommonOptions.Size(parse, bandwidth, 0, long.MaxValue),
                 DowntimeLimitMs = parse.GetValue(downtime),
                 MaxIterations = parse.GetValue(iterations),
                 AutoConverge = parse.GetValue(autoConverge),
             };
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
             machine.Ram.Prefault();
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
@@ -56,14 +56,14 @@ internal static class MigrationCommands
                 Ui.Line($"the source keeps running ({(guest.IsRunning ? "guest running" : "guest stopped")})");
                 guest.Pause();
                 Ui.Line("state sha256: " + machine.StateHash());
-                return 1;
+                return ExitCodes.Failure;
             }
 
             Ui.Line("state sha256: " + stats.SourceHash);
             if (stats.SourceHash != stats.DestinationHash)
             {
                 Console.Error.WriteLine($"error: the destination's state differs (sha256 {stats.DestinationHash})");
-                return 5;
+                return ExitCodes.HashMismatch;
             }
 
             return 0;
@@ -89,11 +89,11 @@ internal static class MigrationCommands
         {
             if (parse.GetValue(machineOption) is { } name)
             {
-                return FromQemu(name, parse.GetValue(listen)!, parse.GetValue(memory)!, parse.GetValue(noSerial), parse.GetValue(forward));
+                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), parse.GetValue(forward));
             }
 
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
             machine.Ram.Prefault();
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!));
             Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
@@ -106,13 +106,13 @@ internal static class MigrationCommands
     }
 
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
-    private static int FromQemu(string name, string listen, string memory, bool noSerial, string? forward)
+    private static int FromQemu(string name, string listen, long memory, bool noSerial, string? forward)
     {
         QemuMachineKind kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
             ? k
             : throw new FormatException($"--machine is pc or q35, not '{name}'");
         IPEndPoint? next = forward is null ? null : CommonOptions.Endpoint(forward);
-        using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, SizeParser.Parse(memory), serial: !noSerial));
+        using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, memory, serial: !noSerial));
         var listener = new System.Net.Sockets.TcpListener(CommonOptions.Endpoint(listen));
         listener.Start(1);
         try
