@@ -16,16 +16,20 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<string> Memory() => new("--memory", "-m")
+    /// <summary>The least <c>--memory</c> of a command that runs the guest workload: its minimum, rounded up to 2 MiB.</summary>
+    public const long GuestMemoryMin = (GuestWorkload.MinMemory + (1L << 20) - 1) & ~((1L << 20) - 1);
+
+    /// <summary>The <c>--memory</c> option; <paramref name="min"/> is the least it allows (a machine's, or <see cref="GuestMemoryMin"/>).</summary>
+    public static Option<string> Memory(long min = VirtualMachine.MinMemory) => new("--memory", "-m")
     {
-        Description = "Guest RAM size (K/M/G suffixes): whole 4 KiB pages from 1 MiB to 16 GiB",
+        Description = $"Guest RAM size (K/M/G suffixes): whole 4 KiB pages from {SizeParser.FormatExact(min)} to {SizeParser.FormatExact(VirtualMachine.MaxMemory)}",
         DefaultValueFactory = _ => "256M",
     };
 
-    /// <summary>The guest RAM <paramref name="option"/> asks for, checked against what the machine accepts.</summary>
+    /// <summary>The guest RAM <paramref name="option"/> asks for, from <paramref name="min"/> to <see cref="VirtualMachine.MaxMemory"/> in whole pages.</summary>
     /// <exception cref="FormatException">Not a size, out of range or not whole pages: one line naming the option and what is allowed.</exception>
-    public static long MemoryBytes(ParseResult parse, Option<string> option) =>
-        Size(parse, option, VirtualMachine.MinMemory, VirtualMachine.MaxMemory, wholePages: true);
+    public static long MemoryBytes(ParseResult parse, Option<string> option, long min = VirtualMachine.MinMemory) =>
+        Size(parse, option, min, VirtualMachine.MaxMemory, wholePages: true);
 
     /// <summary>The size <paramref name="option"/> gives, from <paramref name="min"/> to <paramref name="max"/> bytes.</summary>
     /// <exception cref="FormatException">Not a size, out of range or (with <paramref name="wholePages"/>) not whole pages: one line naming the option and what is allowed.</exception>

@@ -16,13 +16,13 @@ internal static class DemoCommand
 {
     public static Command Build()
     {
-        var memory = CommonOptions.Memory();
+        var memory = CommonOptions.Memory(CommonOptions.GuestMemoryMin);
         var seed = CommonOptions.Seed();
         var rate = CommonOptions.DirtyRate(20_000);
         var command = new Command("demo", "Snapshot round trip and live migration of a running machine, checked by state hashes") { memory, seed, rate };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            long bytes = CommonOptions.MemoryBytes(parse, memory);
+            long bytes = CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin);
             var rows = new List<(string, string)>();
             bool same = true;
 

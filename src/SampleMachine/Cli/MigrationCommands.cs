@@ -12,7 +12,7 @@ internal static class MigrationCommands
     public static Command Migrate()
     {
         var to = new Option<string>("--to") { Description = "Destination HOST:PORT", Required = true };
-        var memory = CommonOptions.Memory();
+        var memory = CommonOptions.Memory(CommonOptions.GuestMemoryMin);
         var seed = CommonOptions.Seed();
         var rate = CommonOptions.DirtyRate(20_000);
         var bandwidth = new Option<string>("--bandwidth") { Description = "Bytes per second to send at most (K/M/G suffixes; 0 = unlimited)", DefaultValueFactory = _ => "0" };
@@ -36,7 +36,7 @@ internal static class MigrationCommands
                 MaxIterations = parse.GetValue(iterations),
                 AutoConverge = parse.GetValue(autoConverge),
             };
-            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             machine.Ram.Prefault();
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));

@@ -14,7 +14,8 @@ public static class QemuStreams
     /// section), and every device section with its id string, instance and section number, named by the stream's own
     /// VMDESCRIPTION. The device path is what the id string has before the description name.
     /// </summary>
-    /// <exception cref="VmStateLoadException">The stream is damaged, has no configuration section or no VMDESCRIPTION, or is not of an x86 machine the library knows.</exception>
+    /// <exception cref="VmStateLoadException">The stream is damaged (a RAM block empty, not whole pages or past the
+    /// list's MEM_SIZE total among it), has no configuration section or no VMDESCRIPTION, or is not of an x86 machine the library knows.</exception>
     public static QemuMachineLayout Layout(byte[] stream) => ReadLayout(stream, long.MaxValue);
 
     // The limit is checked here, where the block list's offset is known, so that Import fails before any RamBlock exists.
