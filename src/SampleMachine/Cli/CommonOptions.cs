@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Net;
+using SampleMachine.Machine;
+using VmState.Ram;
 using VmState.Wire;
 
 namespace SampleMachine.Cli;
@@ -14,11 +16,45 @@ internal static class CommonOptions
         Recursive = true,
     };
 
-    public static Option<string> Memory() => new("--memory", "-m")
+    /// <summary>The least <c>--memory</c> of a command that runs the guest workload: its minimum, rounded up to 2 MiB.</summary>
+    public const long GuestMemoryMin = (GuestWorkload.MinMemory + (1L << 20) - 1) & ~((1L << 20) - 1);
+
+    /// <summary>The <c>--memory</c> option; <paramref name="min"/> is the least it allows (a machine's, or <see cref="GuestMemoryMin"/>).</summary>
+    public static Option<string> Memory(long min = VirtualMachine.MinMemory) => new("--memory", "-m")
     {
-        Description = "Guest RAM size (K/M/G suffixes)",
+        Description = $"Guest RAM size (K/M/G suffixes): whole 4 KiB pages from {SizeParser.FormatExact(min)} to {SizeParser.FormatExact(VirtualMachine.MaxMemory)}",
         DefaultValueFactory = _ => "256M",
     };
+
+    /// <summary>The guest RAM <paramref name="option"/> asks for, from <paramref name="min"/> to <see cref="VirtualMachine.MaxMemory"/> in whole pages.</summary>
+    /// <exception cref="FormatException">Not a size, out of range or not whole pages: one line naming the option and what is allowed.</exception>
+    public static long MemoryBytes(ParseResult parse, Option<string> option, long min = VirtualMachine.MinMemory) =>
+        Size(parse, option, min, VirtualMachine.MaxMemory, wholePages: true);
+
+    /// <summary>The size <paramref name="option"/> gives, from <paramref name="min"/> to <paramref name="max"/> bytes.</summary>
+    /// <exception cref="FormatException">Not a size, out of range or (with <paramref name="wholePages"/>) not whole pages: one line naming the option and what is allowed.</exception>
+    public static long Size(ParseResult parse, Option<string> option, long min, long max, bool wholePages = false)
+    {
+        string text = parse.GetValue(option)!;
+        string allowed = (max == long.MaxValue ? $"at least {SizeParser.FormatExact(min)}" : $"{SizeParser.FormatExact(min)} to {SizeParser.FormatExact(max)}")
+            + (wholePages ? $", in whole {RamBlock.PageSize / 1024} KiB pages" : "");
+        long bytes;
+        try
+        {
+            bytes = SizeParser.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{option.Name}: {e.Message}; allowed: {allowed}", e);
+        }
+
+        if (bytes < min || bytes > max || (wholePages && bytes % RamBlock.PageSize != 0))
+        {
+            throw new FormatException($"{option.Name}: '{text}' ({bytes} bytes) is out of range; allowed: {allowed}");
+        }
+
+        return bytes;
+    }
 
     public static Option<ulong> Seed() => new("--seed")
     {
@@ -45,7 +81,7 @@ internal static class CommonOptions
         return new IPEndPoint(address, port);
     }
 
-    /// <summary>Runs a command body: one clear line on stderr and a non-zero exit code on failure.</summary>
+    /// <summary>Runs a command body: one clear line on stderr and a non-zero exit code (<see cref="ExitCodes"/>) on failure.</summary>
     public static int Run(ParseResult parse, Func<int> body)
     {
         try
@@ -70,9 +106,9 @@ internal static class CommonOptions
 
             return e switch
             {
-                FormatException or ArgumentException => 2,
-                VmStateException => 3,
-                _ => 4,
+                FormatException or ArgumentException => ExitCodes.Usage,
+                VmStateException => ExitCodes.BadInput,
+                _ => ExitCodes.Failure,
             };
         }
     }

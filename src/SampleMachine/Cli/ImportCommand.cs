@@ -6,7 +6,7 @@ using VmState.Ram;
 
 namespace SampleMachine.Cli;
 
-/// <summary><c>import-qemu FILE [--machine pc|q35] [--save OUT] [--skip-unknown]</c>.</summary>
+/// <summary><c>import-qemu FILE [--machine pc|q35] [--save OUT] [--skip-unknown] [--max-memory SIZE]</c>.</summary>
 internal static class ImportCommand
 {
     public static Command Build()
@@ -21,11 +21,16 @@ internal static class ImportCommand
         {
             Description = "Leave out (and list) the sections the device library does not model, instead of failing",
         };
+        var maxMemory = new Option<string>("--max-memory")
+        {
+            Description = "The most RAM (all blocks together) the stream may claim before anything is allocated (K/M/G/T suffixes)",
+            DefaultValueFactory = _ => (QemuRamBlockList.DefaultMaxMemory >> 30).ToString(System.Globalization.CultureInfo.InvariantCulture) + "G",
+        };
         var command = new Command(
             "import-qemu",
             "Load every RAM block and every device section of a QEMU 7.2 pc or q35 stream into a machine of the stream's layout; a section the library does not model is an error unless --skip-unknown")
         {
-            file, machineOption, save, skipUnknown,
+            file, machineOption, save, skipUnknown, maxMemory,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -37,8 +42,9 @@ internal static class ImportCommand
                     : throw new FormatException($"--machine is pc or q35, not '{name}'");
             }
 
+            long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
             byte[] stream = File.ReadAllBytes(parse.GetValue(file)!.FullName);
-            QemuImportResult import = QemuStreams.Import(stream, new QemuImportOptions { Machine = kind, SkipUnknown = parse.GetValue(skipUnknown) });
+            QemuImportResult import = QemuStreams.Import(stream, new QemuImportOptions { Machine = kind, SkipUnknown = parse.GetValue(skipUnknown), MaxMemory = limit });
             using QemuMachine machine = import.Machine;
             long ram = machine.RamBlocks.Sum(b => b.Length);
             Ui.Line($"imported {machine.Layout.MachineType}: {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks ({SizeParser.Format(ram)}), {import.Load.FramesLoaded} section frames loaded, {import.Load.FramesSkipped} skipped");

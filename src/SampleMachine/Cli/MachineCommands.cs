@@ -10,7 +10,7 @@ internal static class MachineCommands
 {
     public static Command Run()
     {
-        var memory = CommonOptions.Memory();
+        var memory = CommonOptions.Memory(CommonOptions.GuestMemoryMin);
         var seed = CommonOptions.Seed();
         var rate = CommonOptions.DirtyRate(20_000);
         var seconds = new Option<double>("--seconds") { Description = "How long the guest runs", DefaultValueFactory = _ => 3 };
@@ -18,7 +18,7 @@ internal static class MachineCommands
         var command = new Command("run", "Run the machine with its guest workload for a while") { memory, seed, rate, seconds, save };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             machine.Ram.Prefault();
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
             var clock = Stopwatch.StartNew();
@@ -41,13 +41,13 @@ internal static class MachineCommands
     public static Command Save()
     {
         var file = new Argument<FileInfo>("file") { Description = "Snapshot file to write (atomically)" };
-        var memory = CommonOptions.Memory();
+        var memory = CommonOptions.Memory(CommonOptions.GuestMemoryMin);
         var seed = CommonOptions.Seed();
         var steps = new Option<int>("--steps") { Description = "Deterministic guest steps before saving", DefaultValueFactory = _ => 10_000 };
         var command = new Command("save", "Boot the machine, run a deterministic number of guest steps, save a snapshot") { file, memory, seed, steps };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             using (var guest = new GuestWorkload(machine, parse.GetValue(seed), 0))
             {
                 guest.Step(parse.GetValue(steps));
@@ -70,7 +70,7 @@ internal static class MachineCommands
         var command = new Command("load", "Load a snapshot into a fresh machine and print its state hash") { file, memory };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
             FileInfo source = parse.GetValue(file)!;
             var clock = Stopwatch.StartNew();
             var result = machine.LoadSnapshot(source.FullName);

@@ -12,7 +12,7 @@ internal static class MigrationCommands
     public static Command Migrate()
     {
         var to = new Option<string>("--to") { Description = "Destination HOST:PORT", Required = true };
-        var memory = CommonOptions.Memory();
+        var memory = CommonOptions.Memory(CommonOptions.GuestMemoryMin);
         var seed = CommonOptions.Seed();
         var rate = CommonOptions.DirtyRate(20_000);
         var bandwidth = new Option<string>("--bandwidth") { Description = "Bytes per second to send at most (K/M/G suffixes; 0 = unlimited)", DefaultValueFactory = _ => "0" };
@@ -46,12 +46,12 @@ internal static class MigrationCommands
             TimeSpan idleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds);
             var parameters = new MigrationParameters
             {
-                Bandwidth = SizeParser.Parse(parse.GetValue(bandwidth)!),
+                Bandwidth = CommonOptions.Size(parse, bandwidth, 0, long.MaxValue),
                 DowntimeLimitMs = parse.GetValue(downtime),
                 MaxIterations = parse.GetValue(iterations),
                 AutoConverge = parse.GetValue(autoConverge),
             };
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             machine.Ram.Prefault();
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
@@ -83,7 +83,7 @@ internal static class MigrationCommands
                     }
 
                     Ui.Line("state sha256: " + machine.StateHash());
-                    return 4;
+                    return ExitCodes.Failure;
                 }
             }
 
@@ -99,14 +99,14 @@ internal static class MigrationCommands
                 Ui.Line($"the source keeps running ({(guest.IsRunning ? "guest running" : "guest stopped")})");
                 guest.Pause();
                 Ui.Line("state sha256: " + machine.StateHash());
-                return 1;
+                return ExitCodes.Failure;
             }
 
             Ui.Line("state sha256: " + stats.SourceHash);
             if (stats.SourceHash != stats.DestinationHash)
             {
                 Console.Error.WriteLine($"error: the destination's state differs (sha256 {stats.DestinationHash})");
-                return 5;
+                return ExitCodes.HashMismatch;
             }
 
             return 0;
@@ -145,11 +145,11 @@ internal static class MigrationCommands
             TimeSpan idleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds);
             if (parse.GetValue(machineOption) is { } name)
             {
-                return FromQemu(name, parse.GetValue(listen)!, parse.GetValue(memory)!, parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once));
+                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once));
             }
 
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
-            using var machine = new VirtualMachine(SizeParser.Parse(parse.GetValue(memory)!));
+            using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
             machine.Ram.Prefault();
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
             {
@@ -178,13 +178,13 @@ internal static class MigrationCommands
     }
 
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
-    private static int FromQemu(string name, string listen, string memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once)
+    private static int FromQemu(string name, string listen, long memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once)
     {
         QemuMachineKind kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
             ? k
             : throw new FormatException($"--machine is pc or q35, not '{name}'");
         IPEndPoint? next = forward is null ? null : CommonOptions.Endpoint(forward);
-        using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, SizeParser.Parse(memory), serial: !noSerial));
+        using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, memory, serial: !noSerial));
         var listener = new System.Net.Sockets.TcpListener(CommonOptions.Endpoint(listen));
         listener.Start(1);
         try

@@ -24,17 +24,41 @@ public static class SizeParser
                 'M' => 1L << 20,
                 'G' => 1L << 30,
                 'T' => 1L << 40,
-                _ => throw new FormatException($"'{text}': unknown size suffix (use K, M, G or T)"),
+                _ => throw NotASize(text),
             };
             t = t[..^1];
         }
 
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0)
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value >= 0))
         {
-            throw new FormatException($"'{text}' is not a size (examples: 4096, 64K, 256M, 1G)");
+            throw NotASize(text);
         }
 
-        return checked((long)(value * unit));
+        // Comparing as doubles first: a cast of a value past long's range (or of infinity) would throw OverflowException.
+        double bytes = Math.Floor(value * unit);
+        if (!(bytes < 9223372036854775808.0))
+        {
+            throw new FormatException($"'{text}' is not a size this program can hold (at most 8 EiB)");
+        }
+
+        return (long)bytes;
+    }
+
+    private static FormatException NotASize(string text) =>
+        new($"'{text}' is not a size (a number with an optional K, M, G or T suffix: 4096, 64K, 256M, 1G)");
+
+    /// <summary>Formats bytes exactly in the largest unit that divides them (16 GiB, 4 KiB, 1000 B), for limits.</summary>
+    public static string FormatExact(long bytes)
+    {
+        foreach ((int shift, string unit) in (ReadOnlySpan<(int, string)>)[(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")])
+        {
+            if (bytes != 0 && bytes % (1L << shift) == 0)
+            {
+                return (bytes >> shift).ToString(CultureInfo.InvariantCulture) + " " + unit;
+            }
+        }
+
+        return bytes.ToString(CultureInfo.InvariantCulture) + " B";
     }
 
     /// <summary>Formats bytes as a short human figure (KiB/MiB/GiB).</summary>

@@ -19,6 +19,9 @@ public sealed class GuestWorkload : IDisposable
     private const long RxBuffers = 0x60000;
     private const long DataStart = 0x100000;
 
+    /// <summary>The least RAM the workload runs in: its rings and buffers below 1 MiB, then 16 pages of data.</summary>
+    public const long MinMemory = DataStart + (RamBlock.PageSize * 16);
+
     private readonly VirtualMachine _machine;
     private readonly object _gate = new();
     private readonly ManualResetEventSlim _running = new(false);
@@ -32,7 +35,7 @@ public sealed class GuestWorkload : IDisposable
     public GuestWorkload(VirtualMachine machine, ulong seed, double dirtyPagesPerSecond)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        if (machine.Ram.Length < DataStart + (RamBlock.PageSize * 16))
+        if (machine.Ram.Length < MinMemory)
         {
             throw new ArgumentException("The workload needs at least 1 MiB + 64 KiB of RAM", nameof(machine));
         }

@@ -1,6 +1,7 @@
 using VmState.Analysis;
 using VmState.Description;
 using VmState.Migration;
+using VmState.Qemu.Machines;
 using VmState.Ram;
 using VmState.Wire;
 
@@ -14,7 +15,15 @@ namespace SampleMachine.Machine;
 public static class QemuImport
 {
     /// <summary>The stream's machine type and the RAM blocks listed in its <c>ram</c> START section.</summary>
+    /// <exception cref="VmStateLoadException">The stream is not a version 3 stream or its block list is damaged.</exception>
     public static (string MachineType, IReadOnlyList<(string Id, long Length)> Blocks) Inspect(ReadOnlySpan<byte> stream)
+    {
+        (string machine, var blocks, _) = InspectAt(stream);
+        return (machine, [.. blocks.Select(b => (b.Id, b.Length))]);
+    }
+
+    // Also where the block list starts, for the error of a claim over the limit.
+    private static (string MachineType, List<QemuRamBlockSpec> Blocks, long ListAt) InspectAt(ReadOnlySpan<byte> stream)
     {
         var reader = new VmStateReader(stream);
         if (reader.ReadUInt32() != QemuVmFile.Magic || reader.ReadUInt32() != QemuVmFile.Version)
@@ -33,7 +42,8 @@ public static class QemuImport
             machine = System.Text.Encoding.UTF8.GetString(name);
         }
 
-        var blocks = new List<(string, long)>();
+        var blocks = new List<QemuRamBlockSpec>();
+        long listAt = reader.Position;
         if (reader.ReadUInt8() == (byte)QemuSectionType.SectionStart)
         {
             reader.ReadUInt32();
@@ -41,23 +51,12 @@ public static class QemuImport
             {
                 reader.ReadUInt32();
                 reader.ReadUInt32();
-                ulong header = reader.ReadUInt64();
-                for (ulong left = header & ~(ulong)(RamBlock.PageSize - 1); left > 0;)
-                {
-                    string id = reader.ReadCountedString();
-                    ulong length = reader.ReadUInt64();
-                    if (length > left)
-                    {
-                        throw new VmStateLoadException("RAM block list runs past its total", reader.Position);
-                    }
-
-                    blocks.Add((id, (long)length));
-                    left -= length;
-                }
+                listAt = reader.Position;
+                blocks = QemuRamBlockList.Read(ref reader);
             }
         }
 
-        return (machine, blocks);
+        return (machine, blocks, listAt);
     }
 
     /// <summary>
@@ -65,16 +64,26 @@ public static class QemuImport
     /// it. What the machine does not model (other RAM blocks, other devices) is an error naming all of it, unless
     /// <paramref name="skipUnknown"/>; then it is skipped and listed in <c>Skipped</c>, never silently.
     /// </summary>
-    /// <exception cref="VmStateLoadException">The stream is damaged, has no <c>pc.ram</c> or no e1000, or (without
-    /// <paramref name="skipUnknown"/>) has sections or RAM blocks this machine does not model.</exception>
-    public static (VirtualMachine Machine, MigrationLoadResult Result, IReadOnlyList<string> Skipped) Import(byte[] stream, bool skipUnknown)
+    /// <remarks>Only <c>pc.ram</c> is allocated, so only it counts against <paramref name="maxMemory"/> (default
+    /// <see cref="VirtualMachine.MaxMemory"/>); a larger claim fails before any RAM is allocated.</remarks>
+    /// <exception cref="VmStateLoadException">The stream is damaged, has no <c>pc.ram</c> or no e1000, claims a
+    /// <c>pc.ram</c> larger than <paramref name="maxMemory"/>, or (without <paramref name="skipUnknown"/>) has sections
+    /// or RAM blocks this machine does not model.</exception>
+    public static (VirtualMachine Machine, MigrationLoadResult Result, IReadOnlyList<string> Skipped) Import(byte[] stream, bool skipUnknown, long maxMemory = VirtualMachine.MaxMemory)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        (string machineType, var blocks) = Inspect(stream);
-        long memory = blocks.FirstOrDefault(b => b.Id == "pc.ram").Length;
-        if (memory <= 0)
+        (string machineType, var blocks, long listAt) = InspectAt(stream);
+        QemuRamBlockSpec[] ram = [.. blocks.Where(b => b.Id == "pc.ram")];
+        if (ram.Length == 0)
         {
-            throw new VmStateLoadException("The stream has no pc.ram block", 0);
+            throw new VmStateLoadException("The stream has no pc.ram block", listAt);
+        }
+
+        QemuRamBlockList.CheckLimit(ram, maxMemory, listAt);
+        long memory = ram[0].Length;
+        if (memory < VirtualMachine.MinMemory)
+        {
+            throw new VmStateLoadException($"The stream's pc.ram of {memory} bytes is smaller than this machine's least RAM, 1 MiB", listAt);
         }
 
         var machine = new VirtualMachine(memory, nicPath: NicPath(stream)) { MachineTypeName = machineType };

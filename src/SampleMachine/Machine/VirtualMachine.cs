@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using VmState.Description;
 using VmState.Migration;
 using VmState.Qemu.E1000;
+using VmState.Qemu.Machines;
 using VmState.Qemu.X86;
 using VmState.Ram;
 using VmState.Wire;
@@ -18,6 +19,12 @@ public sealed class VirtualMachine : IDisposable
     /// <summary>Default guest RAM: 256 MiB.</summary>
     public const long DefaultMemory = 256L << 20;
 
+    /// <summary>The least guest RAM the machine runs with: 1 MiB.</summary>
+    public const long MinMemory = 1L << 20;
+
+    /// <summary>The most guest RAM the machine accepts: 16 GiB, the limit a stream's RAM claims are held to too.</summary>
+    public const long MaxMemory = QemuRamBlockList.DefaultMaxMemory;
+
     /// <summary>The NIC's PCI address, the prefix of its section id string.</summary>
     public const string NicPath = "0000:00:03.0";
 
@@ -30,8 +37,15 @@ public sealed class VirtualMachine : IDisposable
     /// A powered-on machine with <paramref name="memoryBytes"/> of zeroed RAM and its NIC at PCI address
     /// <paramref name="nicPath"/> (an imported machine takes the address its source stream gives).
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="memoryBytes"/> is not a whole number of pages from
+    /// <see cref="MinMemory"/> to <see cref="MaxMemory"/>.</exception>
     public VirtualMachine(long memoryBytes = DefaultMemory, string ramBlockId = "pc.ram", string nicPath = NicPath)
     {
+        if (memoryBytes is < MinMemory or > MaxMemory || memoryBytes % RamBlock.PageSize != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(memoryBytes), memoryBytes, $"Guest RAM is a whole number of {RamBlock.PageSize}-byte pages from 1 MiB to 16 GiB");
+        }
+
         Ram = new RamBlock(ramBlockId, memoryBytes);
         RamSection = new RamSection([Ram]);
         Registry.RegisterLive(RamSection.IdStr, RamSection, RamSection.SectionVersion);

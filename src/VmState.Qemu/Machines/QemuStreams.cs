@@ -14,8 +14,12 @@ public static class QemuStreams
     /// section), and every device section with its id string, instance and section number, named by the stream's own
     /// VMDESCRIPTION. The device path is what the id string has before the description name.
     /// </summary>
-    /// <exception cref="VmStateLoadException">The stream is damaged, has no configuration section or no VMDESCRIPTION, or is not of an x86 machine the library knows.</exception>
-    public static QemuMachineLayout Layout(byte[] stream)
+    /// <exception cref="VmStateLoadException">The stream is damaged (a RAM block empty, not whole pages or past the
+    /// list's MEM_SIZE total among it), has no configuration section or no VMDESCRIPTION, or is not of an x86 machine the library knows.</exception>
+    public static QemuMachineLayout Layout(byte[] stream) => ReadLayout(stream, long.MaxValue);
+
+    // The limit is checked here, where the block list's offset is known, so that Import fails before any RamBlock exists.
+    private static QemuMachineLayout ReadLayout(byte[] stream, long maxMemory)
     {
         ArgumentNullException.ThrowIfNull(stream);
         string vmdesc = VmDescriptionSkipper.FindVmDescription(stream)
@@ -32,7 +36,16 @@ public static class QemuStreams
 
         // An empty registry: every section is unknown, and the walk through the VMDESCRIPTION records each header.
         var headers = new HeaderRecorder(VmDescriptionSkipper.FromStream(stream));
-        string machineType = MachineType(stream);
+        (string machineType, long configEnd) = MachineType(stream);
+
+        // QEMU sends the ram START first; its block list is checked before the walk, whose RAM loader would otherwise
+        // meet a bad list first and report it less clearly.
+        if (RamListAt(stream, configEnd) is long listAt)
+        {
+            var reader = new VmStateReader(stream.AsSpan((int)listAt), listAt);
+            QemuRamBlockList.CheckLimit(QemuRamBlockList.Read(ref reader), maxMemory, listAt);
+        }
+
         new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = machineType }) { UnknownSections = headers }.Load(stream);
         if (!QemuMachineKinds.TryParse(machineType, out QemuMachineKind kind))
         {
@@ -47,7 +60,9 @@ public static class QemuStreams
             if (h.IdStr == RamSection.IdStr)
             {
                 ramSectionId = h.SectionId;
-                blocks.AddRange(RamBlocksAt(stream, at));
+                var reader = new VmStateReader(stream.AsSpan((int)at), at);
+                blocks.AddRange(QemuRamBlockList.Read(ref reader));
+                QemuRamBlockList.CheckLimit(blocks, maxMemory, at);
                 continue;
             }
 
@@ -75,11 +90,14 @@ public static class QemuStreams
     /// A section the library does not model is an error naming each, unless <see cref="QemuImportOptions.SkipUnknown"/>;
     /// then it is skipped and listed in <see cref="QemuImportResult.Skipped"/>, never silently.
     /// </summary>
-    /// <exception cref="VmStateLoadException">The stream is damaged, is of another machine than asked for, or has sections the library does not model.</exception>
+    /// <exception cref="VmStateLoadException">The stream is damaged, is of another machine than asked for, claims more
+    /// RAM than <see cref="QemuImportOptions.MaxMemory"/> (checked before any RAM is allocated), or has sections the
+    /// library does not model.</exception>
     public static QemuImportResult Import(byte[] stream, QemuImportOptions? options = null)
     {
         options ??= new QemuImportOptions();
-        QemuMachineLayout layout = Layout(stream);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxMemory);
+        QemuMachineLayout layout = ReadLayout(stream, options.MaxMemory);
         if (options.Machine is { } asked && asked != layout.Kind)
         {
             throw new VmStateLoadException($"The stream is of a {layout.MachineType} machine, not {asked.ShortName()}", 0);
@@ -112,7 +130,8 @@ public static class QemuStreams
 
     private static string Describe(QemuSectionSpec s) => $"'{s.IdStr}' {s.InstanceId}";
 
-    private static string MachineType(byte[] stream)
+    // The machine type, and where the configuration section ends.
+    private static (string Name, long End) MachineType(byte[] stream)
     {
         var reader = new VmStateReader(stream);
         if (reader.ReadUInt32() != QemuVmFile.Magic || reader.ReadUInt32() != QemuVmFile.Version)
@@ -129,29 +148,28 @@ public static class QemuStreams
         reader.EnsureAvailable(length, 1);
         byte[] name = new byte[length];
         reader.ReadBytes(name);
-        return System.Text.Encoding.UTF8.GetString(name);
+        return (System.Text.Encoding.UTF8.GetString(name), reader.Position);
     }
 
-    // The block list of a ram START body: a total with flags, then each block's id string and length.
-    private static List<QemuRamBlockSpec> RamBlocksAt(byte[] stream, long bodyAt)
+    // Where the ram START body starts, when that section comes at `at`; else null.
+    private static long? RamListAt(byte[] stream, long at)
     {
-        var reader = new VmStateReader(stream.AsSpan((int)bodyAt), bodyAt);
-        ulong header = reader.ReadUInt64();
-        var blocks = new List<QemuRamBlockSpec>();
-        for (ulong left = header & ~(ulong)(RamBlock.PageSize - 1); left > 0;)
+        var reader = new VmStateReader(stream.AsSpan((int)at), at);
+        if (reader.PeekByte() != (int)QemuSectionType.SectionStart)
         {
-            string id = reader.ReadCountedString();
-            ulong length = reader.ReadUInt64();
-            if (length > left)
-            {
-                throw new VmStateLoadException("RAM block list runs past its total", reader.Position);
-            }
-
-            blocks.Add(new QemuRamBlockSpec(id, (long)length));
-            left -= length;
+            return null;
         }
 
-        return blocks;
+        reader.ReadUInt8();
+        reader.ReadUInt32();
+        if (reader.ReadCountedString() != RamSection.IdStr)
+        {
+            return null;
+        }
+
+        reader.ReadUInt32();
+        reader.ReadUInt32();
+        return reader.Position;
     }
 
     /// <summary>Skips every section through the inner skipper, remembering each START and FULL header and where its body starts.</summary>
@@ -179,6 +197,13 @@ public sealed record QemuImportOptions
 
     /// <summary>Skip (and list) sections the library does not model instead of failing.</summary>
     public bool SkipUnknown { get; init; }
+
+    /// <summary>
+    /// The most RAM, in bytes over all blocks, the stream may claim (default <see cref="QemuRamBlockList.DefaultMaxMemory"/>,
+    /// 16 GiB): the stream decides how much memory the import maps, so a larger claim is an error before anything is
+    /// allocated. Must be positive.
+    /// </summary>
+    public long MaxMemory { get; init; } = QemuRamBlockList.DefaultMaxMemory;
 }
 
 /// <summary>What <see cref="QemuStreams.Import"/> made.</summary>

@@ -1,0 +1,23 @@
+namespace SampleMachine.Cli;
+
+/// <summary>
+/// The exit codes of every command but <c>check</c> (whose code is the error count, as QEMU's checker script's is);
+/// README.md's table lists them.
+/// </summary>
+public static class ExitCodes
+{
+    /// <summary>Done.</summary>
+    public const int Ok = 0;
+
+    /// <summary>A bad command line: an unknown option, a missing argument, or an option value out of its range.</summary>
+    public const int Usage = 1;
+
+    /// <summary>An input stream or file that is damaged or does not fit (nothing was changed), or state that cannot be saved.</summary>
+    public const int BadInput = 3;
+
+    /// <summary>An I/O, network or peer failure, or a live migration that did not complete.</summary>
+    public const int Failure = 4;
+
+    /// <summary>A migration or snapshot round trip completed but the two sides' state hashes differ.</summary>
+    public const int HashMismatch = 5;
+}
