@@ -3,6 +3,7 @@ using System.Net;
 using SampleMachine.Machine;
 using SampleMachine.Migration;
 using VmState.Qemu.Machines;
+using VmState.Wire;
 
 namespace SampleMachine.Cli;
 
@@ -119,7 +120,7 @@ internal static class MigrationCommands
         {
             Ui.Line($"waiting for a migration on {listener.LocalEndpoint}");
             VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine);
-            Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {machine.Layout.MachineType}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
+            Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {PrintableText.Escape(machine.Layout.MachineType)}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
         }
         finally
         {
