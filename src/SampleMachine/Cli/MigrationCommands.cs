@@ -63,7 +63,7 @@ internal static class MigrationCommands
             Ui.Line("state sha256: " + stats.SourceHash);
             if (stats.SourceHash != stats.DestinationHash)
             {
-                Console.Error.WriteLine($"error: the destination's state differs (sha256 {stats.DestinationHash})");
+                Console.Error.WriteLine($"error: the destination's state differs (sha256 {PrintableText.Escape(stats.DestinationHash)})");
                 return 5;
             }
 
