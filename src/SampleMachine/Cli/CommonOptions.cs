@@ -98,7 +98,8 @@ internal static class CommonOptions
                 FormatException or ArgumentException => "see --help",
                 _ => "",
             };
-            Console.Error.WriteLine("error: " + e.Message + (hint.Length > 0 ? " (" + hint + ")" : ""));
+            // Exactly one line whatever the message holds: text from a stream (or a file name) must not forge more.
+            Console.Error.WriteLine("error: " + PrintableText.OneLine(e.Message) + (hint.Length > 0 ? " (" + hint + ")" : ""));
             if (parse.GetValue(Verbose))
             {
                 Console.Error.WriteLine(e);

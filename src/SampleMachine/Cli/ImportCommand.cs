@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using VmState.Migration;
 using VmState.Qemu.Machines;
 using VmState.Ram;
+using VmState.Wire;
 
 namespace SampleMachine.Cli;
 
@@ -47,7 +48,7 @@ internal static class ImportCommand
             QemuImportResult import = QemuStreams.Import(stream, new QemuImportOptions { Machine = kind, SkipUnknown = parse.GetValue(skipUnknown), MaxMemory = limit });
             using QemuMachine machine = import.Machine;
             long ram = machine.RamBlocks.Sum(b => b.Length);
-            Ui.Line($"imported {machine.Layout.MachineType}: {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks ({SizeParser.Format(ram)}), {import.Load.FramesLoaded} section frames loaded, {import.Load.FramesSkipped} skipped");
+            Ui.Line($"imported {PrintableText.Escape(machine.Layout.MachineType)}: {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks ({SizeParser.Format(ram)}), {import.Load.FramesLoaded} section frames loaded, {import.Load.FramesSkipped} skipped");
             if (import.Skipped.Count > 0)
             {
                 Ui.Line($"warning: left out {import.Skipped.Count} section(s) the library does not model: {string.Join(", ", import.Skipped)}");

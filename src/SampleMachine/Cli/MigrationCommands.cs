@@ -3,6 +3,7 @@ using System.Net;
 using SampleMachine.Machine;
 using SampleMachine.Migration;
 using VmState.Qemu.Machines;
+using VmState.Wire;
 
 namespace SampleMachine.Cli;
 
@@ -105,7 +106,7 @@ internal static class MigrationCommands
             Ui.Line("state sha256: " + stats.SourceHash);
             if (stats.SourceHash != stats.DestinationHash)
             {
-                Console.Error.WriteLine($"error: the destination's state differs (sha256 {stats.DestinationHash})");
+                Console.Error.WriteLine($"error: the destination's state differs (sha256 {PrintableText.Escape(stats.DestinationHash)})");
                 return ExitCodes.HashMismatch;
             }
 
@@ -195,7 +196,7 @@ internal static class MigrationCommands
                 try
                 {
                     VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine, idleTimeout);
-                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {machine.Layout.MachineType}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
+                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {PrintableText.Escape(machine.Layout.MachineType)}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
                     break;
                 }
                 catch (Exception e) when (!once && e is VmState.Wire.VmStateLoadException or IOException)

@@ -94,7 +94,7 @@ public static class QemuImport
             var loader = new MigrationLoader(machine.Registry, machine.StreamOptions) { UnknownSections = skipper };
             MigrationLoadResult result = loader.Load(stream);
             machine.RamSection.SkipUnknownBlocks = false;
-            List<string> skipped = [.. blocks.Where(b => b.Id != "pc.ram").Select(b => $"RAM block '{b.Id}'"), .. skipper.Skipped];
+            List<string> skipped = [.. blocks.Where(b => b.Id != "pc.ram").Select(b => $"RAM block '{PrintableText.Escape(b.Id)}'"), .. skipper.Skipped];
             if (skipped.Count > 0 && !skipUnknown)
             {
                 throw new VmStateLoadException(
@@ -143,7 +143,7 @@ public static class QemuImport
         {
             if (frame is QemuSectionType.SectionFull or QemuSectionType.SectionStart)
             {
-                Skipped.Add($"'{header.IdStr}' {header.InstanceId}");
+                Skipped.Add($"'{PrintableText.Escape(header.IdStr)}' {header.InstanceId}");
             }
 
             inner.Skip(ref reader, header, frame);

@@ -137,7 +137,7 @@ public sealed class MigrationSource
             total.Stop();
             if (loaded != "LOADED")
             {
-                throw new IOException($"The destination did not load the state: {loaded}");
+                throw new IOException($"The destination did not load the state: {PrintableText.Escape(loaded)}");
             }
 
             string sourceHash = _machine.StateHash();

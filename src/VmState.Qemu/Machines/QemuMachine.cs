@@ -1,5 +1,6 @@
 using VmState.Migration;
 using VmState.Ram;
+using VmState.Wire;
 
 namespace VmState.Qemu.Machines;
 
@@ -22,7 +23,7 @@ public sealed class QemuMachine : IDisposable
         foreach (QemuSectionSpec section in layout.Sections.OrderBy(s => s.SectionId))
         {
             QemuDeviceType type = QemuDeviceCatalog.Find(section.Name)
-                ?? throw new ArgumentException($"The library has no device '{section.Name}' (section '{section.IdStr}')", nameof(layout));
+                ?? throw new ArgumentException($"The library has no device '{PrintableText.Escape(section.Name)}' (section '{PrintableText.Escape(section.IdStr)}')", nameof(layout));
             object device = type.Create(new QemuDeviceContext(layout.Kind, section, shared));
             type.Register(Registry, device, section);
             _devices.Add((section, device));
@@ -61,7 +62,7 @@ public sealed class QemuMachine : IDisposable
     /// <summary>The RAM block with this id string.</summary>
     /// <exception cref="KeyNotFoundException">The machine has no such block.</exception>
     public RamBlock Ram(string id = "pc.ram") =>
-        RamBlocks.FirstOrDefault(b => b.Id == id) ?? throw new KeyNotFoundException($"The machine has no RAM block '{id}'");
+        RamBlocks.FirstOrDefault(b => b.Id == id) ?? throw new KeyNotFoundException($"The machine has no RAM block '{PrintableText.Escape(id)}'");
 
     /// <summary>The device of type <typeparamref name="T"/> at <paramref name="instance"/> (in save order among its type).</summary>
     /// <exception cref="KeyNotFoundException">The machine has no such device.</exception>

@@ -49,7 +49,7 @@ public static class QemuStreams
         new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = machineType }) { UnknownSections = headers }.Load(stream);
         if (!QemuMachineKinds.TryParse(machineType, out QemuMachineKind kind))
         {
-            throw new VmStateLoadException($"The stream's machine type '{machineType}' is not a pc or q35 machine", 0);
+            throw new VmStateLoadException($"The stream's machine type '{PrintableText.Escape(machineType)}' is not a pc or q35 machine", 0);
         }
 
         var blocks = new List<QemuRamBlockSpec>();
@@ -68,7 +68,7 @@ public static class QemuStreams
 
             if (!names.TryGetValue((h.IdStr, h.InstanceId), out string? name))
             {
-                throw new VmStateLoadException($"Section '{h.IdStr}' instance {h.InstanceId} is not in the stream's VMDESCRIPTION", at);
+                throw new VmStateLoadException($"Section '{PrintableText.Escape(h.IdStr)}' instance {h.InstanceId} is not in the stream's VMDESCRIPTION", at);
             }
 
             string? path = h.IdStr.Length > name.Length + 1 && h.IdStr.EndsWith("/" + name, StringComparison.Ordinal)
@@ -100,7 +100,7 @@ public static class QemuStreams
         QemuMachineLayout layout = ReadLayout(stream, options.MaxMemory);
         if (options.Machine is { } asked && asked != layout.Kind)
         {
-            throw new VmStateLoadException($"The stream is of a {layout.MachineType} machine, not {asked.ShortName()}", 0);
+            throw new VmStateLoadException($"The stream is of a {PrintableText.Escape(layout.MachineType)} machine, not {asked.ShortName()}", 0);
         }
 
         QemuSectionSpec[] unknown = [.. layout.Sections.Where(s => QemuDeviceCatalog.Find(s.Name) is null)];
@@ -128,7 +128,7 @@ public static class QemuStreams
         }
     }
 
-    private static string Describe(QemuSectionSpec s) => $"'{s.IdStr}' {s.InstanceId}";
+    private static string Describe(QemuSectionSpec s) => $"'{PrintableText.Escape(s.IdStr)}' {s.InstanceId}";
 
     // The machine type, and where the configuration section ends.
     private static (string Name, long End) MachineType(byte[] stream)

@@ -69,7 +69,7 @@ public static class MigrationStreamAnalyzer
                 {
                     if (d is not AnalysisObject device || device["fields"] is null)
                     {
-                        throw new VmStateLoadException($"vmstate for device {VmDescriptionWalker.Text(d, "name")} has no fields", -1);
+                        throw new VmStateLoadException($"vmstate for device {PrintableText.Escape(VmDescriptionWalker.Text(d, "name"))} has no fields", -1);
                     }
 
                     _descriptions[(VmDescriptionWalker.Text(device, "name"), VmDescriptionWalker.Number(device, "instance_id"))] = device;
@@ -126,7 +126,7 @@ public static class MigrationStreamAnalyzer
                             long sectionVersion = reader.ReadUInt32();
                             if (!_descriptions.TryGetValue((name, instance), out AnalysisObject? device))
                             {
-                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"No description for section '{name}' instance {instance}"), at);
+                                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"No description for section '{PrintableText.Escape(name)}' instance {instance}"), at);
                             }
 
                             if (device is null && sectionVersion != RamSection.SectionVersion)

@@ -24,7 +24,7 @@ public static class MigrationStreamExtractor
                 {
                     if (!files.TryGetValue(block, out FileStream? f) || offset + page.Length > f.Length)
                     {
-                        throw new VmStateLoadException($"RAM page at 0x{offset:x} is outside block '{block}'", -1);
+                        throw new VmStateLoadException($"RAM page at 0x{offset:x} is outside block '{PrintableText.Escape(block)}'", -1);
                     }
 
                     f.Position = offset;
@@ -32,7 +32,7 @@ public static class MigrationStreamExtractor
                 },
                 (block, length) =>
                 {
-                    output.WriteLine(block);
+                    output.WriteLine(PrintableText.Escape(block));
                     string path = BlockPath(directory, block);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                     if (files.Remove(block, out FileStream? old))
@@ -49,7 +49,7 @@ public static class MigrationStreamExtractor
                     }
                     catch (Exception e) when (e is IOException or ArgumentOutOfRangeException)
                     {
-                        throw new VmStateLoadException($"RAM block '{block}' of 0x{(ulong)length:x} bytes cannot be extracted: {e.Message}", -1, e);
+                        throw new VmStateLoadException($"RAM block '{PrintableText.Escape(block)}' of 0x{(ulong)length:x} bytes cannot be extracted: {e.Message}", -1, e);
                     }
                 });
             output.WriteLine("state.json");
@@ -71,7 +71,7 @@ public static class MigrationStreamExtractor
         string path = Path.GetFullPath(Path.Combine(root, block.TrimStart('/')));
         if (!path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            throw new VmStateLoadException($"RAM block id '{block}' would be written outside {root}", -1);
+            throw new VmStateLoadException($"RAM block id '{PrintableText.Escape(block)}' would be written outside {root}", -1);
         }
 
         return path;

@@ -93,7 +93,7 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
 
         if (frame != QemuSectionType.SectionFull || !_devices.TryGetValue((header.IdStr, header.InstanceId), out AnalysisObject? device))
         {
-            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Section '{header.IdStr}' {header.InstanceId} is not in the VMDESCRIPTION; it cannot be skipped"), reader.Position);
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Section '{PrintableText.Escape(header.IdStr)}' {header.InstanceId} is not in the VMDESCRIPTION; it cannot be skipped"), reader.Position);
             return;
         }
 

@@ -73,7 +73,7 @@ internal sealed class VmDescriptionWalker
                 long at = reader.Position;
                 if (reader.ReadUInt8() != (byte)QemuSectionType.Subsection)
                 {
-                    VmStateThrow.LoadFailed($"Subsection {Text(s, "vmsd_name")} not found", at);
+                    VmStateThrow.LoadFailed($"Subsection {PrintableText.Escape(Text(s, "vmsd_name"))} not found", at);
                 }
 
                 string name = reader.ReadCountedString();
@@ -112,7 +112,7 @@ internal sealed class VmDescriptionWalker
         AnalysisNumber n when double.TryParse(n.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out double d)
             && double.IsFinite(d) && Math.Abs(d) < 9e18 => (long)Math.Truncate(d),
         AnalysisString s when long.TryParse(s.Value.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long w) => w,
-        _ => throw new VmStateLoadException($"Description member '{key}' is not a number", -1),
+        _ => throw new VmStateLoadException($"Description member '{PrintableText.Escape(key)}' is not a number", -1),
     };
 
     // Repeated names (array elements, or fields sharing a name) collect into a list, as the script does.
@@ -183,7 +183,7 @@ internal sealed class VmDescriptionWalker
                 if (bytes.IsEmpty)
                 {
                     // The script cannot turn zero bytes into a number either.
-                    throw new VmStateLoadException($"Integer field of type '{type}' has size 0", reader.Position);
+                    throw new VmStateLoadException($"Integer field of type '{PrintableText.Escape(type)}' has size 0", reader.Position);
                 }
 
                 return Integer(bytes, signed: type[0] == 'i');

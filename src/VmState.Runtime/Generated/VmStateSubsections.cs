@@ -61,7 +61,7 @@ public static class VmStateSubsections
 
         if (index < 0)
         {
-            VmStateThrow.LoadFailed($"Subsection '{Encoding.ASCII.GetString(name)}' does not exist in '{parent}'", reader.Position);
+            VmStateThrow.LoadFailed($"Subsection '{PrintableText.Escape(name)}' does not exist in '{PrintableText.Escape(parent)}'", reader.Position);
         }
 
         reader.Skip(2 + length);

@@ -58,7 +58,7 @@ internal static class ConfigurationSection
 
         if (!string.Equals(machine, options.MachineName, StringComparison.Ordinal))
         {
-            VmStateThrow.LoadFailed($"Machine type received is '{machine}' and local is '{options.MachineName}'", start);
+            VmStateThrow.LoadFailed($"Machine type received is '{PrintableText.Escape(name)}' and local is '{PrintableText.Escape(options.MachineName)}'", start);
         }
 
         if (pageBits is int bits && options.TargetPageBits is int local && bits != local)
@@ -68,7 +68,7 @@ internal static class ConfigurationSection
 
         if (capabilities is { Count: > 0 })
         {
-            VmStateThrow.LoadFailed($"Capability '{capabilities[0]}' is on in the source and off here", start);
+            VmStateThrow.LoadFailed($"Capability '{PrintableText.Escape(capabilities[0])}' is on in the source and off here", start);
         }
 
         return new ConfigurationInfo(machine, pageBits, uuid);

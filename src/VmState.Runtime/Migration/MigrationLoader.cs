@@ -209,7 +209,7 @@ public sealed class MigrationLoader
                 {
                     if (_owner.UnknownSections is not { } skipper)
                     {
-                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section or instance '{idStr}' {instanceId}. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices"), at);
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown savevm section or instance '{PrintableText.Escape(idStr)}' {instanceId}. Make sure that your current VM setup matches your saved VM setup, including any hotplugged devices"), at);
                         return;
                     }
 
@@ -222,7 +222,7 @@ public sealed class MigrationLoader
 
                 if (versionId > entry.Version)
                 {
-                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"savevm: unsupported version {versionId} for '{idStr}' v{entry.Version}"), at);
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"savevm: unsupported version {versionId} for '{PrintableText.Escape(idStr)}' v{entry.Version}"), at);
                 }
 
                 _sections[sectionId] = entry;
@@ -243,7 +243,7 @@ public sealed class MigrationLoader
                         device.Load(ref reader, versionId);
                         break;
                     default:
-                        VmStateThrow.LoadFailed($"Section '{idStr}' is a device; it cannot start a live section", at);
+                        VmStateThrow.LoadFailed($"Section '{PrintableText.Escape(idStr)}' is a device; it cannot start a live section", at);
                         break;
                 }
 
@@ -340,13 +340,13 @@ public sealed class MigrationLoader
             byte marker = reader.ReadUInt8();
             if (marker != (byte)QemuSectionType.SectionFooter)
             {
-                VmStateThrow.LoadFailed($"Missing section footer for {idStr} (read 0x{marker:x2})", at);
+                VmStateThrow.LoadFailed($"Missing section footer for {PrintableText.Escape(idStr)} (read 0x{marker:x2})", at);
             }
 
             int id = (int)reader.ReadUInt32();
             if (id != sectionId)
             {
-                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Mismatched section id in footer for {idStr} -- read 0x{id:x} expected 0x{sectionId:x}"), at);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Mismatched section id in footer for {PrintableText.Escape(idStr)} -- read 0x{id:x} expected 0x{sectionId:x}"), at);
             }
         }
 

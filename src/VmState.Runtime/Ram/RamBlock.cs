@@ -1,3 +1,5 @@
+using VmState.Wire;
+
 namespace VmState.Ram;
 
 /// <summary>
@@ -138,7 +140,7 @@ public sealed unsafe class RamBlock : IDisposable
         ObjectDisposedException.ThrowIf(_base is null, this);
         if (offset < 0 || length < 0 || offset > Length - length)
         {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) is outside RAM block '{Id}' of {Length} bytes");
+            throw new ArgumentOutOfRangeException(nameof(offset), $"[{offset}, +{length}) is outside RAM block '{PrintableText.Escape(Id)}' of {Length} bytes");
         }
     }
 }

@@ -206,12 +206,12 @@ public sealed class RamSection : LiveSectionHandler
             RamBlock? block = Find(id);
             if (block is null && !SkipUnknownBlocks)
             {
-                VmStateThrow.LoadFailed($"Unknown ramblock \"{id}\", cannot accept migration", blockAt);
+                VmStateThrow.LoadFailed($"Unknown ramblock \"{PrintableText.Escape(id)}\", cannot accept migration", blockAt);
             }
 
             if (block is not null && (ulong)block.Length != length)
             {
-                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Length mismatch: {id}: 0x{length:x} in != 0x{block.Length:x}"), blockAt);
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Length mismatch: {PrintableText.Escape(id)}: 0x{length:x} in != 0x{block.Length:x}"), blockAt);
             }
 
             if (length > remaining)
@@ -241,7 +241,7 @@ public sealed class RamSection : LiveSectionHandler
             block = Find(id);
             if (block is null && !SkipUnknownBlocks)
             {
-                VmStateThrow.LoadFailed($"Can't find block {id}", at);
+                VmStateThrow.LoadFailed($"Can't find block {PrintableText.Escape(id)}", at);
             }
 
             _lastLoadBlock = block;
@@ -259,7 +259,7 @@ public sealed class RamSection : LiveSectionHandler
 
         if (address >= (ulong)block.Length)
         {
-            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Illegal RAM offset 0x{address:x} in block {block.Id} of 0x{block.Length:x} bytes"), at);
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Illegal RAM offset 0x{address:x} in block {PrintableText.Escape(block.Id)} of 0x{block.Length:x} bytes"), at);
         }
 
         long page = (long)(address >> RamBlock.PageShift);

@@ -43,21 +43,23 @@ public abstract class VmStateException : Exception
         : _fieldPath.Length == 0 ? Description
         : Description + "/" + _fieldPath;
 
-    /// <inheritdoc />
+    /// <summary>The reason, then section, location and offset, as one printable line (see <see cref="PrintableText"/>).</summary>
     public override string Message
     {
         get
         {
-            var sb = new StringBuilder(Reason);
+            // The section (and, from the analyzer, the description) name comes from the stream: escaped, so the
+            // message stays one printable line; the reason's stream parts are escaped where it is composed.
+            var sb = new StringBuilder(PrintableText.OneLine(Reason));
             string location = Location;
             if (Section is not null && Section != Description)
             {
-                sb.Append(" in section '").Append(Section).Append('\'');
+                sb.Append(" in section '").Append(PrintableText.Escape(Section)).Append('\'');
             }
 
             if (location.Length > 0)
             {
-                sb.Append(" at ").Append(location);
+                sb.Append(" at ").Append(PrintableText.Escape(location));
             }
 
             if (Offset >= 0)

@@ -135,6 +135,61 @@ public sealed class SnapshotFileTests : IDisposable
         Assert.Empty(FilesInDir());
     }
 
+    [Fact]
+    public void A_save_removes_the_stale_temp_files_of_its_target_whose_process_is_gone_and_nothing_else()
+    {
+        int dead = DeadPid();
+        string Stale(string name) => Path.Combine(_dir, name);
+        string[] mine = [$".machine.snap.{dead}.tmp"];
+        string[] kept =
+        [
+            ".machine.snap.1.tmp",                 // pid 1 is alive
+            $".machine.snap2.{dead}.tmp",          // another target
+            $".machine.snap.{dead}x.tmp",          // not a pid
+            $".machine.snap.{dead}.tmp.bak",       // not the pattern
+            $"machine.snap.{dead}.tmp",            // not a dot file
+            ".machine.snap..tmp",
+        ];
+        foreach (string name in mine.Concat(kept))
+        {
+            File.WriteAllText(Stale(name), "partial");
+        }
+
+        SnapshotFile.Save(File1, _registry);
+
+        Assert.Equal(kept.Append("machine.snap").Order(StringComparer.Ordinal), FilesInDir());
+    }
+
+    [Fact]
+    public void Abandoning_a_save_under_way_deletes_its_temp_file_and_keeps_the_previous_snapshot()
+    {
+        SnapshotFile.Save(File1, _registry);
+        byte[] previous = File.ReadAllBytes(File1);
+        Fill(seed: 5);
+        string[] filesWhileSaving = [];
+        _late.OnPreSave = () =>
+        {
+            // What a SIGTERM handler does while the main thread is mid-write.
+            filesWhileSaving = FilesInDir();
+            SnapshotFile.AbandonPendingSaves();
+            return true;
+        };
+
+        Assert.ThrowsAny<IOException>(() => SnapshotFile.Save(File1, _registry));
+
+        Assert.Equal(2, filesWhileSaving.Length);
+        Assert.Equal(previous, File.ReadAllBytes(File1));
+        Assert.Equal(["machine.snap"], FilesInDir());
+    }
+
+    // The pid of a process that has exited (and been reaped), so no live process has it for the moment.
+    private static int DeadPid()
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        p.WaitForExit();
+        return p.Id;
+    }
+
     public void Dispose()
     {
         _ram.Dispose();
