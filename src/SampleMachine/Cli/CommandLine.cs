@@ -74,9 +74,7 @@ public static class CommandLine
     /// <exception cref="FormatException">The machine is neither.</exception>
     public static (string MachineType, IReadOnlyList<VmStateDescription> Devices) QemuMachineDescriptions(string machine)
     {
-        QemuMachineKind kind = machine is "pc" or "q35" && QemuMachineKinds.TryParse(machine, out QemuMachineKind k)
-            ? k
-            : throw new FormatException($"--machine is pc or q35, not '{machine}'");
+        QemuMachineKind kind = CommonOptions.MachineKind(machine);
         VmStateDescription[] devices = [.. QemuMachineLayout.Default(kind).Sections
             .Select(s => QemuDeviceCatalog.Find(s.Name)?.Description)
             .OfType<VmStateDescription>()

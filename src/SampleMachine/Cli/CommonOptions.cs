@@ -56,6 +56,13 @@ internal static class CommonOptions
         return bytes;
     }
 
+    /// <summary>The QEMU machine a <c>--machine</c> value names: <c>pc</c> or <c>q35</c>.</summary>
+    /// <exception cref="FormatException">Anything else.</exception>
+    public static VmState.Qemu.Machines.QemuMachineKind MachineKind(string name) =>
+        name is "pc" or "q35" && VmState.Qemu.Machines.QemuMachineKinds.TryParse(name, out var kind)
+            ? kind
+            : throw new FormatException($"--machine is pc or q35, not '{name}'");
+
     public static Option<ulong> Seed() => new("--seed")
     {
         Description = "Seed of the deterministic guest workload",

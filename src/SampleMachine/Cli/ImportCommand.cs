@@ -35,13 +35,7 @@ internal static class ImportCommand
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
-            QemuMachineKind? kind = null;
-            if (parse.GetValue(machineOption) is { } name)
-            {
-                kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
-                    ? k
-                    : throw new FormatException($"--machine is pc or q35, not '{name}'");
-            }
+            QemuMachineKind? kind = parse.GetValue(machineOption) is { } name ? CommonOptions.MachineKind(name) : null;
 
             long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
             byte[] stream = File.ReadAllBytes(parse.GetValue(file)!.FullName);

@@ -181,9 +181,7 @@ internal static class MigrationCommands
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
     private static int FromQemu(string name, string listen, long memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once)
     {
-        QemuMachineKind kind = name is "pc" or "q35" && QemuMachineKinds.TryParse(name, out QemuMachineKind k)
-            ? k
-            : throw new FormatException($"--machine is pc or q35, not '{name}'");
+        QemuMachineKind kind = CommonOptions.MachineKind(name);
         IPEndPoint? next = forward is null ? null : CommonOptions.Endpoint(forward);
         using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, memory, serial: !noSerial));
         var listener = new System.Net.Sockets.TcpListener(CommonOptions.Endpoint(listen));

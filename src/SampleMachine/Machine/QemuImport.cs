@@ -23,40 +23,10 @@ public static class QemuImport
     }
 
     // Also where the block list starts, for the error of a claim over the limit.
-    private static (string MachineType, List<QemuRamBlockSpec> Blocks, long ListAt) InspectAt(ReadOnlySpan<byte> stream)
+    private static (string MachineType, IReadOnlyList<QemuRamBlockSpec> Blocks, long ListAt) InspectAt(ReadOnlySpan<byte> stream)
     {
-        var reader = new VmStateReader(stream);
-        if (reader.ReadUInt32() != QemuVmFile.Magic || reader.ReadUInt32() != QemuVmFile.Version)
-        {
-            throw new VmStateLoadException("Not a version 3 migration stream", 0);
-        }
-
-        string machine = "";
-        if (reader.PeekByte() == (int)QemuSectionType.Configuration)
-        {
-            reader.ReadUInt8();
-            uint length = reader.ReadUInt32();
-            reader.EnsureAvailable(length, 1);
-            byte[] name = new byte[length];
-            reader.ReadBytes(name);
-            machine = System.Text.Encoding.UTF8.GetString(name);
-        }
-
-        var blocks = new List<QemuRamBlockSpec>();
-        long listAt = reader.Position;
-        if (reader.ReadUInt8() == (byte)QemuSectionType.SectionStart)
-        {
-            reader.ReadUInt32();
-            if (reader.ReadCountedString() == RamSection.IdStr)
-            {
-                reader.ReadUInt32();
-                reader.ReadUInt32();
-                listAt = reader.Position;
-                blocks = QemuRamBlockList.Read(ref reader);
-            }
-        }
-
-        return (machine, blocks, listAt);
+        QemuStreamHead head = QemuStreams.Head(stream);
+        return (head.MachineType ?? "", head.RamBlocks, head.RamBlockListAt);
     }
 
     /// <summary>

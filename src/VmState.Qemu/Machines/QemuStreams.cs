@@ -36,15 +36,13 @@ public static class QemuStreams
 
         // An empty registry: every section is unknown, and the walk through the VMDESCRIPTION records each header.
         var headers = new HeaderRecorder(VmDescriptionSkipper.FromStream(stream));
-        (string machineType, long configEnd) = MachineType(stream);
+        QemuStreamHead head = Head(stream);
+        string machineType = head.MachineType
+            ?? throw new VmStateLoadException("The stream has no configuration section to name its machine", 8);
 
         // QEMU sends the ram START first; its block list is checked before the walk, whose RAM loader would otherwise
         // meet a bad list first and report it less clearly.
-        if (RamListAt(stream, configEnd) is long listAt)
-        {
-            var reader = new VmStateReader(stream.AsSpan((int)listAt), listAt);
-            QemuRamBlockList.CheckLimit(QemuRamBlockList.Read(ref reader), maxMemory, listAt);
-        }
+        QemuRamBlockList.CheckLimit(head.RamBlocks, maxMemory, head.RamBlockListAt);
 
         new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = machineType }) { UnknownSections = headers }.Load(stream);
         if (!QemuMachineKinds.TryParse(machineType, out QemuMachineKind kind))
@@ -130,8 +128,13 @@ public static class QemuStreams
 
     private static string Describe(QemuSectionSpec s) => $"'{PrintableText.Escape(s.IdStr)}' {s.InstanceId}";
 
-    // The machine type, and where the configuration section ends.
-    private static (string Name, long End) MachineType(byte[] stream)
+    /// <summary>
+    /// What a stream's first bytes tell without walking it: its machine type (null without a configuration section),
+    /// the RAM blocks its leading <c>ram</c> START section lists (none when it does not start with one), and where that
+    /// list starts (else where the configuration section ends).
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The stream is not a version 3 stream, or its block list is damaged.</exception>
+    public static QemuStreamHead Head(ReadOnlySpan<byte> stream)
     {
         var reader = new VmStateReader(stream);
         if (reader.ReadUInt32() != QemuVmFile.Magic || reader.ReadUInt32() != QemuVmFile.Version)
@@ -139,37 +142,32 @@ public static class QemuStreams
             throw new VmStateLoadException("Not a version 3 migration stream", 0);
         }
 
-        if (reader.ReadUInt8() != (byte)QemuSectionType.Configuration)
+        string? machine = null;
+        if (reader.PeekByte() == (int)QemuSectionType.Configuration)
         {
-            throw new VmStateLoadException("The stream has no configuration section to name its machine", 8);
+            reader.ReadUInt8();
+            uint length = reader.ReadUInt32();
+            reader.EnsureAvailable(length, 1);
+            byte[] name = new byte[length];
+            reader.ReadBytes(name);
+            machine = System.Text.Encoding.UTF8.GetString(name);
         }
 
-        uint length = reader.ReadUInt32();
-        reader.EnsureAvailable(length, 1);
-        byte[] name = new byte[length];
-        reader.ReadBytes(name);
-        return (System.Text.Encoding.UTF8.GetString(name), reader.Position);
-    }
-
-    // Where the ram START body starts, when that section comes at `at`; else null.
-    private static long? RamListAt(byte[] stream, long at)
-    {
-        var reader = new VmStateReader(stream.AsSpan((int)at), at);
-        if (reader.PeekByte() != (int)QemuSectionType.SectionStart)
+        long configurationEnd = reader.Position;
+        if (reader.PeekByte() == (int)QemuSectionType.SectionStart)
         {
-            return null;
+            reader.ReadUInt8();
+            reader.ReadUInt32();
+            if (reader.ReadCountedString() == RamSection.IdStr)
+            {
+                reader.ReadUInt32();
+                reader.ReadUInt32();
+                long listAt = reader.Position;
+                return new QemuStreamHead(machine, configurationEnd, QemuRamBlockList.Read(ref reader), listAt);
+            }
         }
 
-        reader.ReadUInt8();
-        reader.ReadUInt32();
-        if (reader.ReadCountedString() != RamSection.IdStr)
-        {
-            return null;
-        }
-
-        reader.ReadUInt32();
-        reader.ReadUInt32();
-        return reader.Position;
+        return new QemuStreamHead(machine, configurationEnd, [], configurationEnd);
     }
 
     /// <summary>Skips every section through the inner skipper, remembering each START and FULL header and where its body starts.</summary>
@@ -188,6 +186,13 @@ public static class QemuStreams
         }
     }
 }
+
+/// <summary>What <see cref="QemuStreams.Head"/> reads.</summary>
+/// <param name="MachineType">The configuration section's machine type; null when the stream has none.</param>
+/// <param name="ConfigurationEnd">Where the configuration section (or the header, without one) ends.</param>
+/// <param name="RamBlocks">The blocks of the leading <c>ram</c> START section; empty without one.</param>
+/// <param name="RamBlockListAt">Where that block list starts; <paramref name="ConfigurationEnd"/> without one.</param>
+public sealed record QemuStreamHead(string? MachineType, long ConfigurationEnd, IReadOnlyList<QemuRamBlockSpec> RamBlocks, long RamBlockListAt);
 
 /// <summary>Options of <see cref="QemuStreams.Import"/>.</summary>
 public sealed record QemuImportOptions
