@@ -1,9 +1,13 @@
 using System.CommandLine;
+using System.Text;
 using VmState.Analysis;
 
 namespace SampleMachine.Cli;
 
-/// <summary><c>analyze FILE [--dump state|desc] [--extract DIR]</c>: QEMU's analyze-migration.py, with no device code.</summary>
+/// <summary>
+/// <c>analyze FILE [--dump state|desc] [--extract DIR [--max-memory SIZE]]</c>: QEMU's analyze-migration.py, with no
+/// device code. The file is read as a stream, a frame at a time, never whole.
+/// </summary>
 internal static class AnalyzeCliCommand
 {
     public static Command Build()
@@ -12,25 +16,48 @@ internal static class AnalyzeCliCommand
         var dump = new Option<string>("--dump", "-d") { Description = "What to print: state or desc", DefaultValueFactory = _ => "state" };
         dump.AcceptOnlyFromAmong("state", "desc");
         var extract = new Option<DirectoryInfo?>("--extract", "-x") { Description = "Write each RAM block (and desc.json, state.json) into this directory" };
-        var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract };
+        var maxMemory = new Option<string>("--max-memory")
+        {
+            Description = "With --extract: the most RAM (all blocks together) the stream may claim before block files are made (K/M/G/T suffixes)",
+            DefaultValueFactory = _ => (MigrationStreamExtractor.DefaultMaxMemory >> 30).ToString(System.Globalization.CultureInfo.InvariantCulture) + "G",
+        };
+        var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract, maxMemory };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
-            Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, Console.Out)));
+        {
+            long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
+            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+            return Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, stdout, limit);
+        }));
         return command;
     }
 
     /// <summary>Prints the state or desc dump of <paramref name="file"/>, or extracts it into <paramref name="extractDir"/>.</summary>
-    internal static int Run(string file, string dump, string? extractDir, TextWriter output)
+    internal static int Run(string file, string dump, string? extractDir, TextWriter output, long maxMemory = MigrationStreamExtractor.DefaultMaxMemory)
     {
-        byte[] stream = File.ReadAllBytes(file);
+        using FileStream stream = OpenFile(file);
         if (extractDir is not null)
         {
-            MigrationStreamExtractor.ExtractTo(stream, extractDir, output);
+            MigrationStreamExtractor.ExtractTo(stream, extractDir, output, maxMemory);
             return 0;
         }
 
+        // The whole tree is decoded before a byte is printed, as the script does: a damaged stream prints only the error.
         AnalysisNode result = dump == "desc" ? MigrationStreamAnalyzer.Description(stream) : MigrationStreamAnalyzer.State(stream);
-        output.Write(result.ToJson());
+        result.WriteJson(output);
         output.Write('\n');
         return 0;
+    }
+
+    /// <summary>Opens a regular file for reading; devices and pipes are refused, since the description is read from the end.</summary>
+    internal static FileStream OpenFile(string file)
+    {
+        var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (!stream.CanSeek)
+        {
+            stream.Dispose();
+            throw new VmState.Wire.VmStateLoadException($"{file} is not a regular file (a device or pipe cannot be analyzed: its VMDESCRIPTION is read from its end)", 0);
+        }
+
+        return stream;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using System.Net.Sockets;
 using System.Net;
 using SampleMachine.Machine;
@@ -95,29 +96,40 @@ internal static class CommonOptions
         {
             return body();
         }
-        catch (Exception e) when (e is VmStateException or IOException or SocketException or FormatException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is VmStateException or JsonException or IOException or SocketException or FormatException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
         {
             string hint = e switch
             {
                 VmStateLoadException => "the stream does not fit this machine or is damaged; nothing was changed",
                 VmStateSaveException => "nothing was written",
+                JsonException => "the file is not valid JSON of the expected shape",
                 SocketException => "is the other side running and reachable?",
                 FormatException or ArgumentException => "see --help",
                 _ => "",
             };
-            // Exactly one line whatever the message holds: text from a stream (or a file name) must not forge more.
-            Console.Error.WriteLine("error: " + PrintableText.OneLine(e.Message) + (hint.Length > 0 ? " (" + hint + ")" : ""));
-            if (parse.GetValue(Verbose))
-            {
-                Console.Error.WriteLine(e);
-            }
-
+            Report(parse, e, hint);
             return e switch
             {
                 FormatException or ArgumentException => ExitCodes.Usage,
-                VmStateException => ExitCodes.BadInput,
+                VmStateException or JsonException => ExitCodes.BadInput,
                 _ => ExitCodes.Failure,
             };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is our bug: still one line and a code of its own, not a stack trace on the terminal.
+            Report(parse, e, "an internal error; run again with --verbose and report it");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    private static void Report(ParseResult parse, Exception e, string hint)
+    {
+        // Exactly one line whatever the message holds: text from a stream (or a file name) must not forge more.
+        Console.Error.WriteLine("error: " + PrintableText.OneLine(e.Message) + (hint.Length > 0 ? " (" + hint + ")" : ""));
+        if (parse.GetValue(Verbose))
+        {
+            Console.Error.WriteLine(e);
         }
     }
 }

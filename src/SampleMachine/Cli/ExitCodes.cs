@@ -20,4 +20,7 @@ public static class ExitCodes
 
     /// <summary>A migration or snapshot round trip completed but the two sides' state hashes differ.</summary>
     public const int HashMismatch = 5;
+
+    /// <summary>An error the tool did not expect (a bug): one line on stderr, the details with --verbose.</summary>
+    public const int InternalError = 70;
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text;
 
 namespace VmState.Analysis;
 
@@ -18,9 +17,16 @@ public abstract class AnalysisNode
     /// <summary>The node as Python's <c>json.dumps(node, indent=4)</c> text (no trailing newline).</summary>
     public string ToJson()
     {
-        var sb = new StringBuilder();
-        Write(sb, 0);
-        return sb.ToString();
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        WriteJson(text);
+        return text.ToString();
+    }
+
+    /// <summary>Writes <see cref="ToJson"/>'s text to <paramref name="output"/> as it goes, never holding it whole.</summary>
+    public void WriteJson(TextWriter output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Write(output, 0);
     }
 
     /// <summary>Converts parsed JSON into nodes, keeping member order.</summary>
@@ -35,66 +41,106 @@ public abstract class AnalysisNode
         _ => new AnalysisNumber("null"),
     };
 
-    internal abstract void Write(StringBuilder sb, int depth);
+    internal abstract void Write(TextWriter output, int depth);
 
-    private protected static void Indent(StringBuilder sb, int depth) => sb.Append('\n').Append(' ', depth * 4);
-
-    private protected static void Quote(StringBuilder sb, string text)
+    private protected static void Indent(TextWriter output, int depth)
     {
-        sb.Append('"');
+        output.Write('\n');
+        for (int left = depth * 4; left > 0; left -= Spaces.Length)
+        {
+            output.Write(Spaces.AsSpan(0, Math.Min(left, Spaces.Length)));
+        }
+    }
+
+    private const string Spaces = "                                                                ";
+
+    private protected static void Quote(TextWriter output, string text)
+    {
+        output.Write('"');
         foreach (char c in text)
         {
             switch (c)
             {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
+                case '"': output.Write("\\\""); break;
+                case '\\': output.Write("\\\\"); break;
+                case '\n': output.Write("\\n"); break;
+                case '\r': output.Write("\\r"); break;
+                case '\t': output.Write("\\t"); break;
+                case '\b': output.Write("\\b"); break;
+                case '\f': output.Write("\\f"); break;
                 default:
                     if (c < 0x20 || c > 0x7e)
                     {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        output.Write("\\u");
+                        output.Write(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     }
                     else
                     {
-                        sb.Append(c);
+                        output.Write(c);
                     }
 
                     break;
             }
         }
 
-        sb.Append('"');
+        output.Write('"');
     }
 }
 
 /// <summary>An object whose members keep insertion order (Python's OrderedDict).</summary>
 public sealed class AnalysisObject : AnalysisNode
 {
+    // Small objects (most structs) look keys up by a scan; an index is built only past this many members, so an
+    // array of small structs costs little more than what it prints.
+    private const int ScanLimit = 8;
+
     private readonly List<KeyValuePair<string, AnalysisNode>> _members = [];
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private Dictionary<string, int>? _index;
 
     /// <summary>The members in order.</summary>
     public IReadOnlyList<KeyValuePair<string, AnalysisNode>> Members => _members;
 
     /// <summary>The member named <paramref name="key"/>, or null.</summary>
-    public AnalysisNode? this[string key] => _index.TryGetValue(key, out int i) ? _members[i].Value : null;
+    public AnalysisNode? this[string key] => IndexOf(key) is int i and >= 0 ? _members[i].Value : null;
 
     /// <summary>Sets a member; an existing key keeps its position.</summary>
     public void Set(string key, AnalysisNode value)
     {
-        if (_index.TryGetValue(key, out int i))
+        int i = IndexOf(key);
+        if (i >= 0)
         {
             _members[i] = new(key, value);
+            return;
         }
-        else
+
+        _index?.Add(key, _members.Count);
+        _members.Add(new(key, value));
+        if (_index is null && _members.Count > ScanLimit)
         {
-            _index[key] = _members.Count;
-            _members.Add(new(key, value));
+            _index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int m = 0; m < _members.Count; m++)
+            {
+                _index[_members[m].Key] = m;
+            }
         }
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null)
+        {
+            return _index.TryGetValue(key, out int i) ? i : -1;
+        }
+
+        for (int i = 0; i < _members.Count; i++)
+        {
+            if (string.Equals(_members[i].Key, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     internal static AnalysisObject ObjectFromJson(JsonElement element)
@@ -108,30 +154,30 @@ public sealed class AnalysisObject : AnalysisNode
         return o;
     }
 
-    internal override void Write(StringBuilder sb, int depth)
+    internal override void Write(TextWriter output, int depth)
     {
         if (_members.Count == 0)
         {
-            sb.Append("{}");
+            output.Write("{}");
             return;
         }
 
-        sb.Append('{');
+        output.Write('{');
         for (int i = 0; i < _members.Count; i++)
         {
             if (i > 0)
             {
-                sb.Append(',');
+                output.Write(',');
             }
 
-            Indent(sb, depth + 1);
-            Quote(sb, _members[i].Key);
-            sb.Append(": ");
-            _members[i].Value.Write(sb, depth + 1);
+            Indent(output, depth + 1);
+            Quote(output, _members[i].Key);
+            output.Write(": ");
+            _members[i].Value.Write(output, depth + 1);
         }
 
-        Indent(sb, depth);
-        sb.Append('}');
+        Indent(output, depth);
+        output.Write('}');
     }
 }
 
@@ -141,31 +187,34 @@ public sealed class AnalysisList : AnalysisNode
     /// <summary>A list of <paramref name="items"/>.</summary>
     public AnalysisList(IEnumerable<AnalysisNode> items) => Items = [.. items];
 
+    /// <summary>An empty list with room for <paramref name="capacity"/> items.</summary>
+    public AnalysisList(int capacity) => Items = new List<AnalysisNode>(capacity);
+
     /// <summary>The items.</summary>
     public List<AnalysisNode> Items { get; }
 
-    internal override void Write(StringBuilder sb, int depth)
+    internal override void Write(TextWriter output, int depth)
     {
         if (Items.Count == 0)
         {
-            sb.Append("[]");
+            output.Write("[]");
             return;
         }
 
-        sb.Append('[');
+        output.Write('[');
         for (int i = 0; i < Items.Count; i++)
         {
             if (i > 0)
             {
-                sb.Append(',');
+                output.Write(',');
             }
 
-            Indent(sb, depth + 1);
-            Items[i].Write(sb, depth + 1);
+            Indent(output, depth + 1);
+            Items[i].Write(output, depth + 1);
         }
 
-        Indent(sb, depth);
-        sb.Append(']');
+        Indent(output, depth);
+        output.Write(']');
     }
 }
 
@@ -175,7 +224,7 @@ public sealed class AnalysisString(string value) : AnalysisNode
     /// <summary>The text.</summary>
     public string Value { get; } = value;
 
-    internal override void Write(StringBuilder sb, int depth) => Quote(sb, Value);
+    internal override void Write(TextWriter output, int depth) => Quote(output, Value);
 }
 
 /// <summary>A boolean.</summary>
@@ -192,7 +241,7 @@ public sealed class AnalysisBool : AnalysisNode
     /// <summary>The value.</summary>
     public bool Value { get; }
 
-    internal override void Write(StringBuilder sb, int depth) => sb.Append(Value ? "true" : "false");
+    internal override void Write(TextWriter output, int depth) => output.Write(Value ? "true" : "false");
 }
 
 /// <summary>A number (or null), written as its JSON text.</summary>
@@ -201,5 +250,5 @@ public sealed class AnalysisNumber(string text) : AnalysisNode
     /// <summary>The JSON text.</summary>
     public string Text { get; } = text;
 
-    internal override void Write(StringBuilder sb, int depth) => sb.Append(Text);
+    internal override void Write(TextWriter output, int depth) => output.Write(Text);
 }

@@ -48,25 +48,32 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
     public static VmDescriptionSkipper FromStream(ReadOnlySpan<byte> stream) =>
         new(FindVmDescription(stream) ?? throw new VmStateLoadException("The stream has no VMDESCRIPTION to skip unknown sections with", stream.Length));
 
+    /// <summary>How far from the end the VMDESCRIPTION is looked for: the last 10 MiB, as QEMU's analyzer reads.</summary>
+    public const int DescriptionWindow = 10 << 20;
+
     /// <summary>
-    /// The VMDESCRIPTION JSON of a whole stream, found from its end as QEMU's analyzer does (the last NUL byte, the
-    /// first brace after it, checked against the 0x06 type byte and length before it); null when there is none.
+    /// The VMDESCRIPTION JSON of a whole stream, found from its end as QEMU's analyzer does (in the last
+    /// <see cref="DescriptionWindow"/> bytes: the last NUL byte, the first brace after it, checked against the 0x06
+    /// type byte and length before it); null when there is none.
     /// </summary>
     public static string? FindVmDescription(ReadOnlySpan<byte> stream)
     {
-        int nul = stream.LastIndexOf((byte)0);
+        int from = Math.Max(0, stream.Length - DescriptionWindow);
+        ReadOnlySpan<byte> tail = stream[from..];
+        int nul = tail.LastIndexOf((byte)0);
         if (nul < 0)
         {
             return null;
         }
 
-        int brace = stream[nul..].IndexOf((byte)'{');
+        int brace = tail[nul..].IndexOf((byte)'{');
         if (brace < 0)
         {
             return null;
         }
 
-        int json = nul + brace;
+        // The type byte and length may lie just before the window.
+        int json = from + nul + brace;
         if (json < 5 || stream[json - 5] != (byte)QemuSectionType.VmDescription)
         {
             return null;
@@ -74,6 +81,28 @@ public sealed class VmDescriptionSkipper : IUnknownSectionSkipper
 
         uint length = BinaryPrimitives.ReadUInt32BigEndian(stream[(json - 4)..]);
         return length > (uint)(stream.Length - json) ? null : Encoding.UTF8.GetString(stream.Slice(json, (int)length));
+    }
+
+    /// <summary>
+    /// <see cref="FindVmDescription(ReadOnlySpan{byte})"/> over a seekable stream whose first byte is at
+    /// <paramref name="start"/>: only the last <see cref="DescriptionWindow"/> bytes (and the five before them) are
+    /// read. Also returns the stream's length from <paramref name="start"/>. The stream's position is left anywhere.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The stream cannot seek.</exception>
+    public static (string? Json, long Length) FindVmDescription(Stream stream, long start)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            throw new VmStateLoadException("The VMDESCRIPTION is read from the end of the stream, so the input must be a seekable file, not a pipe", start);
+        }
+
+        long length = stream.Length - start;
+        long from = Math.Max(0, length - DescriptionWindow - 5);
+        byte[] tail = new byte[length - from];
+        stream.Position = start + from;
+        stream.ReadExactly(tail);
+        return (FindVmDescription(tail), length);
     }
 
     /// <inheritdoc/>

@@ -19,7 +19,8 @@ internal sealed class VmDescriptionWalker
     // otherwise loop for ever or exhaust memory; every other value consumes at least one byte of the stream.
     private const long EmptyValueLimit = 1 << 20;
 
-    private long _emptyValues;
+    /// <summary>How many values of zero bytes were read so far (saved and restored when a frame is read again).</summary>
+    public long EmptyValues { get; set; }
 
     /// <summary>
     /// Reads the body described by <paramref name="description"/> (an object with <c>fields</c> and optional
@@ -41,26 +42,76 @@ internal sealed class VmDescriptionWalker
             }
 
             string name = Text(field, "name");
-            long count = field["array_len"] is null ? 1 : Number(field, "array_len");
+
+            // As the script unfolds arrays: any array_len (even 0 or 1) makes list elements 0..n-1 (at least one);
+            // a field with an "index" (QEMU's struct arrays, one field per element) is that element of a list.
+            bool isArray = field["array_len"] is not null;
+            long count = isArray ? Math.Max(1, Number(field, "array_len")) : 1;
+            bool inList = isArray || field["index"] is not null;
+            long firstIndex = isArray || !inList ? 0 : Number(field, "index");
+            AnalysisList? list = null;
+            try
+            {
+                // A count the input cannot hold fails before a single element is decoded (or, over a socket, waits
+                // for the whole frame), so a hostile array_len costs no work.
+                bool bounded = count > 1 && FixedSize(field) is long size and > 0;
+                if (bounded)
+                {
+                    reader.EnsureAvailable(count, FixedSize(field)!.Value);
+                }
+
+                if (inList && values is not null)
+                {
+                    switch (values[name])
+                    {
+                        case null:
+                            // Room for every element when the input is known to hold them; else grown as they come.
+                            list = new AnalysisList((int)Math.Min(count, bounded ? int.MaxValue : 1 << 16));
+                            values.Set(name, list);
+                            break;
+                        case AnalysisList existing:
+                            list = existing;
+                            break;
+                        default:
+                            throw new VmStateLoadException($"Field '{PrintableText.Escape(name)}' is both a value and a list element", reader.Position);
+                    }
+
+                    if (list.Items.Count != firstIndex)
+                    {
+                        throw new VmStateLoadException(
+                            string.Create(CultureInfo.InvariantCulture, $"internal index of data field unmatched ({list.Items.Count}/{firstIndex})"),
+                            reader.Position);
+                    }
+                }
+            }
+            catch (VmStateException e) when (e.InField(name, -1))
+            {
+            }
+
             for (long i = 0; i < count; i++)
             {
                 long before = reader.Position;
                 try
                 {
                     AnalysisNode? value = ReadField(ref reader, field, decode: values is not null);
-                    if (reader.Position == before && ++_emptyValues > EmptyValueLimit)
+                    if (reader.Position == before && ++EmptyValues > EmptyValueLimit)
                     {
                         throw new VmStateLoadException(
                             string.Create(CultureInfo.InvariantCulture, $"The description asks for more than {EmptyValueLimit} values of zero bytes (array_len {count})"),
                             reader.Position);
                     }
 
-                    if (values is not null)
+                    if (list is not null)
                     {
-                        Collect(values, name, value!);
+                        list.Items.Add(value!);
+                    }
+                    else
+                    {
+                        // A name met again replaces its value in its first place, as the script's dict does.
+                        values?.Set(name, value!);
                     }
                 }
-                catch (VmStateException e) when (e.InField(name, count > 1 ? (int)i : -1))
+                catch (VmStateException e) when (e.InField(name, inList ? (int)Math.Clamp(firstIndex + i, 0, int.MaxValue) : -1))
                 {
                 }
             }
@@ -115,22 +166,9 @@ internal sealed class VmDescriptionWalker
         _ => throw new VmStateLoadException($"Description member '{PrintableText.Escape(key)}' is not a number", -1),
     };
 
-    // Repeated names (array elements, or fields sharing a name) collect into a list, as the script does.
-    private static void Collect(AnalysisObject values, string name, AnalysisNode value)
-    {
-        switch (values[name])
-        {
-            case null:
-                values.Set(name, value);
-                break;
-            case AnalysisList list:
-                list.Items.Add(value);
-                break;
-            case { } existing:
-                values.Set(name, new AnalysisList([existing, value]));
-                break;
-        }
-    }
+    // The byte size of one value of a field that is not a struct or capability (those vary); null for those.
+    private static long? FixedSize(AnalysisObject field) =>
+        Text(field, "type") is VmStateTypeNames.Struct or "capability" ? null : Number(field, "size");
 
     // One value of a field; null when only consuming.
     private AnalysisNode? ReadField(ref VmStateReader reader, AnalysisObject field, bool decode)
@@ -186,23 +224,78 @@ internal sealed class VmDescriptionWalker
                     throw new VmStateLoadException($"Integer field of type '{PrintableText.Escape(type)}' has size 0", reader.Position);
                 }
 
-                return Integer(bytes, signed: type[0] == 'i');
+                // The script reads "uint8 equal" and "uint16 equal" as signed integers, as it reads the int types.
+                return Integer(bytes, signed: type[0] == 'i' || type is "uint8 equal" or "uint16 equal");
             case VmStateTypeNames.NullPtr:
                 return new AnalysisString(VmStateTypeNames.NullPtr);
             default:
-                return new AnalysisString(Hex(bytes));
+                return HexValue(bytes);
         }
     }
 
+    // Values of one and two bytes are shared nodes: an array of a million bytes then costs a reference per element,
+    // less than it prints, which is what bounds the analyzer's memory by its output.
     private static AnalysisString Integer(ReadOnlySpan<byte> bytes, bool signed)
     {
+        if (bytes.Length <= 2)
+        {
+            int raw = bytes.Length == 1 ? bytes[0] : (bytes[0] << 8) | bytes[1];
+            AnalysisString?[] cache = SmallValues.Get(bytes.Length, signed ? SmallValues.Signed : SmallValues.Unsigned);
+            return cache[raw] ??= new AnalysisString(IntegerText(bytes, signed));
+        }
+
+        return new AnalysisString(IntegerText(bytes, signed));
+    }
+
+    private static string IntegerText(ReadOnlySpan<byte> bytes, bool signed)
+    {
+        if (bytes.Length <= 8)
+        {
+            ulong u = 0;
+            foreach (byte b in bytes)
+            {
+                u = (u << 8) | b;
+            }
+
+            string hex = "0x" + u.ToString("x" + (bytes.Length * 2).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+            int shift = 64 - (bytes.Length * 8);
+            long v = (long)(u << shift) >> shift;
+            return signed && v < 0 ? hex + " (" + v.ToString(CultureInfo.InvariantCulture) + ")" : hex;
+        }
+
         var unsignedValue = new BigInteger(bytes, isUnsigned: true, isBigEndian: true);
         var value = signed ? new BigInteger(bytes, isUnsigned: false, isBigEndian: true) : unsignedValue;
         string digits = unsignedValue.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
         digits = digits.PadLeft(Math.Max(bytes.Length * 2, 1), '0');
-        return new AnalysisString(value.Sign < 0
+        return value.Sign < 0
             ? "0x" + digits + " (" + value.ToString(CultureInfo.InvariantCulture) + ")"
-            : "0x" + digits);
+            : "0x" + digits;
+    }
+
+    private static AnalysisString HexValue(ReadOnlySpan<byte> bytes) =>
+        bytes.Length == 1
+            ? SmallValues.Get(1, SmallValues.Buffer)[bytes[0]] ??= new AnalysisString(Hex(bytes))
+            : new AnalysisString(Hex(bytes));
+
+    /// <summary>Shared nodes for the values of one and two bytes, made when first met.</summary>
+    private static class SmallValues
+    {
+        public const int Unsigned = 0;
+        public const int Signed = 1;
+        public const int Buffer = 2;
+
+        private static readonly AnalysisString?[]?[] Tables = new AnalysisString?[]?[6];
+
+        public static AnalysisString?[] Get(int size, int kind)
+        {
+            ref AnalysisString?[]? table = ref Tables[((size - 1) * 3) + kind];
+            if (table is null)
+            {
+                Interlocked.CompareExchange(ref table, new AnalysisString?[size == 1 ? 256 : 65536], null);
+            }
+
+            return table;
+        }
     }
 
     private static string Hex(ReadOnlySpan<byte> bytes)

@@ -1,0 +1,311 @@
+using System.Globalization;
+using VmState.Migration;
+using VmState.Ram;
+using VmState.Wire;
+
+namespace VmState.Analysis;
+
+/// <summary>
+/// The analyzer's walk over a stream, one frame (a section, footer, command or EOF) per call, building the
+/// <c>--dump state</c> tree. A frame leaves no trace until it is read whole, so a streamed frame cut by the buffer
+/// can be read again from its start.
+/// </summary>
+internal sealed class AnalysisDecoder
+{
+    private readonly AnalysisObject _desc;
+    private readonly Action<string, long, ReadOnlySpan<byte>>? _ramPage;
+    private readonly Action<string, long>? _ramBlock;
+    private readonly Dictionary<(string, long), AnalysisObject?> _descriptions = [];
+    private readonly Dictionary<long, (string Key, AnalysisObject? Device, AnalysisObject Data)> _sections = [];
+    private readonly int _pageSize;
+    private readonly VmDescriptionWalker _walker = new();
+    private byte[]? _page;
+    private string _ramName = "";
+    private long _lastSection = -1;
+    private string _lastName = "";
+
+    public AnalysisDecoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock)
+    {
+        _desc = desc;
+        _ramPage = ramPage;
+        _ramBlock = ramBlock;
+        _pageSize = desc["page_size"] is AnalysisNumber n && int.TryParse(n.Text, CultureInfo.InvariantCulture, out int ps) && ps > 0 ? ps : RamBlock.PageSize;
+        _descriptions[(RamSection.IdStr, 0)] = null;
+        if (desc["devices"] is AnalysisList devices)
+        {
+            foreach (AnalysisNode d in devices.Items)
+            {
+                if (d is not AnalysisObject device || device["fields"] is null)
+                {
+                    throw new VmStateLoadException($"vmstate for device {PrintableText.Escape(VmDescriptionWalker.Text(d, "name"))} has no fields", -1);
+                }
+
+                _descriptions[(VmDescriptionWalker.Text(device, "name"), VmDescriptionWalker.Number(device, "instance_id"))] = device;
+            }
+        }
+    }
+
+    public delegate bool FrameParser(ref VmStateReader reader);
+
+    /// <summary>Magic and version, as the script checks them; a frame parser, so always true.</summary>
+    public static bool ReadFileHeader(ref VmStateReader reader)
+    {
+        uint magic = reader.ReadUInt32();
+        if (magic != QemuVmFile.Magic)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Invalid file magic {magic:x}"), 0);
+        }
+
+        uint version = reader.ReadUInt32();
+        if (version != QemuVmFile.Version)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Invalid version number {version}"), 4);
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads one frame of a streamed input, reading more and starting the frame again while it is cut short.</summary>
+    public bool Frame(MigrationInput input, FrameParser parse)
+    {
+        while (true)
+        {
+            var reader = new VmStateReader(input.Available, input.Offset);
+            (string ramName, long lastSection, string lastName, long empty) = (_ramName, _lastSection, _lastName, _walker.EmptyValues);
+            try
+            {
+                bool result = parse(ref reader);
+                input.Consume(reader.Position - input.Offset);
+                return result;
+            }
+            catch (VmStateLoadException e) when (e.IsEndOfInput && !input.AtEnd)
+            {
+                (_ramName, _lastSection, _lastName, _walker.EmptyValues) = (ramName, lastSection, lastName, empty);
+                input.ReadMore();
+            }
+        }
+    }
+
+    /// <summary>One frame; true at EOF (what follows, the VMDESCRIPTION, is not read).</summary>
+    public bool ReadFrame(ref VmStateReader reader)
+    {
+        long at = reader.Position;
+        byte type = reader.ReadUInt8();
+        try
+        {
+            switch ((QemuSectionType)type)
+            {
+                case QemuSectionType.Eof:
+                    return true;
+                case QemuSectionType.Configuration:
+                    _lastName = ConfigurationSection.Name;
+                    if (_desc[ConfigurationSection.Name] is AnalysisObject config)
+                    {
+                        _walker.ReadBody(ref reader, config, new AnalysisObject());
+                    }
+                    else
+                    {
+                        uint length = reader.ReadUInt32();
+                        reader.EnsureAvailable(length, 1);
+                        reader.Skip(length);
+                    }
+
+                    break;
+                case QemuSectionType.SectionStart:
+                case QemuSectionType.SectionFull:
+                {
+                    long id = reader.ReadUInt32();
+                    string name = reader.ReadCountedString();
+                    long instance = reader.ReadUInt32();
+                    long sectionVersion = reader.ReadUInt32();
+                    _lastSection = id;
+                    _lastName = name;
+                    if (!_descriptions.TryGetValue((name, instance), out AnalysisObject? device))
+                    {
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"No description for section '{PrintableText.Escape(name)}' instance {instance}"), at);
+                    }
+
+                    if (device is null && sectionVersion != RamSection.SectionVersion)
+                    {
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM version {sectionVersion}"), at);
+                    }
+
+                    var data = new AnalysisObject();
+                    ReadSection(ref reader, device, data);
+                    _sections[id] = (name, device, data);
+                    break;
+                }
+
+                case QemuSectionType.SectionPart:
+                case QemuSectionType.SectionEnd:
+                {
+                    long id = reader.ReadUInt32();
+                    if (!_sections.TryGetValue(id, out var section))
+                    {
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"PART/END for section {id} that never started"), at);
+                    }
+
+                    _lastSection = id;
+                    _lastName = section.Key;
+                    if (section.Device is null)
+                    {
+                        // RAM adds block sizes and pages; setting a size again is harmless when the frame is read again.
+                        ReadRam(ref reader, section.Data);
+                    }
+                    else
+                    {
+                        // The script reads the section again into its fields: a fresh tree that replaces the old one.
+                        var data = new AnalysisObject();
+                        _walker.ReadBody(ref reader, section.Device, data);
+                        _sections[id] = section with { Data = data };
+                    }
+
+                    break;
+                }
+
+                case QemuSectionType.Command:
+                {
+                    ushort command = reader.ReadUInt16();
+                    ushort length = reader.ReadUInt16();
+                    if (command != (ushort)QemuMigrationCommand.SwitchoverStart || length != 0)
+                    {
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown QEMU_VM_COMMAND: {command:x}"), at);
+                    }
+
+                    break;
+                }
+
+                case QemuSectionType.SectionFooter:
+                {
+                    long id = reader.ReadUInt32();
+                    if (id != _lastSection)
+                    {
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Mismatched section footer: {id:x} vs {_lastSection:x}"), at);
+                    }
+
+                    break;
+                }
+
+                default:
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown section type: {type}"), at);
+                    break;
+            }
+        }
+        catch (VmStateException e) when (e.InSection(_lastName))
+        {
+        }
+
+        return false;
+    }
+
+    /// <summary>The tree: one member per section in the order they started, named <c>"idstr (section id)"</c>.</summary>
+    public AnalysisObject Result()
+    {
+        var result = new AnalysisObject();
+        foreach ((long id, var section) in _sections)
+        {
+            result.Set(section.Key + " (" + id.ToString(CultureInfo.InvariantCulture) + ")", section.Data);
+        }
+
+        return result;
+    }
+
+    private void ReadSection(ref VmStateReader reader, AnalysisObject? device, AnalysisObject data)
+    {
+        if (device is null)
+        {
+            ReadRam(ref reader, data);
+        }
+        else
+        {
+            _walker.ReadBody(ref reader, device, data);
+        }
+    }
+
+    private void ReadRam(ref VmStateReader reader, AnalysisObject data)
+    {
+        if (data["section sizes"] is not AnalysisObject sizes)
+        {
+            sizes = new AnalysisObject();
+            data.Set("section sizes", sizes);
+        }
+
+        ulong mask = (ulong)_pageSize - 1;
+        while (true)
+        {
+            long at = reader.Position;
+            ulong header = reader.ReadUInt64();
+            var flags = (QemuRamRecordKinds)(header & mask);
+            ulong address = header & ~mask;
+            if ((flags & QemuRamRecordKinds.MemSize) != 0)
+            {
+                for (ulong total = address; total > 0;)
+                {
+                    _ramName = reader.ReadCountedString();
+                    ulong length = reader.ReadUInt64();
+                    total = length > total ? 0 : total - length;
+                    sizes.Set(_ramName, new AnalysisString("0x" + length.ToString("x16", CultureInfo.InvariantCulture)));
+                    _ramBlock?.Invoke(_ramName, (long)length);
+                }
+
+                flags &= ~QemuRamRecordKinds.MemSize;
+            }
+
+            if ((flags & QemuRamRecordKinds.Zero) != 0)
+            {
+                flags = RamBlockName(ref reader, flags) & ~QemuRamRecordKinds.Zero;
+                reader.ReadUInt8();
+            }
+            else if ((flags & QemuRamRecordKinds.Page) != 0)
+            {
+                flags = RamBlockName(ref reader, flags) & ~QemuRamRecordKinds.Page;
+                reader.EnsureAvailable(_pageSize, 1);
+                if (_ramPage is null)
+                {
+                    reader.Skip(_pageSize);
+                }
+                else
+                {
+                    // One buffer for every page: the callback copies what it keeps.
+                    _page ??= new byte[_pageSize];
+                    reader.ReadBytes(_page);
+                    _ramPage(_ramName, (long)address, _page);
+                }
+            }
+            else if ((flags & QemuRamRecordKinds.Xbzrle) != 0)
+            {
+                VmStateThrow.LoadFailed("XBZRLE RAM compression is not supported yet", at);
+            }
+            else if ((flags & QemuRamRecordKinds.Hook) != 0)
+            {
+                VmStateThrow.LoadFailed("RAM hooks don't make sense with files", at);
+            }
+
+            if ((flags & QemuRamRecordKinds.MultifdFlush) != 0)
+            {
+                continue;
+            }
+
+            if ((flags & QemuRamRecordKinds.Eos) != 0)
+            {
+                return;
+            }
+
+            if (flags != QemuRamRecordKinds.None)
+            {
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown RAM flags: {(ulong)flags:x}"), at);
+            }
+        }
+    }
+
+    private QemuRamRecordKinds RamBlockName(ref VmStateReader reader, QemuRamRecordKinds flags)
+    {
+        if ((flags & QemuRamRecordKinds.Continue) != 0)
+        {
+            return flags & ~QemuRamRecordKinds.Continue;
+        }
+
+        _ramName = reader.ReadCountedString();
+        return flags;
+    }
+}
