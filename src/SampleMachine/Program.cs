@@ -6,4 +6,5 @@ using VmState.Migration;
 // (the previous snapshot stays as it was).
 using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => SnapshotFile.AbandonPendingSaves());
 using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => SnapshotFile.AbandonPendingSaves());
+Ui.ProcessOut = Console.Out;
 return CommandLine.Build().Parse(args).Invoke();

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using VmState.Analysis;
 
 namespace SampleMachine.Cli;
@@ -25,7 +24,7 @@ internal static class AnalyzeCliCommand
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
-            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+            using TextWriter stdout = Ui.OpenBulkOutput();
             return Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, stdout, limit);
         }));
         return command;

@@ -38,8 +38,7 @@ internal static class ImportCommand
             QemuMachineKind? kind = parse.GetValue(machineOption) is { } name ? CommonOptions.MachineKind(name) : null;
 
             long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
-            byte[] stream = File.ReadAllBytes(parse.GetValue(file)!.FullName);
-            QemuImportResult import = QemuStreams.Import(stream, new QemuImportOptions { Machine = kind, SkipUnknown = parse.GetValue(skipUnknown), MaxMemory = limit });
+            QemuImportResult import = QemuStreams.ImportFile(parse.GetValue(file)!.FullName, new QemuImportOptions { Machine = kind, SkipUnknown = parse.GetValue(skipUnknown), MaxMemory = limit });
             using QemuMachine machine = import.Machine;
             long ram = machine.RamBlocks.Sum(b => b.Length);
             Ui.Line($"imported {PrintableText.Escape(machine.Layout.MachineType)}: {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks ({SizeParser.Format(ram)}), {import.Load.FramesLoaded} section frames loaded, {import.Load.FramesSkipped} skipped");

@@ -12,6 +12,17 @@ internal static class Ui
 
     public static void Line(string text) => Console.WriteLine(text);
 
+    /// <summary>The process's own <see cref="Console.Out"/>, set at start (not when the CLI runs inside a test).</summary>
+    public static TextWriter? ProcessOut { get; set; }
+
+    /// <summary>
+    /// A writer for a large dump: straight to file descriptor 1 with a 64 KiB buffer when stdout is the process's own
+    /// (Console.Out encodes and writes in small pieces), else chunks handed to whatever Console.Out is now.
+    /// </summary>
+    public static TextWriter OpenBulkOutput() => ProcessOut is not null && ReferenceEquals(Console.Out, ProcessOut)
+        ? new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16)
+        : new ChunkedWriter(Console.Out);
+
     /// <summary>Runs <paramref name="work"/> with a progress display fed by the callback it receives.</summary>
     public static T WithProgress<T>(string title, Func<Action<MigrationProgress>, T> work)
     {

@@ -16,27 +16,52 @@ public static class QemuStreams
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream is damaged (a RAM block empty, not whole pages or past the
     /// list's MEM_SIZE total among it), has no configuration section or no VMDESCRIPTION, or is not of an x86 machine the library knows.</exception>
-    public static QemuMachineLayout Layout(byte[] stream) => ReadLayout(stream, long.MaxValue);
-
-    // The limit is checked here, where the block list's offset is known, so that Import fails before any RamBlock exists.
-    private static QemuMachineLayout ReadLayout(byte[] stream, long maxMemory)
+    public static QemuMachineLayout Layout(byte[] stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        string vmdesc = VmDescriptionSkipper.FindVmDescription(stream)
-            ?? throw new VmStateLoadException("The stream has no VMDESCRIPTION to read its devices from", stream.Length);
+        return ReadLayout(new Source(stream, null), long.MaxValue);
+    }
+
+    /// <summary>
+    /// <see cref="Layout(byte[])"/> of a stream in a file, read as a stream (a frame at a time; the VMDESCRIPTION from
+    /// the file's end), never whole into memory.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">As <see cref="Layout(byte[])"/>, or the file is not seekable.</exception>
+    public static QemuMachineLayout LayoutFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ReadLayout(new Source(null, path), long.MaxValue);
+    }
+
+    // The limit is checked where the block list's offset is known, so that Import fails before any RamBlock exists.
+    private static QemuMachineLayout ReadLayout(Source source, long maxMemory)
+    {
+        string vmdesc = source.VmDescription()
+            ?? throw new VmStateLoadException("The stream has no VMDESCRIPTION to read its devices from", source.Length);
         var names = new Dictionary<(string, int), string>();
-        using (var doc = JsonDocument.Parse(vmdesc))
+        VmDescriptionSkipper skipper;
+        try
         {
-            foreach (JsonElement d in doc.RootElement.GetProperty("devices").EnumerateArray())
+            using (var doc = JsonDocument.Parse(vmdesc))
             {
-                string name = d.GetProperty("name").GetString()!;
-                names[(name, d.GetProperty("instance_id").GetInt32())] = d.TryGetProperty("vmsd_name", out JsonElement v) ? v.GetString()! : name;
+                foreach (JsonElement d in doc.RootElement.GetProperty("devices").EnumerateArray())
+                {
+                    string name = d.GetProperty("name").GetString()!;
+                    names[(name, d.GetProperty("instance_id").GetInt32())] = d.TryGetProperty("vmsd_name", out JsonElement v) ? v.GetString()! : name;
+                }
             }
+
+            skipper = new VmDescriptionSkipper(vmdesc);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new VmStateLoadException("The VMDESCRIPTION is not a valid description: " + PrintableText.OneLine(e.Message), source.Length, e);
         }
 
-        // An empty registry: every section is unknown, and the walk through the VMDESCRIPTION records each header.
-        var headers = new HeaderRecorder(VmDescriptionSkipper.FromStream(stream));
-        QemuStreamHead head = Head(stream);
+        // An empty registry: every section is unknown, and the walk through the VMDESCRIPTION records each header,
+        // and the ram START's block list, checked against the limit before the walk goes on.
+        var headers = new HeaderRecorder(skipper, maxMemory);
+        QemuStreamHead head = source.Head();
         string machineType = head.MachineType
             ?? throw new VmStateLoadException("The stream has no configuration section to name its machine", 8);
 
@@ -44,7 +69,7 @@ public static class QemuStreams
         // meet a bad list first and report it less clearly.
         QemuRamBlockList.CheckLimit(head.RamBlocks, maxMemory, head.RamBlockListAt);
 
-        new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = machineType }) { UnknownSections = headers }.Load(stream);
+        source.Load(new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = machineType }) { UnknownSections = headers });
         if (!QemuMachineKinds.TryParse(machineType, out QemuMachineKind kind))
         {
             throw new VmStateLoadException($"The stream's machine type '{PrintableText.Escape(machineType)}' is not a pc or q35 machine", 0);
@@ -53,13 +78,12 @@ public static class QemuStreams
         var blocks = new List<QemuRamBlockSpec>();
         int ramSectionId = -1;
         var sections = new List<QemuSectionSpec>();
-        foreach ((SectionHeader h, long at) in headers.Starts)
+        foreach ((SectionHeader h, long at, IReadOnlyList<QemuRamBlockSpec>? ramBlocks) in headers.Starts)
         {
-            if (h.IdStr == RamSection.IdStr)
+            if (ramBlocks is not null)
             {
                 ramSectionId = h.SectionId;
-                var reader = new VmStateReader(stream.AsSpan((int)at), at);
-                blocks.AddRange(QemuRamBlockList.Read(ref reader));
+                blocks.AddRange(ramBlocks);
                 QemuRamBlockList.CheckLimit(blocks, maxMemory, at);
                 continue;
             }
@@ -77,7 +101,7 @@ public static class QemuStreams
 
         if (ramSectionId < 0)
         {
-            throw new VmStateLoadException("The stream has no ram section", stream.Length);
+            throw new VmStateLoadException("The stream has no ram section", source.Length);
         }
 
         return new QemuMachineLayout(kind, machineType, blocks, ramSectionId, sections);
@@ -93,9 +117,26 @@ public static class QemuStreams
     /// library does not model.</exception>
     public static QemuImportResult Import(byte[] stream, QemuImportOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ImportFrom(new Source(stream, null), options);
+    }
+
+    /// <summary>
+    /// <see cref="Import(byte[], QemuImportOptions?)"/> of a stream in a file, read twice as a stream (once for its
+    /// layout, once to load it), never whole into memory.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">As <see cref="Import(byte[], QemuImportOptions?)"/>, or the file is not seekable.</exception>
+    public static QemuImportResult ImportFile(string path, QemuImportOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return ImportFrom(new Source(null, path), options);
+    }
+
+    private static QemuImportResult ImportFrom(Source source, QemuImportOptions? options)
+    {
         options ??= new QemuImportOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxMemory);
-        QemuMachineLayout layout = ReadLayout(stream, options.MaxMemory);
+        QemuMachineLayout layout = ReadLayout(source, options.MaxMemory);
         if (options.Machine is { } asked && asked != layout.Kind)
         {
             throw new VmStateLoadException($"The stream is of a {PrintableText.Escape(layout.MachineType)} machine, not {asked.ShortName()}", 0);
@@ -114,9 +155,9 @@ public static class QemuStreams
         {
             var loader = new MigrationLoader(machine.Registry, machine.StreamOptions)
             {
-                UnknownSections = unknown.Length > 0 ? VmDescriptionSkipper.FromStream(stream) : null,
+                UnknownSections = unknown.Length > 0 ? new VmDescriptionSkipper(source.VmDescription()!) : null,
             };
-            MigrationLoadResult result = loader.Load(stream);
+            MigrationLoadResult result = source.Load(loader);
             return new QemuImportResult(machine, result, [.. unknown.Select(Describe)]);
         }
         catch
@@ -170,19 +211,106 @@ public static class QemuStreams
         return new QemuStreamHead(machine, configurationEnd, [], configurationEnd);
     }
 
-    /// <summary>Skips every section through the inner skipper, remembering each START and FULL header and where its body starts.</summary>
-    private sealed class HeaderRecorder(IUnknownSectionSkipper inner) : IUnknownSectionSkipper
+    /// <summary>
+    /// Skips every section through the inner skipper, remembering each START and FULL header, where its body starts
+    /// and, for the ram START, its block list (held to the limit before the skipper reads on). A frame is remembered
+    /// once it was skipped whole, so a streamed frame read again is not counted twice.
+    /// </summary>
+    private sealed class HeaderRecorder(IUnknownSectionSkipper inner, long maxMemory) : IUnknownSectionSkipper
     {
-        public List<(SectionHeader Header, long BodyAt)> Starts { get; } = [];
+        public List<(SectionHeader Header, long BodyAt, IReadOnlyList<QemuRamBlockSpec>? RamBlocks)> Starts { get; } = [];
 
         public void Skip(ref VmStateReader reader, in SectionHeader header, QemuSectionType frame)
         {
-            if (frame is QemuSectionType.SectionFull or QemuSectionType.SectionStart)
+            long at = reader.Position;
+            IReadOnlyList<QemuRamBlockSpec>? blocks = null;
+            if (frame == QemuSectionType.SectionStart && header.IdStr == RamSection.IdStr)
             {
-                Starts.Add((header, reader.Position));
+                VmStateReader list = reader;
+                blocks = QemuRamBlockList.Read(ref list);
+                QemuRamBlockList.CheckLimit(blocks, maxMemory, at);
             }
 
             inner.Skip(ref reader, header, frame);
+            if (frame is QemuSectionType.SectionFull or QemuSectionType.SectionStart)
+            {
+                Starts.Add((header, at, blocks));
+            }
+        }
+    }
+
+    /// <summary>A stream held in memory or in a file (opened afresh for each pass, read as a stream).</summary>
+    private sealed class Source(byte[]? bytes, string? path)
+    {
+        // Enough for the header, the configuration and the ram START's block list of any real machine.
+        private const int HeadLimit = 1 << 20;
+
+        private string? _vmdesc;
+        private bool _vmdescRead;
+
+        public long Length => bytes?.Length ?? new FileInfo(path!).Length;
+
+        public string? VmDescription()
+        {
+            if (!_vmdescRead)
+            {
+                if (bytes is not null)
+                {
+                    _vmdesc = VmDescriptionSkipper.FindVmDescription(bytes);
+                }
+                else
+                {
+                    using FileStream file = Open();
+                    _vmdesc = VmDescriptionSkipper.FindVmDescription(file, 0).Json;
+                }
+
+                _vmdescRead = true;
+            }
+
+            return _vmdesc;
+        }
+
+        public QemuStreamHead Head()
+        {
+            if (bytes is not null)
+            {
+                return QemuStreams.Head(bytes);
+            }
+
+            using FileStream file = Open();
+            byte[] prefix = new byte[(int)Math.Min(HeadLimit, file.Length)];
+            file.ReadExactly(prefix);
+            try
+            {
+                return QemuStreams.Head(prefix);
+            }
+            catch (VmStateLoadException e) when (e.IsEndOfInput && prefix.Length < file.Length)
+            {
+                throw new VmStateLoadException($"The stream's configuration and RAM block list take more than {HeadLimit} bytes", e.Offset, e);
+            }
+        }
+
+        public MigrationLoadResult Load(MigrationLoader loader)
+        {
+            if (bytes is not null)
+            {
+                return loader.Load(bytes);
+            }
+
+            using FileStream file = Open();
+            return loader.Load(file);
+        }
+
+        private FileStream Open()
+        {
+            var file = new FileStream(path!, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            if (!file.CanSeek)
+            {
+                file.Dispose();
+                throw new VmStateLoadException($"{PrintableText.Escape(path)} is not a regular file: a stream's VMDESCRIPTION is read from its end", 0);
+            }
+
+            return file;
         }
     }
 }

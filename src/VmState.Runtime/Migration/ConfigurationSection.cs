@@ -13,6 +13,9 @@ internal static class ConfigurationSection
     public const string Capabilities = "configuration/capabilities";
     public const string Uuid = "configuration/uuid";
 
+    /// <summary>The longest machine type name read (QEMU's are under 32 bytes).</summary>
+    public const int MaxNameLength = 4096;
+
     private static readonly string[] Subsections = [TargetPageBits, Capabilities, Uuid];
 
     /// <summary>Reads the body after the type byte and checks it against the local options.</summary>
@@ -20,6 +23,12 @@ internal static class ConfigurationSection
     {
         long start = reader.Position;
         uint length = reader.ReadUInt32();
+        if (length > MaxNameLength)
+        {
+            // QEMU would allocate whatever the peer claims; no machine type is this long.
+            VmStateThrow.LoadFailed($"The machine type name claims {length} bytes, more than the {MaxNameLength} allowed", start);
+        }
+
         reader.EnsureAvailable(length, 1);
         Span<byte> name = length <= 256 ? stackalloc byte[(int)length] : new byte[length];
         reader.ReadBytes(name);

@@ -29,6 +29,12 @@ public sealed class MigrationLoader
     /// <summary>The largest frame buffered when loading from a <see cref="Stream"/> (default 1 GiB).</summary>
     public int MaxStreamedFrame { get; init; } = 1 << 30;
 
+    /// <summary>
+    /// The largest VMDESCRIPTION accepted (default 64 MiB; QEMU's are well under 1 MiB, and its analyzer reads only the
+    /// last 10 MiB of a stream), checked when its length arrives, before any of it is buffered.
+    /// </summary>
+    public int MaxVmDescription { get; init; } = 64 << 20;
+
     /// <summary>Loads a whole stream held in memory.</summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
     public MigrationLoadResult Load(ReadOnlyMemory<byte> stream) => new Session(this, new MigrationInput(stream)).Run();
@@ -373,6 +379,13 @@ public sealed class MigrationLoader
             }
 
             uint length = reader.ReadUInt32();
+            // Over memory a length past the end is reported as truncation, the more exact error; over a stream the
+            // limit is checked before a byte of it is waited for.
+            if (length > _owner.MaxVmDescription && !(_input.AtEnd && length > reader.Remaining))
+            {
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"The VMDESCRIPTION claims {length} bytes, more than the {_owner.MaxVmDescription}-byte limit"), at);
+            }
+
             reader.EnsureAvailable(length, 1);
             byte[] json = new byte[length];
             reader.ReadBytes(json);

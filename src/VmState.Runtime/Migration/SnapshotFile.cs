@@ -136,11 +136,14 @@ public static class SnapshotFile
         }
     }
 
-    /// <summary>Loads <paramref name="path"/> into the registry; on any failure nothing registered is changed.</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> into the registry, reading it as a stream (a frame at a time, so memory is bounded
+    /// by the largest frame, not the file); on any failure nothing registered is changed.
+    /// </summary>
     public static MigrationLoadResult Load(string path, VmStateRegistry registry, MigrationStreamOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] data = File.ReadAllBytes(path);
-        return new MigrationLoader(registry, options).Load(data);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        return new MigrationLoader(registry, options).Load(file);
     }
 }

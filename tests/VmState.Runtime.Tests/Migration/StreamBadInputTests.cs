@@ -206,3 +206,92 @@ public sealed class StreamBadInputTests
         Assert.True(e.IsEndOfInput);
     }
 }
+
+/// <summary>Lengths a peer claims are held to the loader's limits before the bytes are waited for or buffered.</summary>
+public sealed class StreamClaimTests
+{
+    private static readonly MigrationStreamOptions Bare = new() { SendConfiguration = false, SendVmDescription = true };
+
+    [Fact]
+    public void A_huge_vmdescription_claim_over_a_socket_fails_at_its_length_having_read_almost_nothing()
+    {
+        // Header, EOF, then a VMDESCRIPTION claiming 4 GiB - 1 and a peer that would send zeros for ever.
+        using var peer = new EndlessStream([0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x00, 0x06, 0xff, 0xff, 0xff, 0xff]);
+
+        VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => new MigrationLoader(new VmStateRegistry(), Bare).Load(peer));
+
+        Assert.Contains("VMDESCRIPTION claims 4294967295 bytes, more than the 67108864-byte limit", e.Message, StringComparison.Ordinal);
+        Assert.Equal(9, e.Offset);
+        Assert.True(peer.Served < 1 << 20, $"read {peer.Served} bytes before refusing");
+    }
+
+    [Fact]
+    public void A_vmdescription_within_the_limit_loads_and_one_past_a_lower_limit_does_not()
+    {
+        byte[] json = "{\"page_size\": 4096, \"devices\": []}"u8.ToArray();
+        byte[] stream = [0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x00, 0x06, 0, 0, 0, (byte)json.Length, .. json];
+
+        MigrationLoadResult ok = new MigrationLoader(new VmStateRegistry(), Bare).Load(new MemoryStream(stream));
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(json), ok.VmDescription);
+
+        var loader = new MigrationLoader(new VmStateRegistry(), Bare) { MaxVmDescription = json.Length - 1 };
+        Assert.Contains("more than the", Assert.Throws<VmStateLoadException>(() => loader.Load(new MemoryStream(stream))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_huge_machine_name_claim_is_refused_at_its_length()
+    {
+        using var peer = new EndlessStream([0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x07, 0x7f, 0xff, 0xff, 0xff]);
+
+        VmStateLoadException e = Assert.Throws<VmStateLoadException>(
+            () => new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = "m" }).Load(peer));
+
+        Assert.Contains("machine type name claims 2147483647 bytes", e.Message, StringComparison.Ordinal);
+        Assert.True(peer.Served < 1 << 20, $"read {peer.Served} bytes before refusing");
+    }
+
+    /// <summary>A socket-like stream: the given bytes, then zeros for ever, in reads of at most 64 KiB.</summary>
+    private sealed class EndlessStream(byte[] head) : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
+        {
+            get => throw new NotSupportedException();
+            set => throw new NotSupportedException();
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, 64 << 10);
+            buffer[..n].Clear();
+            for (long i = Served; i < head.Length && i - Served < n; i++)
+            {
+                buffer[(int)(i - Served)] = head[i];
+            }
+
+            Served += n;
+            return n;
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
