@@ -155,28 +155,43 @@ public sealed class RamSection : LiveSectionHandler
             VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"RAM section version {versionId} is not supported (only {SectionVersion})"), reader.Position);
         }
 
-        while (true)
+        // A streamed frame cut short is parsed again from its start, so the block a CONTINUE record refers to must be
+        // the one current when the frame began, not the last one the cut parse reached.
+        (RamBlock? lastBlock, bool haveBlock) = (_lastLoadBlock, _haveLoadBlock);
+        bool done = false;
+        try
         {
-            long at = reader.Position;
-            ulong header = reader.ReadUInt64();
-            var flags = (QemuRamRecordKinds)(header & FlagMask);
-            ulong address = header & ~FlagMask;
-            switch (flags & ~QemuRamRecordKinds.Continue)
+            while (!done)
             {
-                case QemuRamRecordKinds.MemSize:
-                    LoadBlockList(ref reader, address, at);
-                    break;
-                case QemuRamRecordKinds.Zero:
-                case QemuRamRecordKinds.Page:
-                    LoadPage(ref reader, flags, address, at);
-                    break;
-                case QemuRamRecordKinds.MultifdFlush:
-                    break;
-                case QemuRamRecordKinds.Eos:
-                    return;
-                default:
-                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown combination of migration flags: 0x{(ulong)flags:x}"), at);
-                    break;
+                long at = reader.Position;
+                ulong header = reader.ReadUInt64();
+                var flags = (QemuRamRecordKinds)(header & FlagMask);
+                ulong address = header & ~FlagMask;
+                switch (flags & ~QemuRamRecordKinds.Continue)
+                {
+                    case QemuRamRecordKinds.MemSize:
+                        LoadBlockList(ref reader, address, at);
+                        break;
+                    case QemuRamRecordKinds.Zero:
+                    case QemuRamRecordKinds.Page:
+                        LoadPage(ref reader, flags, address, at);
+                        break;
+                    case QemuRamRecordKinds.MultifdFlush:
+                        break;
+                    case QemuRamRecordKinds.Eos:
+                        done = true;
+                        break;
+                    default:
+                        VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unknown combination of migration flags: 0x{(ulong)flags:x}"), at);
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            if (!done)
+            {
+                (_lastLoadBlock, _haveLoadBlock) = (lastBlock, haveBlock);
             }
         }
     }
