@@ -29,6 +29,12 @@ public sealed class MigrationLoader
     /// <summary>The largest frame buffered when loading from a <see cref="Stream"/> (default 1 GiB).</summary>
     public int MaxStreamedFrame { get; init; } = 1 << 30;
 
+    /// <summary>
+    /// The longest VMDESCRIPTION JSON a stream may carry (default 16 MiB; QEMU's own are kilobytes): a longer one is
+    /// refused at its length, before any of it is buffered.
+    /// </summary>
+    public uint MaxVmDescription { get; init; } = 16 << 20;
+
     /// <summary>Loads a whole stream held in memory.</summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
     public MigrationLoadResult Load(ReadOnlyMemory<byte> stream) => new Session(this, new MigrationInput(stream)).Run();
@@ -373,6 +379,11 @@ public sealed class MigrationLoader
             }
 
             uint length = reader.ReadUInt32();
+            if (length > _owner.MaxVmDescription)
+            {
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"A VMDESCRIPTION of {length} bytes is longer than the {_owner.MaxVmDescription}-byte limit"), at);
+            }
+
             reader.EnsureAvailable(length, 1);
             byte[] json = new byte[length];
             reader.ReadBytes(json);
