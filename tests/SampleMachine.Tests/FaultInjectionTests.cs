@@ -68,7 +68,7 @@ public sealed class FaultInjectionTests
 
     [Theory]
     [MemberData(nameof(Rows))]
-    public async Task A_fault_at_a_point_of_the_stream_loses_no_guest_and_a_later_migration_completes(Fault fault, Point point)
+    public async Task A_fault_loses_no_guest_and_a_later_migration_completes(Fault fault, Point point)
     {
         KnownStream known = Known.Value;
         using var destination = Child.Start("incoming", "--listen", "127.0.0.1:0", "--memory", "16M", "--idle-timeout", "1");

@@ -68,9 +68,6 @@ internal sealed class FaultProxy : IDisposable
     /// <summary>Completes when a connection's fault struck (the bytes before it forwarded, none after).</summary>
     public Task Reached => _reached.Task;
 
-    /// <summary>Connections accepted so far.</summary>
-    public int Connections { get; private set; }
-
     /// <summary>Lets a <see cref="FaultKind.Hold"/> go on forwarding.</summary>
     public void Release() => _release.TrySetResult();
 
@@ -103,11 +100,11 @@ internal sealed class FaultProxy : IDisposable
     {
         try
         {
-            while (true)
+            for (int n = 0; ; n++)
             {
                 Socket source = Track(await _listener.AcceptSocketAsync(_stop.Token));
-                int n = Connections++;
-                _ = Task.Run(() => Serve(n, source));
+                int connection = n;
+                _ = Task.Run(() => Serve(connection, source));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)

@@ -35,7 +35,8 @@ public sealed class MigrationSource
 
     /// <summary>
     /// How long connecting, or a write or read on the connection, may wait for the destination before the migration
-    /// fails as stalled (the guest keeps running here). Infinite by default.
+    /// fails as stalled (before the switchover the guest keeps running here; waiting for LOADED, the switchover is in
+    /// doubt). Infinite by default.
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
@@ -58,6 +59,10 @@ public sealed class MigrationSource
     }
 
     /// <summary>Migrates over an open connection; <paramref name="socket"/> (optional) is shut down on give-up.</summary>
+    /// <exception cref="IOException">The connection failed before the whole state was sent, or the destination
+    /// answered FAILED: the guest runs on here.</exception>
+    /// <exception cref="MigrationInDoubtException">The whole state was sent but no LOADED came: the guest stays paused
+    /// here, since the destination may run it.</exception>
     public MigrationStats Migrate(Stream connection, Socket? socket = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
