@@ -30,8 +30,8 @@ public sealed class MigrationLoader
     public int MaxStreamedFrame { get; init; } = 1 << 30;
 
     /// <summary>
-    /// The longest VMDESCRIPTION JSON a stream may carry (default 16 MiB; QEMU's own are kilobytes): a longer one is
-    /// refused at its length, before any of it is buffered.
+    /// The longest VMDESCRIPTION JSON buffered when loading from a <see cref="Stream"/> (default 16 MiB; QEMU's own are
+    /// kilobytes): a longer one is refused at its length, before any of it is buffered.
     /// </summary>
     public uint MaxVmDescription { get; init; } = 16 << 20;
 
@@ -379,7 +379,7 @@ public sealed class MigrationLoader
             }
 
             uint length = reader.ReadUInt32();
-            if (length > _owner.MaxVmDescription)
+            if (length > _owner.MaxVmDescription && !_input.AtEnd)
             {
                 VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"A VMDESCRIPTION of {length} bytes is longer than the {_owner.MaxVmDescription}-byte limit"), at);
             }
