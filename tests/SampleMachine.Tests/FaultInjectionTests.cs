@@ -109,6 +109,7 @@ public sealed class FaultInjectionTests
                 Assert.True(rc == 0, said);
                 Assert.Contains("migration attempt 1 failed", errors, StringComparison.Ordinal);
                 Assert.Contains(StateLine + known.Hash, output, StringComparison.Ordinal);
+                Assert.False(File.Exists(snapshot), "the source saved a guest it handed over");
                 string taken = spareAccept is null ? await destination.CompletedHash() : (await spareAccept.WaitAsync(TimeSpan.FromSeconds(60))).Hash;
                 Assert.Equal(known.Hash, taken);
                 if (fault is Fault.Cut or Fault.Stall)
