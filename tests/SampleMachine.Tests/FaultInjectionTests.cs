@@ -164,6 +164,29 @@ public sealed class FaultInjectionTests
         }
     }
 
+    [Fact]
+    public async Task A_destination_that_refuses_the_whole_state_says_FAILED_and_the_source_keeps_its_guest_running()
+    {
+        // The NIC sits at another PCI address there: its section, after RAM, is unknown, and the load rolls back.
+        using var elsewhere = new VirtualMachine(2L << 20, nicPath: "0000:00:04.0");
+        string before = elsewhere.StateHash();
+        using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0)) { IdleTimeout = TimeSpan.FromSeconds(30) };
+        Task accept = Task.Run(() => destination.Accept(elsewhere));
+        using var machine = new VirtualMachine(2L << 20);
+        using var guest = new GuestWorkload(machine, seed: 3, dirtyPagesPerSecond: 100);
+        guest.Resume();
+
+        var source = new MigrationSource(machine, guest, new MigrationParameters()) { IdleTimeout = TimeSpan.FromSeconds(30) };
+        var e = Assert.Throws<IOException>(() => source.Migrate("127.0.0.1", destination.LocalEndpoint.Port));
+        await Assert.ThrowsAsync<VmState.Wire.VmStateLoadException>(() => accept.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        // Not in doubt: the destination said it has nothing, so the guest runs on here.
+        Assert.IsNotType<MigrationInDoubtException>(e);
+        Assert.Contains("The destination did not load the state", e.Message, StringComparison.Ordinal);
+        Assert.True(guest.IsRunning);
+        Assert.Equal(before, elsewhere.StateHash());
+    }
+
     private static async Task AssertSourceKilled(Point point, Child destination, FaultProxy proxy, KnownStream known)
     {
         if (point == Point.Devices)
