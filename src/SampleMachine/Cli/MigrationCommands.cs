@@ -66,6 +66,12 @@ internal static class MigrationCommands
                     stats = Ui.WithProgress("migrating", progress =>
                         new MigrationSource(machine, guest, parameters) { Progress = progress, IdleTimeout = idleTimeout }.Migrate(endpoint.Address.ToString(), endpoint.Port));
                 }
+                catch (MigrationInDoubtException e)
+                {
+                    // The destination may run the guest already: never resume it here, never send it elsewhere.
+                    Console.Error.WriteLine($"migration attempt {attempt + 1} in doubt: {PrintableText.OneLine(e.Message)}; the destination may have taken over the guest, so the source keeps it paused and does not retry");
+                    return GiveUp(machine, guest, parse.GetValue(saveOnFailure));
+                }
                 catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or VmState.Wire.VmStateSaveException)
                 {
                     // Before the destination answered LOADED the guest is still ours, and running: never lose it.
@@ -76,15 +82,7 @@ internal static class MigrationCommands
                         continue;
                     }
 
-                    guest.Pause();
-                    if (parse.GetValue(saveOnFailure) is { } file)
-                    {
-                        long bytes = machine.SaveSnapshot(file.FullName);
-                        Ui.Line($"saved the guest ({SizeParser.Format(bytes)}) to {file.FullName}");
-                    }
-
-                    Ui.Line("state sha256: " + machine.StateHash());
-                    return ExitCodes.Failure;
+                    return GiveUp(machine, guest, parse.GetValue(saveOnFailure));
                 }
             }
 
@@ -104,6 +102,13 @@ internal static class MigrationCommands
             }
 
             Ui.Line("state sha256: " + stats.SourceHash);
+            if (stats.DestinationHash is null)
+            {
+                // LOADED came, so the guest is the destination's; only its hash line was lost.
+                Console.Error.WriteLine("error: the destination took over the guest (LOADED) but its state hash did not arrive");
+                return ExitCodes.Failure;
+            }
+
             if (stats.SourceHash != stats.DestinationHash)
             {
                 Console.Error.WriteLine($"error: the destination's state differs (sha256 {PrintableText.Escape(stats.DestinationHash)})");
@@ -113,6 +118,20 @@ internal static class MigrationCommands
             return 0;
         }));
         return command;
+    }
+
+    // Every attempt failed (or the last is in doubt): stop the guest, keep it in a file if asked, and say its hash.
+    private static int GiveUp(VirtualMachine machine, GuestWorkload guest, FileInfo? saveOnFailure)
+    {
+        guest.Pause();
+        if (saveOnFailure is { } file)
+        {
+            long bytes = machine.SaveSnapshot(file.FullName);
+            Ui.Line($"saved the guest ({SizeParser.Format(bytes)}) to {file.FullName}");
+        }
+
+        Ui.Line("state sha256: " + machine.StateHash());
+        return ExitCodes.Failure;
     }
 
     public static Command Incoming()
@@ -163,6 +182,12 @@ internal static class MigrationCommands
                 {
                     (var result, string hash) = destination.Accept(machine);
                     Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
+                    if (destination.ReplyError is { } lost)
+                    {
+                        // The guest is ours all the same; the source, without LOADED, keeps its copy paused.
+                        Console.Error.WriteLine($"the source did not get the reply ({lost}); the guest runs here");
+                    }
+
                     Ui.Line("state sha256: " + hash);
                     return 0;
                 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using SampleMachine.Machine;
 using VmState.Migration;
+using VmState.Wire;
 
 namespace SampleMachine.Migration;
 
@@ -44,13 +45,54 @@ public sealed class MigrationDestination : IDisposable
 
         // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
         // undo log only lists pages, since they were all zeros).
-        MigrationLoadResult result = new MigrationLoader(machine.Registry, machine.StreamOptions).Load(stream);
-        stream.Write("LOADED\n"u8);
-        stream.Flush();
-        string hash = machine.StateHash();
-        stream.Write(Encoding.ASCII.GetBytes("HASH " + hash + "\n"));
-        stream.Flush();
+        MigrationLoadResult result;
+        try
+        {
+            result = new MigrationLoader(machine.Registry, machine.StreamOptions).Load(stream);
+        }
+        catch (Exception e) when (e is VmStateLoadException or IOException)
+        {
+            // Tell a source still waiting for LOADED that it keeps the guest, if it can still hear it.
+            TryReply(stream, "FAILED " + PrintableText.OneLine(e.Message) + "\n");
+            throw;
+        }
+
+        // Loaded: from here the guest is ours, whether or not the source hears about it.
+        ReplyError = null;
+        string hash;
+        try
+        {
+            stream.Write("LOADED\n"u8);
+            stream.Flush();
+            hash = machine.StateHash();
+            stream.Write(Encoding.ASCII.GetBytes("HASH " + hash + "\n"));
+            stream.Flush();
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            ReplyError = PrintableText.OneLine(e.Message);
+            hash = machine.StateHash();
+        }
+
         return (result, hash);
+    }
+
+    /// <summary>
+    /// Why the reply of the last migration <see cref="Accept"/> loaded did not reach the source (null: it was sent).
+    /// The guest is this side's all the same; the source, without <c>LOADED</c>, keeps its copy paused.
+    /// </summary>
+    public string? ReplyError { get; private set; }
+
+    private static void TryReply(NetworkStream stream, string line)
+    {
+        try
+        {
+            stream.Write(Encoding.ASCII.GetBytes(line));
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+            // The source is gone or stalled too; it finds out by itself.
+        }
     }
 
     /// <summary>Stops listening.</summary>

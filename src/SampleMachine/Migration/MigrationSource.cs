@@ -35,7 +35,8 @@ public sealed class MigrationSource
 
     /// <summary>
     /// How long connecting, or a write or read on the connection, may wait for the destination before the migration
-    /// fails as stalled (the guest keeps running here). Infinite by default.
+    /// fails as stalled (before the switchover the guest keeps running here; waiting for LOADED, the switchover is in
+    /// doubt). Infinite by default.
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
@@ -58,6 +59,10 @@ public sealed class MigrationSource
     }
 
     /// <summary>Migrates over an open connection; <paramref name="socket"/> (optional) is shut down on give-up.</summary>
+    /// <exception cref="IOException">The connection failed before the whole state was sent, or the destination
+    /// answered FAILED: the guest runs on here.</exception>
+    /// <exception cref="MigrationInDoubtException">The whole state was sent but no LOADED came: the guest stays paused
+    /// here, since the destination may run it.</exception>
     public MigrationStats Migrate(Stream connection, Socket? socket = null)
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -132,17 +137,47 @@ public sealed class MigrationSource
             var downtime = Stopwatch.StartNew();
             saver.SaveStreamCompletePrecopy();
             output.Flush();
-            string loaded = ReadLine(connection);
-            downtime.Stop();
-            total.Stop();
-            if (loaded != "LOADED")
+
+            // From here on the destination may hold the whole guest: without its LOADED the outcome is in doubt.
+            string? loaded;
+            try
             {
-                throw new IOException($"The destination did not load the state: {PrintableText.Escape(loaded)}");
+                loaded = ReadLine(connection);
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                throw new MigrationInDoubtException($"the whole state was sent but the destination did not confirm it: {PrintableText.OneLine(e.Message)}", e);
             }
 
+            downtime.Stop();
+            total.Stop();
+            if (loaded is not null && loaded.StartsWith("FAILED ", StringComparison.Ordinal))
+            {
+                // The destination says it rolled back: the guest is only ours.
+                throw new IOException($"The destination did not load the state: {PrintableText.Escape(loaded[7..])}");
+            }
+
+            if (loaded != "LOADED")
+            {
+                throw new MigrationInDoubtException(loaded is null
+                    ? "the whole state was sent but the destination closed the connection without confirming it"
+                    : $"the whole state was sent but the destination answered {PrintableText.Escape(loaded)} instead of LOADED");
+            }
+
+            // LOADED: the destination owns the guest now; ours stays paused whatever happens to the hash line.
+            paused = false;
             string sourceHash = _machine.StateHash();
-            string hashLine = ReadLine(connection);
-            string? destinationHash = hashLine.StartsWith("HASH ", StringComparison.Ordinal) ? hashLine[5..] : null;
+            string? hashLine = null;
+            try
+            {
+                hashLine = ReadLine(connection);
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                // The destination's hash is unknown (null below); the migration is complete all the same.
+            }
+
+            string? destinationHash = hashLine is not null && hashLine.StartsWith("HASH ", StringComparison.Ordinal) ? hashLine[5..] : null;
             return new MigrationStats
             {
                 Completed = true,
@@ -160,9 +195,9 @@ public sealed class MigrationSource
                 History = history,
             };
         }
-        catch
+        catch (Exception e) when (e is not MigrationInDoubtException)
         {
-            // A failed migration leaves the source running.
+            // A failed migration leaves the source running; one in doubt leaves the guest paused (see above).
             if (paused)
             {
                 _guest?.Resume();
@@ -214,15 +249,19 @@ public sealed class MigrationSource
         }
     }
 
-    internal static string ReadLine(Stream stream)
+    /// <summary>The longest reply line a destination may send (LOADED, HASH, FAILED ...), newline excluded.</summary>
+    public const int MaxPeerLine = 4096;
+
+    // One reply line of the destination, without its newline; null when the connection closed before any byte.
+    internal static string? ReadLine(Stream stream)
     {
         var line = new StringBuilder();
         Span<byte> one = stackalloc byte[1];
-        while (line.Length < 4096)
+        while (true)
         {
             if (stream.Read(one) == 0)
             {
-                return line.Length == 0 ? "(connection closed)" : line.ToString();
+                return line.Length == 0 ? null : line.ToString();
             }
 
             if (one[0] == (byte)'\n')
@@ -230,9 +269,12 @@ public sealed class MigrationSource
                 return line.ToString();
             }
 
+            if (line.Length == MaxPeerLine)
+            {
+                throw new MigrationPeerException($"The destination sent a reply line longer than {MaxPeerLine} bytes: {PrintableText.Escape(line.ToString(0, 40))}...");
+            }
+
             line.Append((char)one[0]);
         }
-
-        return line.ToString();
     }
 }
