@@ -83,9 +83,14 @@ public sealed class FaultInjectionTests
         using var proxy = new FaultProxy(n => n == 0 ? first : later, n => n == 0 ? FaultAt(fault, point, known) : LinkFault.None);
 
         string snapshot = Path.Combine(Path.GetTempPath(), $"vmstate-fault-{Guid.NewGuid():N}.vmsnap");
+
+        // One in-doubt row names no file: the source saves the guest into its working directory all the same.
+        bool defaultSave = fault == Fault.Cut && point == Point.Devices;
+        string workDir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"vmstate-fault-cwd-{Guid.NewGuid():N}")).FullName;
         try
         {
-            using var source = Child.Start(["migrate", "--to", "127.0.0.1:" + proxy.Port, .. Guest, "--retry", "1", "--idle-timeout", "2", "--save-on-failure", snapshot]);
+            string[] save = defaultSave ? [] : ["--save-on-failure", snapshot];
+            using var source = Child.StartIn(workDir, ["migrate", "--to", "127.0.0.1:" + proxy.Port, .. Guest, "--retry", "1", "--idle-timeout", "2", .. save]);
             await proxy.Reached.WaitAsync(TimeSpan.FromSeconds(60));
             if (fault == Fault.KillDestination)
             {
@@ -137,6 +142,13 @@ public sealed class FaultInjectionTests
             Assert.Contains("migration attempt 1 in doubt", errors, StringComparison.Ordinal);
             Assert.DoesNotContain("attempt 2", errors, StringComparison.Ordinal);
             Assert.Contains(StateLine + known.Hash, output, StringComparison.Ordinal);
+            if (defaultSave)
+            {
+                snapshot = Assert.Single(Directory.GetFiles(workDir, "vmstate-in-doubt-*.snap"));
+                Assert.Contains("saved the guest", output, StringComparison.Ordinal);
+                Assert.Contains(snapshot, output, StringComparison.Ordinal);
+            }
+
             using var saved = new VirtualMachine(16L << 20);
             saved.LoadSnapshot(snapshot);
             Assert.Equal(known.Hash, saved.StateHash());
@@ -161,6 +173,7 @@ public sealed class FaultInjectionTests
         finally
         {
             File.Delete(snapshot);
+            Directory.Delete(workDir, recursive: true);
         }
     }
 
@@ -320,12 +333,15 @@ public sealed class FaultInjectionTests
             }
         }
 
-        public static Child Start(params string[] args)
+        public static Child Start(params string[] args) => StartIn(null, args);
+
+        public static Child StartIn(string? workingDirectory, params string[] args)
         {
             var start = new ProcessStartInfo("dotnet", ["exec", typeof(VirtualMachine).Assembly.Location, .. args])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
+                WorkingDirectory = workingDirectory ?? "",
             };
             var child = new Child(Process.Start(start)!);
             child._process.OutputDataReceived += (_, e) => child.Collect(child._output, e.Data, first: true);

@@ -70,7 +70,9 @@ internal static class MigrationCommands
                 {
                     // The destination may run the guest already: never resume it here, never send it elsewhere.
                     Console.Error.WriteLine($"migration attempt {attempt + 1} in doubt: {PrintableText.OneLine(e.Message)}; the destination may have taken over the guest, so the source keeps it paused and does not retry");
-                    return GiveUp(machine, guest, parse.GetValue(saveOnFailure));
+
+                    // If the destination did die, this copy is the guest: it is saved even when no file was named.
+                    return GiveUp(machine, guest, parse.GetValue(saveOnFailure) ?? InDoubtFile());
                 }
                 catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or VmState.Wire.VmStateSaveException)
                 {
@@ -118,6 +120,24 @@ internal static class MigrationCommands
             return 0;
         }));
         return command;
+    }
+
+    // Where an in-doubt guest goes without --save-on-failure: the current directory, else the temp directory.
+    private static FileInfo InDoubtFile()
+    {
+        string name = $"vmstate-in-doubt-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Environment.ProcessId}.snap";
+        string here = Environment.CurrentDirectory;
+        try
+        {
+            string probe = Path.Combine(here, "." + name + ".probe");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return new FileInfo(Path.Combine(here, name));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FileInfo(Path.Combine(Path.GetTempPath(), name));
+        }
     }
 
     // Every attempt failed (or the last is in doubt): stop the guest, keep it in a file if asked, and say its hash.
