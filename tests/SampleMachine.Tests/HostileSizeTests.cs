@@ -98,6 +98,38 @@ public sealed class HostileSizeTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new VirtualMachine(0));
     }
 
+    [Fact]
+    public void An_unexpected_error_is_one_line_with_code_70_and_bad_json_is_bad_input()
+    {
+        System.CommandLine.ParseResult parse = CommandLine.Build().Parse(["demo"]);
+        var errors = new StringWriter();
+        TextWriter oldError = Console.Error;
+        Console.SetError(errors);
+        try
+        {
+            Assert.Equal(ExitCodes.InternalError, CommonOptions.Run(parse, () => throw new NotImplementedException("boom\nsecond line")));
+            Assert.Equal(ExitCodes.BadInput, CommonOptions.Run(parse, () => throw new System.Text.Json.JsonException("bad json")));
+        }
+        finally
+        {
+            Console.SetError(oldError);
+        }
+
+        string[] lines = errors.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("error: boom\\nsecond line (an internal error;", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("error: bad json (the file is not valid JSON", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Analyze_of_a_device_or_a_pipe_is_one_error_line_and_exits_3()
+    {
+        (int rc, string output, string errors) = Cli("analyze", "/dev/zero");
+        Assert.Equal(ExitCodes.BadInput, rc);
+        Assert.StartsWith("error: Invalid file magic 0 ", Assert.Single(errors.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
     private static (int Rc, string Output, string Errors) Cli(params string[] args)
     {
         var output = new StringWriter();
