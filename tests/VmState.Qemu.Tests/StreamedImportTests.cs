@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using VmState.Migration;
 using VmState.Qemu.Machines;
 using VmState.Ram;
+using VmState.Tests.Support;
 
 namespace VmState.Qemu.Tests;
 
@@ -50,7 +51,7 @@ public sealed class StreamedImportTests
         using QemuMachine expected = QemuStreams.Import(qemu).Machine;
         using QemuMachine machine = QemuMachine.Create(QemuStreams.Layout(qemu));
 
-        new MigrationLoader(machine.Registry, machine.StreamOptions).Load(seed == 0 ? new MemoryStream(qemu) : new UnevenStream(qemu, seed));
+        new MigrationLoader(machine.Registry, machine.StreamOptions).Load(new PieceStream(qemu, seed == 0 ? null : seed));
 
         Assert.Equal(Hash(expected.RamBlocks), Hash(machine.RamBlocks));
     }
@@ -67,46 +68,5 @@ public sealed class StreamedImportTests
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
-    /// <summary>A socket-like stream: reads return pieces of random size up to 256 KiB.</summary>
-    private sealed class UnevenStream(byte[] data, int seed) : Stream
-    {
-        private readonly Random _random = new(seed);
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(Math.Min(buffer.Length, 1 + _random.Next(256 << 10)), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

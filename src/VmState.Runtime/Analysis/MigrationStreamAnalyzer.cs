@@ -61,7 +61,7 @@ public static class MigrationStreamAnalyzer
 
     /// <summary>
     /// Decodes every section: the script's <c>--dump state</c> tree (keys <c>"idstr (section id)"</c>). RAM pages go
-    /// to <paramref name="ramPage"/> when given (block id, offset, page bytes), as the script's <c>-x</c> writes them;
+    /// to <paramref name="ramPage"/> when given (block id, offset, page bytes, valid only during the call), as the script's <c>-x</c> writes them;
     /// <paramref name="ramBlock"/> hears each block the stream announces (id, length).
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream is malformed or does not match its description.</exception>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using VmState.Analysis;
+using VmState.Tests.Support;
 using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Analysis;
@@ -14,7 +15,7 @@ public sealed class StreamedAnalysisTests
     [Fact]
     public void A_stream_read_in_uneven_pieces_decodes_to_the_scripts_output()
     {
-        using var input = new UnevenStream(QemuFixtures.Stream, seed: 1);
+        using var input = new PieceStream(QemuFixtures.Stream, seed: 1, maxPiece: 64 << 10);
 
         string state = MigrationStreamAnalyzer.State(input).ToJson() + "\n";
         input.Position = 0;
@@ -31,7 +32,7 @@ public sealed class StreamedAnalysisTests
         string dir = TempDir();
         try
         {
-            using var input = new UnevenStream(QemuFixtures.Stream, seed: 2);
+            using var input = new PieceStream(QemuFixtures.Stream, seed: 2, maxPiece: 64 << 10);
             var listing = new StringWriter { NewLine = "\n" };
 
             MigrationStreamExtractor.ExtractTo(input, dir, listing);
@@ -54,7 +55,7 @@ public sealed class StreamedAnalysisTests
     [Fact]
     public void A_stream_that_cannot_seek_is_a_load_error()
     {
-        using var input = new UnevenStream(QemuFixtures.Stream, seed: 3) { Seekable = false };
+        using var input = new PieceStream(QemuFixtures.Stream, seed: 3) { Seekable = false };
 
         var e = Assert.Throws<VmStateLoadException>(() => MigrationStreamAnalyzer.State(input));
         Assert.Contains("seekable", e.Message, StringComparison.Ordinal);
@@ -65,7 +66,7 @@ public sealed class StreamedAnalysisTests
     {
         // One device section of 1 MiB; a 256 KiB frame limit refuses it once the buffer would pass the limit.
         byte[] stream = OneDeviceOfBytes(1 << 20, "buffer");
-        using var input = new UnevenStream(stream, seed: 4);
+        using var input = new PieceStream(stream, seed: 4, maxPiece: 64 << 10);
 
         var e = Assert.Throws<VmStateLoadException>(() => MigrationStreamAnalyzer.State(input, maxFrame: 256 << 10));
         Assert.Contains("limit", e.Message, StringComparison.Ordinal);
@@ -162,57 +163,6 @@ public sealed class StreamedAnalysisTests
         byte[] text = System.Text.Encoding.UTF8.GetBytes(json);
         byte[] length = [(byte)(text.Length >> 24), (byte)(text.Length >> 16), (byte)(text.Length >> 8), (byte)text.Length];
         return [.. sections, 0x06, .. length, .. text];
-    }
-
-    /// <summary>A read-only stream over bytes whose reads return pieces of random size, as a socket or pipe would.</summary>
-    private sealed class UnevenStream(byte[] data, int seed) : Stream
-    {
-        private readonly Random _random = new(seed);
-        private long _position;
-
-        public bool Seekable { get; init; } = true;
-
-        public int Reads { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => Seekable;
-
-        public override bool CanWrite => false;
-
-        public override long Length => Seekable ? data.Length : throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => _position = Seekable ? value : throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            Reads++;
-            int n = (int)Math.Min(Math.Min(buffer.Length, 1 + _random.Next(64 << 10)), data.Length - _position);
-            data.AsSpan((int)_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => data.Length + offset,
-        };
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Counts the characters written and keeps none.</summary>

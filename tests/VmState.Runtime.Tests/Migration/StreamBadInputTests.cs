@@ -1,6 +1,7 @@
 using System.Buffers;
 using VmState.Description;
 using VmState.Migration;
+using VmState.Tests.Support;
 using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Migration;
@@ -216,7 +217,7 @@ public sealed class StreamClaimTests
     public void A_huge_vmdescription_claim_over_a_socket_fails_at_its_length_having_read_almost_nothing()
     {
         // Header, EOF, then a VMDESCRIPTION claiming 4 GiB - 1 and a peer that would send zeros for ever.
-        using var peer = new EndlessStream([0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x00, 0x06, 0xff, 0xff, 0xff, 0xff]);
+        using var peer = new PieceStream([0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x00, 0x06, 0xff, 0xff, 0xff, 0xff], seed: 0, maxPiece: 64 << 10) { Endless = true };
 
         VmStateLoadException e = Assert.Throws<VmStateLoadException>(() => new MigrationLoader(new VmStateRegistry(), Bare).Load(peer));
 
@@ -241,57 +242,12 @@ public sealed class StreamClaimTests
     [Fact]
     public void A_huge_machine_name_claim_is_refused_at_its_length()
     {
-        using var peer = new EndlessStream([0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x07, 0x7f, 0xff, 0xff, 0xff]);
+        using var peer = new PieceStream([0x51, 0x45, 0x56, 0x4d, 0, 0, 0, 3, 0x07, 0x7f, 0xff, 0xff, 0xff], seed: 0, maxPiece: 64 << 10) { Endless = true };
 
         VmStateLoadException e = Assert.Throws<VmStateLoadException>(
             () => new MigrationLoader(new VmStateRegistry(), new MigrationStreamOptions { MachineName = "m" }).Load(peer));
 
         Assert.Contains("machine type name claims 2147483647 bytes", e.Message, StringComparison.Ordinal);
         Assert.True(peer.Served < 1 << 20, $"read {peer.Served} bytes before refusing");
-    }
-
-    /// <summary>A socket-like stream: the given bytes, then zeros for ever, in reads of at most 64 KiB.</summary>
-    private sealed class EndlessStream(byte[] head) : Stream
-    {
-        public long Served { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(buffer.Length, 64 << 10);
-            buffer[..n].Clear();
-            for (long i = Served; i < head.Length && i - Served < n; i++)
-            {
-                buffer[(int)(i - Served)] = head[i];
-            }
-
-            Served += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
