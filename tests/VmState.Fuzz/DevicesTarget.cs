@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using SampleMachine.Machine;
 using VmState.Description;
 using VmState.Migration;
@@ -36,16 +37,42 @@ internal sealed class DevicesTarget : FuzzTarget
         Device device = entries[input[0] % entries.Count];
         lock (device)
         {
+            Exception? failure = null;
             try
             {
                 var reader = new VmStateReader(input[1..], 1);
                 device.State.LoadVmState(ref reader, device.Version);
             }
-            finally
+            catch (Exception e)
             {
-                var reader = new VmStateReader(device.PowerOn);
-                device.State.LoadVmState(ref reader, device.Version);
+                failure = e;
             }
+
+            Restore(device);
+            if (failure is not null)
+            {
+                ExceptionDispatchInfo.Throw(failure);
+            }
+        }
+    }
+
+    // Back to power-on as the loader's rollback restores a device (a snapshot read with Restoring set); what the load
+    // did must be undone completely, or a rollback would leave a device half loaded.
+    private static void Restore(Device device)
+    {
+        try
+        {
+            var reader = new VmStateReader(device.PowerOn) { Restoring = true };
+            device.State.LoadVmState(ref reader, device.Version);
+        }
+        catch (Exception e)
+        {
+            throw new FuzzOracleException($"restoring {device.Name} from its own snapshot failed: {e.Message}");
+        }
+
+        if (!Device.Save(device.State, all: true).AsSpan().SequenceEqual(device.PowerOn))
+        {
+            throw new FuzzOracleException($"restoring {device.Name} from its own snapshot did not give back its state");
         }
     }
 

@@ -9,7 +9,8 @@ namespace VmState.Fuzz
     /// The command line:
     /// <c>--target NAME --seconds N [--seed S] [--corpus DIR]</c> fuzzes one target in process;
     /// <c>--all --seconds N</c> each target in turn; <c>--replay DIR [--target NAME]</c> runs every file once;
-    /// <c>--afl NAME</c> is the entry point under afl-fuzz (SharpFuzz); <c>--make-corpus</c> rewrites the seeds.
+    /// <c>--afl NAME</c> is the entry point under afl-fuzz (SharpFuzz); <c>--make-corpus</c> rewrites the seeds;
+    /// <c>--minimize FILE --target NAME</c> shrinks a failing input into <c>regressions/NAME/</c>.
     /// Exit codes: 0 no failure, 1 usage, 2 a failure (saved under <c>findings/NAME/</c>).
     /// </summary>
     internal static class FuzzCommand
@@ -24,7 +25,7 @@ namespace VmState.Fuzz
             catch (FormatException e)
             {
                 error.WriteLine("error: " + e.Message);
-                error.WriteLine("usage: --target NAME --seconds N [--seed S] [--corpus DIR] [--timeout-ms MS] | --all --seconds N [--seed S] | --replay DIR [--target NAME] | --afl NAME | --make-corpus");
+                error.WriteLine("usage: --target NAME --seconds N [--seed S] [--corpus DIR] [--timeout-ms MS] | --all --seconds N [--seed S] | --replay DIR [--target NAME] | --afl NAME | --make-corpus | --minimize FILE --target NAME [--seconds N]");
                 return 1;
             }
 
@@ -38,6 +39,18 @@ namespace VmState.Fuzz
             if (options.Afl is { } afl)
             {
                 AflEntry.Run(afl);
+                return 0;
+            }
+
+            if (options.Minimize is { } file)
+            {
+                string name = options.Target ?? throw new InvalidOperationException();
+                byte[] small = Minimizer.Run(name, File.ReadAllBytes(file), TimeSpan.FromSeconds(options.Seconds), output);
+                string target = Paths.Regressions(name);
+                Directory.CreateDirectory(target);
+                string path = Path.Combine(target, Path.GetFileName(file));
+                File.WriteAllBytes(path, small);
+                output.WriteLine("saved " + path);
                 return 0;
             }
 
@@ -102,6 +115,8 @@ namespace VmState.Fuzz
 
             public bool MakeCorpus { get; init; }
 
+            public string? Minimize { get; init; }
+
             public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
 
             public static Options Parse(string[] args)
@@ -120,6 +135,7 @@ namespace VmState.Fuzz
                         "--replay" => o with { Replay = Value() },
                         "--afl" => o with { Afl = Value() },
                         "--make-corpus" => o with { MakeCorpus = true },
+                        "--minimize" => o with { Minimize = Value() },
                         "--timeout-ms" => o with { Timeout = TimeSpan.FromMilliseconds(Number(Value(), "--timeout-ms")) },
                         _ => throw new FormatException("unknown option " + args[i]),
                     };
@@ -129,6 +145,11 @@ namespace VmState.Fuzz
                 if (target is not null && !FuzzTarget.Names.Contains(target))
                 {
                     throw new FormatException($"unknown target '{target}' (targets: {string.Join(", ", FuzzTarget.Names)})");
+                }
+
+                if (o.Minimize is not null && o.Target is null)
+                {
+                    throw new FormatException("--minimize FILE needs --target NAME");
                 }
 
                 if (!o.All && o.Target is null && o.Replay is null && o.Afl is null && !o.MakeCorpus)

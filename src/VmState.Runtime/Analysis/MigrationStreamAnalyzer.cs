@@ -30,6 +30,11 @@ public static class MigrationStreamAnalyzer
         {
             throw new VmStateLoadException("The VMDESCRIPTION is not valid JSON: " + e.Message, stream.Length, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json parses an escaped lone surrogate ("\ud800") but cannot turn it into a string.
+            throw new VmStateLoadException("The VMDESCRIPTION is not valid JSON text: " + e.Message, stream.Length, e);
+        }
     }
 
     /// <summary>
