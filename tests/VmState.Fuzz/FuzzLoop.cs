@@ -5,7 +5,11 @@ using System.Security.Cryptography;
 namespace VmState.Fuzz;
 
 /// <summary>What one target's run did.</summary>
-internal sealed record FuzzRunResult(string Target, long Execs, double Seconds, int Failures, int PoolSize);
+internal sealed record FuzzRunResult(string Target, long Execs, double Seconds, int Failures, int PoolSize, bool Hung)
+{
+    /// <summary>The largest allocation of one input, and that input's length.</summary>
+    public (long Bytes, int Length) MaxAllocation { get; init; }
+}
 
 /// <summary>
 /// The in-process mutational loop: every corpus input once (with a generous time limit, as the first calls JIT the
@@ -50,6 +54,7 @@ internal static class FuzzLoop
         }
 
         oracle.Timeout = timeout;
+        (long Bytes, int Length) max = (0, 0);
         while (clock.Elapsed < duration && !oracle.Abandoned)
         {
             // Seeds half of the time, so the pool's late finds do not crowd out the real inputs.
@@ -57,6 +62,11 @@ internal static class FuzzLoop
             byte[] input = mutator.Mutate(parent, pool);
             FuzzOutcome outcome = oracle.Execute(input);
             execs++;
+            if (outcome.AllocatedBytes > max.Bytes)
+            {
+                max = (outcome.AllocatedBytes, input.Length);
+            }
+
             if (outcome.IsFailure)
             {
                 if (failed.Add(outcome.Signature))
@@ -74,7 +84,7 @@ internal static class FuzzLoop
             }
         }
 
-        return new FuzzRunResult(targetName, execs, clock.Elapsed.TotalSeconds, failures, pool.Count);
+        return new FuzzRunResult(targetName, execs, clock.Elapsed.TotalSeconds, failures, pool.Count, oracle.Abandoned) { MaxAllocation = max };
     }
 
     /// <summary>Runs every file of <paramref name="dir"/> once; returns the failures (file, outcome).</summary>
@@ -107,9 +117,10 @@ internal static class FuzzLoop
         return failures;
     }
 
-    /// <summary>The input files of a corpus or regressions folder, in name order (notes ending in .txt are not inputs).</summary>
+    /// <summary>The input files of a corpus or regressions folder, in name order (notes ending in .txt are not inputs); a file is itself.</summary>
     public static IEnumerable<string> CorpusFiles(string dir) =>
-        Directory.Exists(dir)
+        File.Exists(dir) ? [dir]
+        : Directory.Exists(dir)
             ? Directory.EnumerateFiles(dir).Where(f => !f.EndsWith(".txt", StringComparison.Ordinal)).Order(StringComparer.Ordinal)
             : [];
 

@@ -11,7 +11,8 @@ namespace VmState.Fuzz;
 /// <summary>
 /// <see cref="MigrationLoader"/> into the sample machine (1 MiB of RAM). Besides the error types it checks the
 /// loader's transactional promise: a load that fails leaves the machine's whole state (RAM and every device) as it
-/// was. The machine is made anew after a load that succeeded, so every input meets the same fresh machine.
+/// was. Inputs of odd length are loaded from a <see cref="Stream"/> that hands out a few bytes at a time (the
+/// network path), even ones from memory. The machine is made anew after a load that succeeded, so every input meets the same fresh machine.
 /// </summary>
 internal sealed class LoaderTarget : FuzzTarget
 {
@@ -36,7 +37,17 @@ internal sealed class LoaderTarget : FuzzTarget
         Exception? failure = null;
         try
         {
-            loader.Load(input.ToArray());
+            if (input.Length % 2 == 0)
+            {
+                loader.Load(input.ToArray());
+            }
+            else
+            {
+                // Odd lengths go through the streamed path (a socket's), in reads of 1 byte to 4 KiB (a power of
+                // two picked by the length), so frames are parsed again as more arrives.
+                using var stream = new ChunkedStream(input.ToArray(), 1 << (input.Length / 2 % 13));
+                loader.Load(stream);
+            }
         }
         catch (Exception e)
         {

@@ -3,6 +3,7 @@ using VmState.Analysis;
 using VmState.Description;
 using VmState.Migration;
 using VmState.Runtime.Tests.Encoding;
+using VmState.Runtime.Tests.Migration;
 using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Failures;
@@ -46,6 +47,25 @@ public sealed class FuzzFindingTests
         Assert.Throws<VmStateLoadException>(() => MigrationStreamAnalyzer.State(stream));
     }
 
+    [Fact]
+    public void A_stream_that_arrives_a_byte_at_a_time_is_parsed_about_once_per_field_not_once_per_byte()
+    {
+        // Each time a frame runs past what has arrived the loader parses it again from its start; it now waits for
+        // the bytes the parse was missing (a RAM page's 4096), not for the next read. Before, a 1-byte trickle cost a
+        // parse, and its allocations, per byte: quadratic in the frame's size (the harness's memory and hang findings).
+        using var source = new StreamTestMachine(fill: true);
+        byte[] stream = source.Save();
+        using var target = new StreamTestMachine(fill: false);
+        var loader = new MigrationLoader(target.Registry, StreamTestMachine.Options);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        loader.Load(new OneByteStream(stream));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(source.Hash(), target.Hash());
+        Assert.True(allocated < (16L * stream.Length) + (1 << 20), $"{allocated} bytes allocated loading {stream.Length} bytes");
+    }
+
     private static byte[] Save(CheckedDev dev)
     {
         var registry = new VmStateRegistry();
@@ -53,5 +73,40 @@ public sealed class FuzzFindingTests
         var output = new ArrayBufferWriter<byte>();
         MigrationSaver.SaveSnapshot(registry, output, Bare);
         return output.WrittenSpan.ToArray();
+    }
+
+    private sealed class OneByteStream(byte[] data) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(Math.Min(1, buffer.Length), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
