@@ -28,7 +28,7 @@ internal static class AflEntry
             }
 
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (allocated > FuzzOracle.AllocationBound(input.Length))
+            if (allocated > FuzzOracle.AllocationBound(target, input.Length))
             {
                 throw new FuzzOracleException($"allocated {allocated} bytes for a {input.Length}-byte input");
             }

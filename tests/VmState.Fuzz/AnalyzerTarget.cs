@@ -9,6 +9,10 @@ internal sealed class AnalyzerTarget : FuzzTarget
 
     public override string Name => "analyzer";
 
+    // Its result is a tree with a node per decoded value, down to each byte of a uint8 array (as the script prints
+    // them), about 130 bytes per input byte at most in the runs; K = 512 leaves room and still catches a blow-up.
+    public override long AllocationPerInputByte => 512;
+
     public override void Run(ReadOnlySpan<byte> input)
     {
         MigrationStreamAnalyzer.Description(input);

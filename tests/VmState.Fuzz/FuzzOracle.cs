@@ -36,7 +36,7 @@ internal readonly record struct FuzzOutcome(FuzzOutcomeKind Kind, string Detail,
 /// </summary>
 internal sealed class FuzzOracle : IDisposable
 {
-    /// <summary>Managed bytes a target may allocate per input byte: K.</summary>
+    /// <summary>Managed bytes a target may allocate per input byte: K (the analyzer's own is larger, see there).</summary>
     public const long BytesPerInputByte = 64;
 
     /// <summary>Managed bytes a target may allocate whatever the input: C (64 MiB).</summary>
@@ -65,7 +65,7 @@ internal sealed class FuzzOracle : IDisposable
     public bool Abandoned { get; private set; }
 
     /// <summary>K × length + C: the managed bytes an input of <paramref name="length"/> bytes may make the target allocate.</summary>
-    public static long AllocationBound(int length) => (BytesPerInputByte * length) + FixedAllowance;
+    public static long AllocationBound(FuzzTarget target, int length) => (target.AllocationPerInputByte * length) + FixedAllowance;
 
     /// <summary>
     /// Runs one input. An input that takes longer than <see cref="Timeout"/> is given ten times as long to finish
@@ -152,9 +152,10 @@ internal sealed class FuzzOracle : IDisposable
         }
 
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        if (allocated > AllocationBound(input.Length) && outcome.Kind != FuzzOutcomeKind.Crash)
+        long bound = AllocationBound(target, input.Length);
+        if (allocated > bound && outcome.Kind != FuzzOutcomeKind.Crash)
         {
-            return new FuzzOutcome(FuzzOutcomeKind.Memory, $"allocated {allocated} bytes for a {input.Length}-byte input (bound {AllocationBound(input.Length)}); {outcome.Kind} {outcome.Detail}", allocated);
+            return new FuzzOutcome(FuzzOutcomeKind.Memory, $"allocated {allocated} bytes for a {input.Length}-byte input (bound {bound}); {outcome.Kind} {outcome.Detail}", allocated);
         }
 
         return outcome with { AllocatedBytes = allocated };

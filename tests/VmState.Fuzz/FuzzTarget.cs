@@ -20,6 +20,9 @@ internal abstract class FuzzTarget : IDisposable
     /// <summary>Runs one input.</summary>
     public abstract void Run(ReadOnlySpan<byte> input);
 
+    /// <summary>K of the allocation bound: managed bytes the target may allocate per input byte.</summary>
+    public virtual long AllocationPerInputByte => FuzzOracle.BytesPerInputByte;
+
     /// <summary>True for the errors the API documents for bad input.</summary>
     public virtual bool IsTypedError(Exception error) => error is VmStateException;
 

@@ -67,7 +67,7 @@ namespace VmState.Fuzz
             {
                 string corpus = options.All || options.Corpus is null ? Paths.Corpus(target) : options.Corpus;
                 FuzzRunResult result = FuzzLoop.Run(target, TimeSpan.FromSeconds(options.Seconds), seed, corpus, Paths.Findings(target), options.Timeout, output);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  most allocated by one input: {result.MaxAllocation.Bytes} bytes ({result.MaxAllocation.Length}-byte input; bound {FuzzOracle.AllocationBound(result.MaxAllocation.Length)})"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  most allocated by one input: {result.MaxAllocation.Bytes} bytes ({result.MaxAllocation.Length}-byte input; bound {FuzzOracle.AllocationBound(FuzzTarget.Create(result.Target), result.MaxAllocation.Length)})"));
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target {result.Target}: {result.Execs} execs in {result.Seconds:0.0} s, {result.Failures} failures"));
                 failed |= result.Failures > 0;
                 if (result.Hung)
