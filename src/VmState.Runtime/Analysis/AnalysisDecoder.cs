@@ -81,7 +81,9 @@ internal sealed class AnalysisDecoder
             catch (VmStateLoadException e) when (e.IsEndOfInput && !input.AtEnd)
             {
                 (_ramName, _lastSection, _lastName, _walker.EmptyValues) = (ramName, lastSection, lastName, empty);
-                input.ReadMore();
+
+                // The bytes the parse missed belong to this frame: wait for them all before parsing it again.
+                input.ReadMore(e.MissingBytes);
             }
         }
     }

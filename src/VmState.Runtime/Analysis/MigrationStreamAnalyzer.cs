@@ -121,5 +121,10 @@ public static class MigrationStreamAnalyzer
         {
             throw new VmStateLoadException("The VMDESCRIPTION is not valid JSON: " + PrintableText.OneLine(e.Message), end, e);
         }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json parses an escaped lone surrogate ("\ud800") but cannot turn it into a string.
+            throw new VmStateLoadException("The VMDESCRIPTION is not valid JSON text: " + PrintableText.OneLine(e.Message), end, e);
+        }
     }
 }

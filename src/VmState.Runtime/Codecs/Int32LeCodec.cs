@@ -21,7 +21,7 @@ public readonly struct Int32LeCodec : IVmStateCodec<Int32LeCodec, int>
     {
         long offset = reader.Position;
         int incoming = reader.ReadInt32();
-        if (incoming < 0 || incoming > value)
+        if ((incoming < 0 || incoming > value) && !reader.Restoring)
         {
             VmStateThrow.CheckFailed(string.Create(CultureInfo.InvariantCulture,
                 $"Incoming value {incoming} is not in [0, {value}]"), offset);

@@ -95,7 +95,7 @@ internal sealed class DeviceSectionEntry<T> : DeviceSectionEntry
             return;
         }
 
-        var reader = new VmStateReader(_snapshot.WrittenSpan);
+        var reader = new VmStateReader(_snapshot.WrittenSpan) { Restoring = true };
         _device.LoadVmState(ref reader, Description.Version);
         _snapshot = null;
     }

@@ -47,14 +47,36 @@ internal sealed class MigrationInput
     }
 
     /// <summary>
-    /// Makes room for at least as many bytes again as are buffered now (at least 64 KiB) and reads what has arrived.
-    /// False when the stream has ended.
+    /// Reads until at least <paramref name="atLeast"/> more bytes have arrived (or the stream ends). False when
+    /// nothing more came.
     /// </summary>
-    public bool ReadMore()
+    public bool ReadMore(long atLeast = 1)
+    {
+        long got = 0;
+        do
+        {
+            int n = ReadOnce();
+            if (n == 0)
+            {
+                break;
+            }
+
+            got += n;
+        }
+        while (got < atLeast);
+
+        return got > 0;
+    }
+
+    /// <summary>
+    /// Makes room for at least as many bytes again as are buffered now (at least 64 KiB) and reads what has arrived;
+    /// 0 when the stream has ended.
+    /// </summary>
+    private int ReadOnce()
     {
         if (_stream is null || _eof)
         {
-            return false;
+            return 0;
         }
 
         int buffered = _end - _start;
@@ -91,6 +113,6 @@ internal sealed class MigrationInput
             _eof = true;
         }
 
-        return got > 0;
+        return got;
     }
 }

@@ -128,7 +128,10 @@ public sealed class MigrationLoader
                 }
                 catch (VmStateLoadException e) when (e.IsEndOfInput && !_input.AtEnd)
                 {
-                    _input.ReadMore();
+                    // The frame cannot parse before the bytes it is missing arrive (they belong to this frame, so
+                    // the peer sends them without waiting for us): read that many before parsing it again, or a
+                    // peer that trickles a big frame a few bytes at a time costs a parse per packet.
+                    _input.ReadMore(e.MissingBytes);
                 }
             }
         }

@@ -68,7 +68,7 @@ internal sealed class StateSectionEntry : DeviceSectionEntry
             return;
         }
 
-        var reader = new VmStateReader(_snapshot.WrittenSpan);
+        var reader = new VmStateReader(_snapshot.WrittenSpan) { Restoring = true };
         _handler.Load(ref reader, Version);
         _snapshot = null;
     }

@@ -211,6 +211,12 @@ public sealed class VmStateLoadException : VmStateException
     /// </summary>
     public bool IsEndOfInput { get; internal init; }
 
+    /// <summary>
+    /// With <see cref="IsEndOfInput"/>: how many bytes past the end of the input the read needed at least, so a
+    /// network loader waits for that many before it parses the frame again (rather than once per arriving packet).
+    /// </summary>
+    internal long MissingBytes { get; init; } = 1;
+
     /// <summary>A codec's check refused the value (an <c>*_EQUAL</c> mismatch, say), as opposed to malformed input.</summary>
     public bool IsCheckFailure { get; internal init; }
 }

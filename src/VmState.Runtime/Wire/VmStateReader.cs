@@ -57,6 +57,13 @@ public ref struct VmStateReader
         }
     }
 
+    /// <summary>
+    /// True while a rollback reads back a snapshot this process saved: checks against the value in memory (QEMU's
+    /// <c>VMSTATE_INT32_POSITIVE_LE</c>, which also stores the incoming value) are not applied, since the failed load
+    /// may have lowered that value below the snapshot's.
+    /// </summary>
+    internal bool Restoring { get; init; }
+
     /// <summary>Absolute offset of the next byte.</summary>
     public readonly long Position => _spanStart + _pos;
 

@@ -16,6 +16,7 @@ public static class VmStateThrow
             string.Create(CultureInfo.InvariantCulture, $"Unexpected end of input: needed {needed} byte(s), {remaining} left"), offset)
         {
             IsEndOfInput = true,
+            MissingBytes = Math.Max(1, needed - remaining),
         };
 
     /// <summary>A general load failure.</summary>
@@ -50,5 +51,6 @@ public static class VmStateThrow
         {
             // Over a network the rest may still come; the loader then reads more and bounds the frame itself.
             IsEndOfInput = true,
+            MissingBytes = Math.Max(1, count > long.MaxValue / Math.Max(1, elementSize) ? long.MaxValue : (count * elementSize) - remaining),
         };
 }
