@@ -418,16 +418,38 @@ public sealed class MigrationLoader
             }
         }
 
+        // Every device and live section is rolled back even when one of them fails to: the first failure is
+        // rethrown once the others are restored.
         private void Rollback()
         {
+            Exception? first = null;
             for (int i = _touched.Count - 1; i >= 0; i--)
             {
-                _touched[i].LoadRollback();
+                try
+                {
+                    _touched[i].LoadRollback();
+                }
+                catch (Exception e)
+                {
+                    first ??= e;
+                }
             }
 
             for (int i = _started.Count - 1; i >= 0; i--)
             {
-                _started[i].Handler.LoadRollback();
+                try
+                {
+                    _started[i].Handler.LoadRollback();
+                }
+                catch (Exception e)
+                {
+                    first ??= e;
+                }
+            }
+
+            if (first is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
             }
         }
     }

@@ -251,3 +251,46 @@ public sealed class StreamClaimTests
         Assert.True(peer.Served < 1 << 20, $"read {peer.Served} bytes before refusing");
     }
 }
+
+/// <summary>A failed load rolls back every section it touched, even when one of their rollbacks fails.</summary>
+public sealed class RollbackTests
+{
+    [Fact]
+    public void A_rollback_that_fails_does_not_stop_the_others_and_its_error_is_what_the_caller_hears()
+    {
+        var first = new Recording(failRollback: false);
+        var second = new Recording(failRollback: true);
+        var registry = new VmStateRegistry();
+        registry.RegisterLive("a", first, 1);
+        registry.RegisterLive("b", second, 1);
+
+        // START a (section 1), START b (section 2), each with an empty body and its footer, then an unknown frame type.
+        byte[] stream = Convert.FromHexString("5145564d00000003" + "01000000010161" + "0000000000000001" + "7e00000001"
+            + "01000000020162" + "0000000000000001" + "7e00000002" + "09");
+
+        var e = Assert.Throws<InvalidOperationException>(
+            () => new MigrationLoader(registry, new MigrationStreamOptions { SendConfiguration = false, SendVmDescription = false }).Load(stream));
+
+        Assert.Equal("rollback of b failed", e.Message);
+        Assert.True(first.RolledBack, "the section started first was not rolled back");
+        Assert.True(second.RolledBack);
+    }
+
+    private sealed class Recording(bool failRollback) : LiveSectionHandler
+    {
+        public bool RolledBack { get; private set; }
+
+        public override void LoadState(ref VmStateReader reader, int versionId)
+        {
+        }
+
+        public override void LoadRollback()
+        {
+            RolledBack = true;
+            if (failRollback)
+            {
+                throw new InvalidOperationException("rollback of b failed");
+            }
+        }
+    }
+}
