@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using VmState.Wire;
 using VmState.Analysis;
 
 namespace SampleMachine.Cli;
@@ -20,14 +22,48 @@ internal static class AnalyzeCliCommand
             Description = "With --extract: the most RAM (all blocks together) the stream may claim before block files are made (K/M/G/T suffixes)",
             DefaultValueFactory = _ => (MigrationStreamExtractor.DefaultMaxMemory >> 30).ToString(System.Globalization.CultureInfo.InvariantCulture) + "G",
         };
-        var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract, maxMemory };
+        var frames = new Option<bool>("--frames") { Description = "List every frame instead (commands, postcopy's too, sections with their sizes, RAM record counts), one line each" };
+        var desc = new Option<FileInfo?>("--desc") { Description = "With --frames: walk device sections by this stream's VMDESCRIPTION (or this JSON file); a postcopy stream has none of its own" };
+        var returnPath = new Option<FileInfo?>("--return-path") { Description = "With --frames: also list this recording of the return path (the destination-to-source bytes)" };
+        var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract, maxMemory, frames, desc, returnPath };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
             using TextWriter stdout = Ui.OpenBulkOutput();
+            if (parse.GetValue(frames))
+            {
+                return ListFrames(parse.GetValue(file)!.FullName, parse.GetValue(desc)?.FullName, parse.GetValue(returnPath)?.FullName, stdout);
+            }
+
             return Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, stdout, limit);
         }));
         return command;
+    }
+
+    /// <summary><c>analyze --frames</c>: one line per frame of <paramref name="file"/>, then per return-path message.</summary>
+    internal static int ListFrames(string file, string? descFile, string? returnPathFile, TextWriter output)
+    {
+        AnalysisObject? description = descFile is null ? null : MigrationStreamAnalyzer.DescriptionFrom(File.ReadAllBytes(descFile));
+        using (FileStream stream = OpenFile(file))
+        {
+            output.Write($"== {file}: {stream.Length} bytes\n");
+            foreach (MigrationFrame frame in MigrationStreamAnalyzer.Frames(stream, description))
+            {
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"{frame.Offset,9}  {(frame.InPackage ? "    " : "")}{frame.Text}\n"));
+            }
+        }
+
+        if (returnPathFile is not null)
+        {
+            byte[] recording = File.ReadAllBytes(returnPathFile);
+            output.Write($"== {returnPathFile}: {recording.Length} bytes\n");
+            foreach ((long offset, ReturnPathMessage message) in MigrationStreamAnalyzer.ReturnPath(recording))
+            {
+                output.Write(string.Create(CultureInfo.InvariantCulture, $"{offset,9}  {message.Describe()}\n"));
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>Prints the state or desc dump of <paramref name="file"/>, or extracts it into <paramref name="extractDir"/>.</summary>

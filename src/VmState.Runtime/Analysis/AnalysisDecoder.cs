@@ -23,6 +23,16 @@ internal sealed class AnalysisDecoder
     private string _ramName = "";
     private long _lastSection = -1;
     private string _lastName = "";
+    private int _pages;
+    private int _zeros;
+    private string? _blockList;
+    private long _packageEnd = -1;
+
+    /// <summary>
+    /// Hears every frame read whole (footers folded into their sections); with it set, every QEMU 7.2 command is taken
+    /// (the script refuses them all), PACKAGED's blob read as the frames it holds.
+    /// </summary>
+    public Action<MigrationFrame>? FrameSeen { get; init; }
 
     public AnalysisDecoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock)
     {
@@ -98,9 +108,11 @@ internal sealed class AnalysisDecoder
             switch ((QemuSectionType)type)
             {
                 case QemuSectionType.Eof:
+                    Seen(at, reader.Position, "EOF");
                     return true;
                 case QemuSectionType.Configuration:
                     _lastName = ConfigurationSection.Name;
+                    VmStateReader configName = reader;
                     if (_desc[ConfigurationSection.Name] is AnalysisObject config)
                     {
                         _walker.ReadBody(ref reader, config, new AnalysisObject());
@@ -110,6 +122,14 @@ internal sealed class AnalysisDecoder
                         uint length = reader.ReadUInt32();
                         reader.EnsureAvailable(length, 1);
                         reader.Skip(length);
+                    }
+
+                    if (FrameSeen is not null)
+                    {
+                        uint nameLength = configName.ReadUInt32();
+                        byte[] machine = new byte[Math.Min(nameLength, (uint)ConfigurationSection.MaxNameLength)];
+                        configName.ReadBytes(machine);
+                        Seen(at, reader.Position, string.Create(CultureInfo.InvariantCulture, $"CONFIGURATION machine='{PrintableText.Escape(machine)}' ({reader.Position - at} bytes)"));
                     }
 
                     break;
@@ -133,8 +153,11 @@ internal sealed class AnalysisDecoder
                     }
 
                     var data = new AnalysisObject();
+                    long bodyAt = reader.Position;
+                    (_pages, _zeros, _blockList) = (0, 0, null);
                     ReadSection(ref reader, device, data);
                     _sections[id] = (name, device, data);
+                    Seen(at, reader.Position, SectionText((QemuSectionType)type, id, name, instance, sectionVersion, reader.Position - bodyAt, device is null));
                     break;
                 }
 
@@ -149,10 +172,13 @@ internal sealed class AnalysisDecoder
 
                     _lastSection = id;
                     _lastName = section.Key;
+                    long bodyAt = reader.Position;
+                    (_pages, _zeros, _blockList) = (0, 0, null);
                     if (section.Device is null)
                     {
                         // RAM adds block sizes and pages; setting a size again is harmless when the frame is read again.
                         ReadRam(ref reader, section.Data);
+                        Seen(at, reader.Position, SectionText((QemuSectionType)type, id, section.Key, -1, -1, reader.Position - bodyAt, ram: true));
                     }
                     else
                     {
@@ -160,6 +186,21 @@ internal sealed class AnalysisDecoder
                         var data = new AnalysisObject();
                         _walker.ReadBody(ref reader, section.Device, data);
                         _sections[id] = section with { Data = data };
+                        Seen(at, reader.Position, SectionText((QemuSectionType)type, id, section.Key, -1, -1, reader.Position - bodyAt, ram: false));
+                    }
+
+                    break;
+                }
+
+                case QemuSectionType.Command when FrameSeen is not null:
+                {
+                    MigrationCommandFrame command = MigrationCommandFrame.Read(ref reader, at);
+                    Seen(at, reader.Position, command.Describe());
+                    if (command.Command == QemuMigrationCommand.Packaged)
+                    {
+                        // The blob is the frames that follow; they are listed inside it.
+                        reader.EnsureAvailable(command.Value, 1);
+                        _packageEnd = reader.Position + command.Value;
                     }
 
                     break;
@@ -198,6 +239,36 @@ internal sealed class AnalysisDecoder
         }
 
         return false;
+    }
+
+    private void Seen(long at, long end, string text)
+    {
+        if (FrameSeen is null)
+        {
+            return;
+        }
+
+        bool inPackage = at < _packageEnd;
+        FrameSeen(new MigrationFrame(at, end - at, text, inPackage));
+        if (inPackage && end >= _packageEnd)
+        {
+            _packageEnd = -1;
+        }
+    }
+
+    private string SectionText(QemuSectionType type, long id, string name, long instance, long version, long body, bool ram)
+    {
+        string kind = type switch
+        {
+            QemuSectionType.SectionStart => "SECTION_START",
+            QemuSectionType.SectionPart => "SECTION_PART",
+            QemuSectionType.SectionEnd => "SECTION_END",
+            _ => "SECTION_FULL",
+        };
+        string head = instance >= 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{kind} id={id} '{PrintableText.Escape(name)}' instance={instance} version={version} body={body} bytes")
+            : string.Create(CultureInfo.InvariantCulture, $"{kind} id={id} '{PrintableText.Escape(name)}' body={body} bytes");
+        return ram ? head + string.Create(CultureInfo.InvariantCulture, $", {_pages} PAGE + {_zeros} ZERO records{_blockList}") : head;
     }
 
     /// <summary>The tree: one member per section in the order they started, named <c>"idstr (section id)"</c>.</summary>
@@ -247,6 +318,8 @@ internal sealed class AnalysisDecoder
                     ulong length = reader.ReadUInt64();
                     total = length > total ? 0 : total - length;
                     sizes.Set(_ramName, new AnalysisString("0x" + length.ToString("x16", CultureInfo.InvariantCulture)));
+                    _blockList = (_blockList is null ? " MEM_SIZE total=0x" + address.ToString("x", CultureInfo.InvariantCulture) + " blocks=" : _blockList + ", ")
+                        + PrintableText.Escape(_ramName) + ":0x" + length.ToString("x", CultureInfo.InvariantCulture);
                     _ramBlock?.Invoke(_ramName, (long)length);
                 }
 
@@ -257,11 +330,13 @@ internal sealed class AnalysisDecoder
             {
                 flags = RamBlockName(ref reader, flags) & ~QemuRamRecordKinds.Zero;
                 reader.ReadUInt8();
+                _zeros++;
             }
             else if ((flags & QemuRamRecordKinds.Page) != 0)
             {
                 flags = RamBlockName(ref reader, flags) & ~QemuRamRecordKinds.Page;
                 reader.EnsureAvailable(_pageSize, 1);
+                _pages++;
                 if (_ramPage is null)
                 {
                     reader.Skip(_pageSize);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using VmState.Migration;
 using VmState.Wire;
@@ -96,6 +97,69 @@ public static class MigrationStreamAnalyzer
         }
 
         return decoder.Result();
+    }
+
+    /// <summary>
+    /// Every frame of a seekable stream, in order, one line each: header, configuration, every command QEMU 7.2
+    /// sends (postcopy's too, the frames inside a PACKAGED blob marked as such), each section with its body size (RAM
+    /// ones with their PAGE and ZERO record counts and block list), EOF and the VMDESCRIPTION. Device sections are
+    /// walked by <paramref name="description"/> (a VMDESCRIPTION, e.g. of a precopy stream of the same machine), else
+    /// by the stream's own; a postcopy stream has none.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">The stream is malformed, or a device section has no description.</exception>
+    public static IReadOnlyList<MigrationFrame> Frames(Stream stream, AnalysisObject? description = null, int maxFrame = MaxStreamedFrame)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            throw new VmStateLoadException("The input must be a seekable file, not a pipe", 0);
+        }
+
+        long start = stream.Position;
+        (string? json, long length) = VmDescriptionSkipper.FindVmDescription(stream, start);
+        stream.Position = start;
+        AnalysisObject desc = description ?? (json is null ? new AnalysisObject() : Parse(json, length));
+        var frames = new List<MigrationFrame> { new(0, 8, string.Create(CultureInfo.InvariantCulture, $"HEADER magic=0x{QemuVmFile.Magic:x8} version={QemuVmFile.Version}"), false) };
+        var decoder = new AnalysisDecoder(desc, null, null) { FrameSeen = frames.Add };
+        var input = new MigrationInput(stream, maxFrame);
+        decoder.Frame(input, AnalysisDecoder.ReadFileHeader);
+        while (!decoder.Frame(input, decoder.ReadFrame))
+        {
+        }
+
+        long eofEnd = input.Offset;
+        if (json is not null && length - eofEnd > 5)
+        {
+            int devices = desc["devices"] is AnalysisList list ? list.Items.Count : 0;
+            frames.Add(new MigrationFrame(eofEnd, length - eofEnd, string.Create(CultureInfo.InvariantCulture, $"VMDESCRIPTION json {System.Text.Encoding.UTF8.GetByteCount(json)} bytes, {devices} devices"), false));
+        }
+
+        return frames;
+    }
+
+    /// <summary>The description a stream (or a JSON file) holds, to walk another stream's sections with.</summary>
+    /// <exception cref="VmStateLoadException">Neither a stream with a VMDESCRIPTION nor a JSON object.</exception>
+    public static AnalysisObject DescriptionFrom(byte[] streamOrJson)
+    {
+        ArgumentNullException.ThrowIfNull(streamOrJson);
+        return streamOrJson.AsSpan().TrimStart(" \t\r\n"u8).StartsWith("{"u8)
+            ? Parse(System.Text.Encoding.UTF8.GetString(streamOrJson), 0)
+            : Description(streamOrJson);
+    }
+
+    /// <summary>Every message of a recorded return path (the destination-to-source bytes of a migration connection).</summary>
+    /// <exception cref="VmStateLoadException">A message QEMU 7.2 does not send, or one of the wrong length.</exception>
+    public static IReadOnlyList<(long Offset, ReturnPathMessage Message)> ReturnPath(ReadOnlySpan<byte> recording)
+    {
+        var messages = new List<(long, ReturnPathMessage)>();
+        var reader = new VmStateReader(recording);
+        while (!reader.End)
+        {
+            long at = reader.Position;
+            messages.Add((at, ReturnPathMessage.Read(ref reader)));
+        }
+
+        return messages;
     }
 
     private static void CheckHeader(ReadOnlySpan<byte> stream)

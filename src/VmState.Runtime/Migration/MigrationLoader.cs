@@ -301,25 +301,8 @@ public sealed class MigrationLoader
 
         private static void ReadCommand(ref VmStateReader reader, long at)
         {
-            ushort raw = reader.ReadUInt16();
-            ushort length = reader.ReadUInt16();
-            var command = (QemuMigrationCommand)raw;
-            if (raw == 0 || raw >= MigrationCommandInfo.Count)
-            {
-                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
-            }
-
-            int expected = MigrationCommandInfo.LengthOf(command);
-            bool badLength = command == QemuMigrationCommand.PostcopyAdvise
-                ? length is not (0 or 16)
-                : expected != MigrationCommandInfo.VariableLength && length != expected;
-            if (badLength)
-            {
-                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{MigrationCommandInfo.NameOf(command)} received with bad length - expecting {expected}, received {length}"), at);
-            }
-
-            reader.Skip(length);
-            switch (command)
+            MigrationCommandFrame command = MigrationCommandFrame.Read(ref reader, at);
+            switch (command.Command)
             {
                 case QemuMigrationCommand.OpenReturnPath:
                 case QemuMigrationCommand.Ping:
@@ -327,7 +310,7 @@ public sealed class MigrationLoader
                     // Nothing to answer without a return path; the stream goes on.
                     break;
                 default:
-                    VmStateThrow.LoadFailed($"MIG_CMD {MigrationCommandInfo.NameOf(command)} is not supported by this loader (precopy only)", at);
+                    VmStateThrow.LoadFailed($"MIG_CMD {command.Name} is not supported by this loader (precopy only)", at);
                     break;
             }
         }

@@ -1,0 +1,149 @@
+using System.Globalization;
+
+namespace VmState.Wire;
+
+/// <summary>
+/// One QEMU_VM_COMMAND frame (type byte 0x08) decoded: be16 command, be16 payload length, then the payload as QEMU 7.2
+/// frames each command. Lengths are checked as QEMU checks them (fixed ones exactly; POSTCOPY_ADVISE 0 or 16;
+/// RAM_DISCARD a header and whole ranges; RECV_BITMAP a counted name), and a frame that breaks them is a
+/// <see cref="VmStateLoadException"/> naming the command. PACKAGED's payload is only its blob's length: the blob follows
+/// the frame.
+/// </summary>
+public sealed record MigrationCommandFrame
+{
+    /// <summary>The command.</summary>
+    public required QemuMigrationCommand Command { get; init; }
+
+    /// <summary>The payload length the frame gave.</summary>
+    public required int Length { get; init; }
+
+    /// <summary>PING's value, PACKAGED's blob length.</summary>
+    public uint Value { get; init; }
+
+    /// <summary>POSTCOPY_ADVISE (16-byte form): the OR of every RAM block's page size.</summary>
+    public ulong PageSizeSummary { get; init; }
+
+    /// <summary>POSTCOPY_ADVISE (16-byte form): the target's page size.</summary>
+    public ulong TargetPageSize { get; init; }
+
+    /// <summary>POSTCOPY_RAM_DISCARD's version byte (QEMU knows 0).</summary>
+    public byte DiscardVersion { get; init; }
+
+    /// <summary>The RAM block POSTCOPY_RAM_DISCARD or RECV_BITMAP names.</summary>
+    public string? Block { get; init; }
+
+    /// <summary>POSTCOPY_RAM_DISCARD's ranges: byte offset and length inside <see cref="Block"/>.</summary>
+    public IReadOnlyList<(ulong Start, ulong Length)> Ranges { get; init; } = [];
+
+    /// <summary>QEMU's name of the command (<c>PING</c>, <c>PACKAGED</c>, ...).</summary>
+    public string Name => MigrationCommandInfo.NameOf(Command);
+
+    /// <summary>
+    /// Reads a command frame after its type byte. <paramref name="at"/> is the type byte's offset, for errors.
+    /// SWITCHOVER_START (QEMU 10.0's) is accepted; numbers past it are unknown.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">An unknown command, a length the command does not take, or a payload that
+    /// does not fill its length.</exception>
+    public static MigrationCommandFrame Read(ref VmStateReader reader, long at)
+    {
+        ushort raw = reader.ReadUInt16();
+        ushort length = reader.ReadUInt16();
+        var command = (QemuMigrationCommand)raw;
+        if (raw == 0 || raw >= MigrationCommandInfo.Count)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"MIG_CMD 0x{raw:x} unknown (len 0x{length:x})"), at);
+        }
+
+        string name = MigrationCommandInfo.NameOf(command);
+        int expected = MigrationCommandInfo.LengthOf(command);
+        bool badLength = command == QemuMigrationCommand.PostcopyAdvise
+            ? length is not (0 or 16)
+            : expected != MigrationCommandInfo.VariableLength && length != expected;
+        if (badLength)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{name} received with bad length - expecting {expected}, received {length}"), at);
+        }
+
+        reader.EnsureAvailable(length, 1);
+        long payloadAt = reader.Position;
+        var frame = command switch
+        {
+            QemuMigrationCommand.Ping or QemuMigrationCommand.Packaged => new MigrationCommandFrame { Command = command, Length = length, Value = reader.ReadUInt32() },
+            QemuMigrationCommand.PostcopyAdvise when length == 16 => new MigrationCommandFrame
+            {
+                Command = command,
+                Length = length,
+                PageSizeSummary = reader.ReadUInt64(),
+                TargetPageSize = reader.ReadUInt64(),
+            },
+            QemuMigrationCommand.PostcopyRamDiscard => ReadDiscard(ref reader, length, at),
+            QemuMigrationCommand.RecvBitmap => ReadRecvBitmap(ref reader, length, at),
+            _ => new MigrationCommandFrame { Command = command, Length = length },
+        };
+
+        if (reader.Position != payloadAt + length)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"{name}: the payload of {length} bytes holds {reader.Position - payloadAt}"), at);
+        }
+
+        return frame;
+    }
+
+    private static MigrationCommandFrame ReadDiscard(ref VmStateReader reader, int length, long at)
+    {
+        // u8 version, u8 name length, the name, a NUL, then (be64 start, be64 length) pairs to the end.
+        if (length < 3)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"POSTCOPY_RAM_DISCARD of {length} bytes is too short"), at);
+        }
+
+        byte version = reader.ReadUInt8();
+        if (version != 0)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"POSTCOPY_RAM_DISCARD of version {version} (only 0 is known)"), at);
+        }
+
+        string block = reader.ReadCountedString();
+        int header = 2 + System.Text.Encoding.UTF8.GetByteCount(block) + 1;
+        if (length < header || reader.ReadUInt8() != 0 || (length - header) % 16 != 0)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"POSTCOPY_RAM_DISCARD for '{PrintableText.Escape(block)}': {length} bytes are not its header and whole ranges"), at);
+        }
+
+        var ranges = new List<(ulong, ulong)>((length - header) / 16);
+        for (int i = header; i < length; i += 16)
+        {
+            ranges.Add((reader.ReadUInt64(), reader.ReadUInt64()));
+        }
+
+        return new MigrationCommandFrame { Command = QemuMigrationCommand.PostcopyRamDiscard, Length = length, DiscardVersion = version, Block = block, Ranges = ranges };
+    }
+
+    private static MigrationCommandFrame ReadRecvBitmap(ref VmStateReader reader, int length, long at)
+    {
+        string block = reader.ReadCountedString();
+        if (length != 1 + System.Text.Encoding.UTF8.GetByteCount(block))
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"RECV_BITMAP of {length} bytes does not hold exactly a counted block name"), at);
+        }
+
+        return new MigrationCommandFrame { Command = QemuMigrationCommand.RecvBitmap, Length = length, Block = block };
+    }
+
+    /// <summary>One line about the frame, as <c>analyze --frames</c> prints it.</summary>
+    public string Describe()
+    {
+        string head = string.Create(CultureInfo.InvariantCulture, $"COMMAND {Name} (cmd {(int)Command}, len {Length})");
+        return Command switch
+        {
+            QemuMigrationCommand.Ping => head + string.Create(CultureInfo.InvariantCulture, $" value={Value}"),
+            QemuMigrationCommand.Packaged => head + string.Create(CultureInfo.InvariantCulture, $" blob of {Value} bytes follows"),
+            QemuMigrationCommand.PostcopyAdvise when Length == 16 => head + string.Create(CultureInfo.InvariantCulture, $" ram_pagesize_summary=0x{PageSizeSummary:x} target_page_size={TargetPageSize}"),
+            QemuMigrationCommand.PostcopyRamDiscard => head + string.Create(
+                CultureInfo.InvariantCulture,
+                $" version={DiscardVersion} ramblock='{PrintableText.Escape(Block)}' {Ranges.Count} ranges: {string.Join(' ', Ranges.Select(r => $"0x{r.Start:x}+0x{r.Length:x}"))}"),
+            QemuMigrationCommand.RecvBitmap => head + $" ramblock='{PrintableText.Escape(Block)}'",
+            _ => head,
+        };
+    }
+}
