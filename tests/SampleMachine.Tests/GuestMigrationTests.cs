@@ -38,9 +38,18 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
     [QemuGuestFact]
     public Task On_q35_the_guest_keeps_counting_after_qemu_migrates_it_live_into_our_incoming_and_on_to_qemu() => Migrate("q35", LiveThroughOurIncoming);
 
+    [QemuGuestFact]
+    public Task On_pc_a_source_with_a_return_path_completes_into_our_incoming_and_the_guest_counts_on() => Migrate("pc", LiveWithReturnPath);
+
+    // As the live hop, with the source's return-path capability on: it opens QEMU's return path, pings, and calls the
+    // migration complete only once our incoming has said SHUT 0 on it (else "failed", and it would run the guest on).
+    private static Task<QemuMonitor> LiveWithReturnPath(QemuMonitor source, GuestRun run) => LiveThroughOurIncoming(source, run, returnPath: true);
+
     // The live hop: QEMU migrates over TCP into our `incoming --machine`, which loads every section as it arrives and
     // then migrates the machine on, over TCP, to the second QEMU waiting with -incoming tcp:.
-    private static async Task<QemuMonitor> LiveThroughOurIncoming(QemuMonitor source, GuestRun run)
+    private static Task<QemuMonitor> LiveThroughOurIncoming(QemuMonitor source, GuestRun run) => LiveThroughOurIncoming(source, run, returnPath: false);
+
+    private static async Task<QemuMonitor> LiveThroughOurIncoming(QemuMonitor source, GuestRun run, bool returnPath)
     {
         QemuMonitor destination = run.StartDestination("tcp:127.0.0.1:0");
         try
@@ -51,6 +60,12 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
             using Process ours = run.StartOurCli("incoming", "--machine", run.Machine, "--memory", "16M", "--listen", "127.0.0.1:0", "--forward-to", "127.0.0.1:" + port);
             string? waiting = await ours.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(waiting is not null && waiting.StartsWith(Waiting, StringComparison.Ordinal), $"first line: '{waiting}'");
+            if (returnPath)
+            {
+                await source.Send("migrate_set_capability return-path on");
+                Assert.Contains("return-path: on", await source.Send("info migrate_capabilities"), StringComparison.Ordinal);
+            }
+
             await source.Send("migrate tcp:" + waiting[Waiting.Length..]);
             await source.SendUntil("info migrate", "Migration status: completed");
             await source.Quit();

@@ -8,7 +8,8 @@ namespace SampleMachine.Migration;
 
 /// <summary>
 /// Migration with QEMU 7.2 itself as the other side, over TCP as QEMU's <c>migrate tcp:</c> and <c>-incoming tcp:</c>
-/// speak it: the stream alone, with no acknowledgements (QEMU reads no return path in precopy).
+/// speak it: the stream, and, when a source with the <c>return-path</c> capability opens one, QEMU's return path on
+/// the same connection (PONG for each PING, SHUT at the end).
 /// </summary>
 public static class QemuPeer
 {
@@ -26,7 +27,29 @@ public static class QemuPeer
         client.ReceiveBufferSize = 4 << 20;
         client.ReceiveTimeout = idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, idleTimeout.TotalMilliseconds);
         using NetworkStream stream = client.GetStream();
-        return new MigrationLoader(machine.Registry, machine.StreamOptions).Load(stream);
+        var returnPath = new ReturnPathWriter(stream);
+        MigrationLoadResult result;
+        try
+        {
+            result = new MigrationLoader(machine.Registry, machine.StreamOptions) { CommandReceived = returnPath.OnCommand }.Load(stream);
+        }
+        catch (Exception e) when (e is VmStateException or IOException)
+        {
+            // Told so, QEMU's source fails the migration and keeps its guest running (best effort: the link may be gone).
+            try
+            {
+                returnPath.Shut(failed: true);
+            }
+            catch (IOException)
+            {
+            }
+
+            throw;
+        }
+
+        // Without this SHUT a source with a return path would call the migration failed and run the guest again.
+        returnPath.Shut(failed: false);
+        return result;
     }
 
     /// <summary>

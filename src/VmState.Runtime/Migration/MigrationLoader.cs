@@ -35,6 +35,12 @@ public sealed class MigrationLoader
     /// </summary>
     public int MaxVmDescription { get; init; } = 64 << 20;
 
+    /// <summary>
+    /// Hears each command the loader takes (OPEN_RETURN_PATH, PING, SWITCHOVER_START), once its frame is read whole,
+    /// so a destination can answer on its return path (<see cref="ReturnPathWriter"/>).
+    /// </summary>
+    public Action<MigrationCommandFrame>? CommandReceived { get; init; }
+
     /// <summary>Loads a whole stream held in memory.</summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
     public MigrationLoadResult Load(ReadOnlyMemory<byte> stream) => new Session(this, new MigrationInput(stream)).Run();
@@ -299,7 +305,7 @@ public sealed class MigrationLoader
             }
         }
 
-        private static void ReadCommand(ref VmStateReader reader, long at)
+        private void ReadCommand(ref VmStateReader reader, long at)
         {
             MigrationCommandFrame command = MigrationCommandFrame.Read(ref reader, at);
             switch (command.Command)
@@ -307,7 +313,8 @@ public sealed class MigrationLoader
                 case QemuMigrationCommand.OpenReturnPath:
                 case QemuMigrationCommand.Ping:
                 case QemuMigrationCommand.SwitchoverStart:
-                    // Nothing to answer without a return path; the stream goes on.
+                    // The stream goes on; a destination with a return path answers through the callback.
+                    _owner.CommandReceived?.Invoke(command);
                     break;
                 default:
                     VmStateThrow.LoadFailed($"MIG_CMD {command.Name} is not supported by this loader (precopy only)", at);

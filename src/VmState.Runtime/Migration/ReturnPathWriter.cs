@@ -1,0 +1,57 @@
+using System.Buffers;
+using VmState.Wire;
+
+namespace VmState.Migration;
+
+/// <summary>
+/// A destination's side of QEMU's return path, on the migration connection itself: once the source sends
+/// OPEN_RETURN_PATH it answers each PING with a PONG of its value and, at the end, says SHUT (0 when the load
+/// succeeded). QEMU 7.2's source with the <c>return-path</c> capability waits for that SHUT before it calls the
+/// migration complete; without a return path nothing is written.
+/// </summary>
+public sealed class ReturnPathWriter(Stream connection)
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(64);
+
+    /// <summary>True once the source opened the return path.</summary>
+    public bool IsOpen { get; private set; }
+
+    /// <summary>The messages written, in order (for reports and tests).</summary>
+    public List<ReturnPathMessage> Sent { get; } = [];
+
+    /// <summary>Answers a command the loader took (<see cref="MigrationLoader.CommandReceived"/>).</summary>
+    public void OnCommand(MigrationCommandFrame command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        switch (command.Command)
+        {
+            case QemuMigrationCommand.OpenReturnPath:
+                IsOpen = true;
+                break;
+            case QemuMigrationCommand.Ping when IsOpen:
+                Send(new ReturnPathMessage { Type = QemuReturnPathMessageType.Pong, Length = 4, Value = command.Value });
+                break;
+        }
+    }
+
+    /// <summary>Ends the return path: SHUT with 0 after a load that succeeded, 1 after one that failed.</summary>
+    public void Shut(bool failed)
+    {
+        if (IsOpen)
+        {
+            Send(new ReturnPathMessage { Type = QemuReturnPathMessageType.Shut, Length = 4, Value = failed ? 1u : 0u });
+            IsOpen = false;
+        }
+    }
+
+    private void Send(ReturnPathMessage message)
+    {
+        _buffer.ResetWrittenCount();
+        var writer = new VmStateWriter(_buffer);
+        ReturnPathMessage.Write(ref writer, message);
+        writer.Flush();
+        connection.Write(_buffer.WrittenSpan);
+        connection.Flush();
+        Sent.Add(message);
+    }
+}
