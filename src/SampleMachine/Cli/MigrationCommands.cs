@@ -256,7 +256,7 @@ internal static class MigrationCommands
         if (next is not null)
         {
             long sent = QemuPeer.Send(machine, next);
-            Ui.Line($"sent {SizeParser.Format(sent)} to {next}");
+            Ui.Line($"sent {SizeParser.Format(sent)} to {next}; it loaded them (SHUT 0 on its return path)");
         }
 
         return 0;

@@ -91,6 +91,12 @@ public sealed class MigrationSaver
             WriteConfiguration(ref w);
         }
 
+        if (_options.OpenReturnPath)
+        {
+            MigrationCommandFrame.Write(ref w, QemuMigrationCommand.OpenReturnPath);
+            MigrationCommandFrame.Write(ref w, QemuMigrationCommand.Ping, 1);
+        }
+
         Flush(ref w);
         if (_options.SendVmDescription)
         {

@@ -24,6 +24,13 @@ public sealed record MigrationStreamOptions
     /// </summary>
     public int? TargetPageBits { get; init; }
 
+    /// <summary>
+    /// The source asks for QEMU's return path: OPEN_RETURN_PATH and PING 1 right after the configuration, as QEMU 7.2
+    /// writes them with its <c>return-path</c> capability. The destination then answers on the same connection (PONG,
+    /// and SHUT when it has loaded the stream); the loader takes the commands either way.
+    /// </summary>
+    public bool OpenReturnPath { get; init; }
+
     /// <summary>Defaults: configuration, footers and VMDESCRIPTION on.</summary>
     public static MigrationStreamOptions Default { get; } = new();
 }

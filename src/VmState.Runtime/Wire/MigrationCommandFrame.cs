@@ -130,6 +130,28 @@ public sealed record MigrationCommandFrame
         return new MigrationCommandFrame { Command = QemuMigrationCommand.RecvBitmap, Length = length, Block = block };
     }
 
+    /// <summary>
+    /// Writes a command frame (its type byte too) that has no payload, or, for PING and PACKAGED, the be32
+    /// <paramref name="value"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A command whose payload is more than that.</exception>
+    public static void Write(ref VmStateWriter writer, QemuMigrationCommand command, uint value = 0)
+    {
+        int length = MigrationCommandInfo.LengthOf(command);
+        if (length is not (0 or 4) || (length == 4 && command is not (QemuMigrationCommand.Ping or QemuMigrationCommand.Packaged)))
+        {
+            throw new ArgumentException($"{MigrationCommandInfo.NameOf(command)} has a payload this writer does not make", nameof(command));
+        }
+
+        writer.WriteUInt8((byte)QemuSectionType.Command);
+        writer.WriteUInt16((ushort)command);
+        writer.WriteUInt16((ushort)length);
+        if (length == 4)
+        {
+            writer.WriteUInt32(value);
+        }
+    }
+
     /// <summary>One line about the frame, as <c>analyze --frames</c> prints it.</summary>
     public string Describe()
     {

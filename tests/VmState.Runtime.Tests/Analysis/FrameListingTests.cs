@@ -209,3 +209,39 @@ public sealed partial class FrameListingTests
         return m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 }
+
+/// <summary>A source that asks for QEMU's return path writes what QEMU 7.2 writes with its return-path capability.</summary>
+public sealed class ReturnPathSourceTests
+{
+    [Fact]
+    public void The_stream_opens_the_return_path_and_pings_right_after_the_configuration_as_qemu_does()
+    {
+        byte[] qemu = File.ReadAllBytes(QemuFixtures.PathOf(Path.Combine("postcopy", "precopy.migration")));
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+
+        VmState.Migration.MigrationSaver.SaveSnapshot(
+            new VmState.Migration.VmStateRegistry(),
+            output,
+            new VmState.Migration.MigrationStreamOptions { MachineName = "pc-i440fx-7.2", OpenReturnPath = true, SendVmDescription = false });
+
+        // Header, configuration, OPEN_RETURN_PATH, PING 1: the recording's first 40 bytes; then our EOF.
+        Assert.Equal(qemu[..40], output.WrittenSpan[..40].ToArray());
+        Assert.Equal(new byte[] { 0 }, output.WrittenSpan[40..].ToArray());
+    }
+
+    [Fact]
+    public void Only_commands_without_a_payload_or_with_a_be32_one_are_written()
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new VmStateWriter(output);
+        MigrationCommandFrame.Write(ref writer, QemuMigrationCommand.Packaged, 12907);
+        writer.Flush();
+        Assert.Equal(Hex.Bytes("08 0007 0004 0000326b"), output.WrittenSpan.ToArray());
+
+        Assert.Throws<ArgumentException>(() =>
+        {
+            var w = new VmStateWriter(new System.Buffers.ArrayBufferWriter<byte>());
+            MigrationCommandFrame.Write(ref w, QemuMigrationCommand.PostcopyRamDiscard);
+        });
+    }
+}
