@@ -25,7 +25,7 @@ internal sealed class AnalysisDecoder
     private string _lastName = "";
     private int _pages;
     private int _zeros;
-    private string? _blockList;
+    private System.Text.StringBuilder? _blockList;
     private long _packageEnd = -1;
 
     /// <summary>
@@ -318,8 +318,14 @@ internal sealed class AnalysisDecoder
                     ulong length = reader.ReadUInt64();
                     total = length > total ? 0 : total - length;
                     sizes.Set(_ramName, new AnalysisString("0x" + length.ToString("x16", CultureInfo.InvariantCulture)));
-                    _blockList = (_blockList is null ? " MEM_SIZE total=0x" + address.ToString("x", CultureInfo.InvariantCulture) + " blocks=" : _blockList + ", ")
-                        + PrintableText.Escape(_ramName) + ":0x" + length.ToString("x", CultureInfo.InvariantCulture);
+                    if (FrameSeen is not null)
+                    {
+                        // Only a listing keeps the block list, and it prints all of it: memory as its output.
+                        _blockList = _blockList is null
+                            ? new System.Text.StringBuilder(" MEM_SIZE total=0x").Append(address.ToString("x", CultureInfo.InvariantCulture)).Append(" blocks=")
+                            : _blockList.Append(", ");
+                        _blockList.Append(PrintableText.Escape(_ramName)).Append(":0x").Append(length.ToString("x", CultureInfo.InvariantCulture));
+                    }
                     _ramBlock?.Invoke(_ramName, (long)length);
                 }
 

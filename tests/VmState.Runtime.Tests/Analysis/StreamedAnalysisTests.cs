@@ -98,6 +98,32 @@ public sealed class StreamedAnalysisTests
     }
 
     [Fact]
+    public void A_ram_block_list_of_many_blocks_costs_memory_as_its_size_not_its_square()
+    {
+        // MEM_SIZE announcing 10,000 one-page blocks "b0".."b9999" (a fuzz finding: the list's text was built by
+        // concatenation, 1.7 GB for a 119 KB input), then EOS.
+        var list = new List<byte>(Hex.Bytes("01 00000001 03 72616d 00000000 00000004"));
+        list.AddRange(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((10_000L * 4096) | 4)));
+        for (int i = 0; i < 10_000; i++)
+        {
+            byte[] name = System.Text.Encoding.ASCII.GetBytes("b" + i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            list.Add((byte)name.Length);
+            list.AddRange(name);
+            list.AddRange(Hex.Bytes("0000000000001000"));
+        }
+
+        list.AddRange(Hex.Bytes("0000000000000010 7e 00000001 00"));
+        byte[] stream = WithDescription(Sections(Convert.ToHexString([.. list])), "{\"page_size\": 4096, \"devices\": []}");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        AnalysisObject state = MigrationStreamAnalyzer.State(stream, (_, _, _) => { });
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(10_000, ((AnalysisObject)((AnalysisObject)state["ram (1)"]!)["section sizes"]!).Members.Count);
+        Assert.True(allocated < 32L << 20, $"allocated {allocated} bytes for a {stream.Length}-byte stream");
+    }
+
+    [Fact]
     public void Extraction_past_the_memory_limit_is_refused_and_leaves_nothing()
     {
         // MEM_SIZE announcing block "b" of 1 MiB, then a zero page record and EOS.
