@@ -31,6 +31,28 @@ public sealed class MigrationFailureTests
         }
     }
 
+    [Fact]
+    public async Task A_completed_migration_over_its_downtime_limit_says_so_and_with_strict_downtime_exits_6()
+    {
+        // A limit of 0 ms: with no dirtying the first pass leaves nothing, so it switches over, and any pause is over.
+        foreach (bool strict in new[] { false, true })
+        {
+            using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0));
+            using var machine = new VirtualMachine(4L << 20);
+            Task<(VmState.Migration.MigrationLoadResult Result, string Hash)> accept = Task.Run(() => destination.Accept(machine));
+            string[] args = ["--to", "127.0.0.1:" + destination.LocalEndpoint.Port, "--memory", "4M", "--dirty-rate", "0", "--warmup", "0", "--downtime-limit", "0"];
+
+            (int rc, string output, string errors) = Migrate(strict ? [.. args, "--strict-downtime"] : args);
+            (_, string hash) = await accept.WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.Equal(strict ? ExitCodes.DowntimeExceeded : ExitCodes.Ok, rc);
+            Assert.Contains("state sha256: " + hash, output, StringComparison.Ordinal);
+            Assert.Contains("(limit 0 ms, EXCEEDED; estimated", output, StringComparison.Ordinal);
+            Assert.StartsWith(strict ? "error: the guest was paused " : "warning: the guest was paused ", errors, StringComparison.Ordinal);
+            Assert.Contains("over the 0 ms downtime limit", errors, StringComparison.Ordinal);
+        }
+    }
+
     // Accepts a connection, takes a little of the stream, and drops it: a destination that died mid-migration.
     private static async Task DieAfterSomeBytes(TcpListener listener)
     {

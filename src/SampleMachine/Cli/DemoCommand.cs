@@ -75,7 +75,7 @@ internal static class DemoCommand
             same &= !stats.Completed || stats.SourceHash == destinationHash;
             Ui.Line("source      state sha256: " + stats.SourceHash);
             Ui.Line("destination state sha256: " + destinationHash);
-            rows.Add(("migration", string.Create(CultureInfo.InvariantCulture, $"{SizeParser.Format(stats.Transferred)} in {Ui.Ms(stats.TotalTime)}, {stats.Iterations} iteration(s), downtime {Ui.Ms(stats.Downtime)}")));
+            rows.Add(("migration", string.Create(CultureInfo.InvariantCulture, $"{SizeParser.Format(stats.Transferred)} in {Ui.Ms(stats.TotalTime)}, {stats.Iterations} iteration(s), downtime {Ui.Ms(stats.Downtime)} ({(stats.DowntimeExceeded ? "over" : "within")} the {Ui.Ms(stats.DowntimeLimit)} limit)")));
             rows.Add(("migration check", migrated ? "identical" : "DIFFERENT"));
             rows.Add(("guest", string.Create(CultureInfo.InvariantCulture, $"{guest.PagesWritten:N0} page writes, {guest.PacketsSent:N0} packets")));
             Ui.Table("demo summary", rows);

@@ -21,6 +21,9 @@ public static class ExitCodes
     /// <summary>A migration or snapshot round trip completed but the two sides' state hashes differ.</summary>
     public const int HashMismatch = 5;
 
+    /// <summary>With <c>--strict-downtime</c>: the migration completed, but the guest was paused longer than the downtime limit.</summary>
+    public const int DowntimeExceeded = 6;
+
     /// <summary>An error the tool did not expect (a bug): one line on stderr, the details with --verbose.</summary>
     public const int InternalError = 70;
 }

@@ -30,9 +30,10 @@ internal static class MigrationCommands
             Description = "Seconds the destination may stall (connect, a write, a reply) before the attempt fails (0: never)",
             DefaultValueFactory = _ => 30,
         };
+        var strictDowntime = new Option<bool>("--strict-downtime") { Description = "Exit with code 6 when the migration completed but the guest was paused longer than --downtime-limit" };
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
-            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle,
+            to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle, strictDowntime,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -117,9 +118,23 @@ internal static class MigrationCommands
                 return ExitCodes.HashMismatch;
             }
 
-            return 0;
+            return DowntimeVerdict(stats, parse.GetValue(strictDowntime));
         }));
         return command;
+    }
+
+    // A completed migration over its downtime limit says so; with --strict-downtime that is its exit code too.
+    internal static int DowntimeVerdict(MigrationStats stats, bool strict)
+    {
+        if (!stats.DowntimeExceeded)
+        {
+            return ExitCodes.Ok;
+        }
+
+        Console.Error.WriteLine(string.Create(
+            System.Globalization.CultureInfo.InvariantCulture,
+            $"{(strict ? "error" : "warning")}: the guest was paused {Ui.Ms(stats.Downtime)}, over the {Ui.Ms(stats.DowntimeLimit)} downtime limit (estimated {Ui.Ms(stats.EstimatedDowntime)} from the bytes left at the last pass's bandwidth)"));
+        return strict ? ExitCodes.DowntimeExceeded : ExitCodes.Ok;
     }
 
     // Where an in-doubt guest goes without --save-on-failure: the current directory, else the temp directory.

@@ -78,7 +78,7 @@ internal static class Ui
         {
             ("status", s.Completed ? "completed" : "failed: " + s.FailureReason),
             ("total time", Ms(s.TotalTime)),
-            ("downtime", s.Completed ? Ms(s.Downtime) : "-"),
+            ("downtime", s.Completed ? Ms(s.Downtime) + $" (limit {Ms(s.DowntimeLimit)}{(s.DowntimeExceeded ? ", EXCEEDED" : "")}; estimated {Ms(s.EstimatedDowntime)})" : "-"),
             ("setup", Ms(s.SetupTime)),
             ("transferred", SizeParser.Format(s.Transferred)),
             ("throughput", s.Mbps.ToString("0.0", CultureInfo.InvariantCulture) + " Mbps"),

@@ -62,6 +62,15 @@ public sealed record MigrationStats
     /// <summary>From stopping the guest to the destination having loaded everything.</summary>
     public TimeSpan Downtime { get; init; }
 
+    /// <summary>The downtime limit the migration ran under.</summary>
+    public TimeSpan DowntimeLimit { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>What the switchover was expected to take: the bytes left over the last pass's bandwidth.</summary>
+    public TimeSpan EstimatedDowntime { get; init; }
+
+    /// <summary>A completed migration whose guest was paused longer than the limit: the limit is a promise, so this is said.</summary>
+    public bool DowntimeExceeded => Completed && Downtime > DowntimeLimit;
+
     /// <summary>Time of the setup phase.</summary>
     public TimeSpan SetupTime { get; init; }
 

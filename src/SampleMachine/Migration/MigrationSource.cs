@@ -131,7 +131,9 @@ public sealed class MigrationSource
                 }
             }
 
-            // Switchover: stop the guest, send the rest and every device.
+            // Switchover: stop the guest, send the rest and every device. What the pause should take, from the bytes
+            // left and the bandwidth the last pass measured, is kept to set beside what it took.
+            TimeSpan estimated = TimeSpan.FromSeconds(bandwidth > 0 ? remaining / bandwidth : 0);
             _guest?.Pause();
             paused = true;
             var downtime = Stopwatch.StartNew();
@@ -183,6 +185,8 @@ public sealed class MigrationSource
                 Completed = true,
                 TotalTime = total.Elapsed,
                 Downtime = downtime.Elapsed,
+                DowntimeLimit = TimeSpan.FromMilliseconds(_parameters.DowntimeLimitMs),
+                EstimatedDowntime = estimated,
                 SetupTime = setup,
                 Transferred = output.BytesWritten,
                 NormalPages = ram.NormalPages,
