@@ -130,24 +130,7 @@ public sealed class HostileSizeTests
         Assert.Equal("", output);
     }
 
-    private static (int Rc, string Output, string Errors) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        TextWriter oldOut = Console.Out;
-        TextWriter oldError = Console.Error;
-        Console.SetOut(output);
-        Console.SetError(errors);
-        try
-        {
-            return (CommandLine.Build().Parse(args).Invoke(), output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Rc, string Output, string Errors) Cli(params string[] args) => InProcessCli.Run(args);
 
     // The recording with pc.ram (the ram START list's first block) claiming pcRam bytes, the MEM_SIZE total to match.
     private static byte[] WithPcRam(long pcRam, out long listAt)

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using SampleMachine.Cli;
 using VmState.Wire;
 
 namespace SampleMachine.Tests;
@@ -69,24 +68,7 @@ public sealed class HostileTextCliTests : IDisposable
         return [.. s];
     }
 
-    private static (int Rc, string Out, string Err) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        TextWriter oldOut = Console.Out;
-        TextWriter oldErr = Console.Error;
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (CommandLine.Build().Parse(args).Invoke(), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static (int Rc, string Out, string Err) Cli(params string[] args) => InProcessCli.Run(args);
 
     private static void Counted32(List<byte> s, byte[] bytes)
     {

@@ -12,24 +12,7 @@ namespace SampleMachine.Tests;
 /// </summary>
 public sealed class MigrationFailureTests
 {
-    private static (int Rc, string Output, string Errors) Migrate(params string[] args)
-    {
-        var output = new StringWriter();
-        var errors = new StringWriter();
-        TextWriter oldOut = Console.Out;
-        TextWriter oldError = Console.Error;
-        Console.SetOut(output);
-        Console.SetError(errors);
-        try
-        {
-            return (CommandLine.Build().Parse(["migrate", .. args]).Invoke(), output.ToString(), errors.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldError);
-        }
-    }
+    private static (int Rc, string Output, string Errors) Migrate(params string[] args) => InProcessCli.Run(["migrate", .. args]);
 
     [Fact]
     public async Task A_completed_migration_over_its_downtime_limit_says_so_and_with_strict_downtime_exits_6()

@@ -1,4 +1,3 @@
-using SampleMachine.Cli;
 using VmState.Qemu.Machines;
 using VmState.Qemu.Tests;
 
@@ -28,17 +27,8 @@ public sealed class WholeMachineImportTests
 
     private static (int Rc, string Output) Cli(params string[] args)
     {
-        var output = new StringWriter();
-        TextWriter old = Console.Out;
-        Console.SetOut(output);
-        try
-        {
-            return (CommandLine.Build().Parse(args).Invoke(), output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(old);
-        }
+        (int rc, string output, _) = InProcessCli.Run(args);
+        return (rc, output);
     }
 
     [QemuTheory]

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using SampleMachine.Machine;
 using VmState.Description;
 using VmState.Migration;
+using VmState.Tests.Support;
 using VmState.Wire;
 
 namespace VmState.Fuzz;
@@ -45,7 +46,7 @@ internal sealed class LoaderTarget : FuzzTarget
             {
                 // Odd lengths go through the streamed path (a socket's), in reads of 1 byte to 4 KiB (a power of
                 // two picked by the length), so frames are parsed again as more arrives.
-                using var stream = new ChunkedStream(input.ToArray(), 1 << (input.Length / 2 % 13));
+                using var stream = new PieceStream(input.ToArray()) { Piece = 1 << (input.Length / 2 % 13), Seekable = false };
                 loader.Load(stream);
             }
         }

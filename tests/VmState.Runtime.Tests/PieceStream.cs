@@ -2,13 +2,16 @@ namespace VmState.Tests.Support;
 
 /// <summary>
 /// A read-only stream over bytes for tests of streamed input: reads return pieces of random size (as a socket's do),
-/// or whole requests (as a file's do) when no seed is given; optionally zeros for ever after the bytes, and optionally
-/// not seekable. Linked into the other test projects that need it.
+/// pieces of at most <see cref="Piece"/> bytes, or whole requests (as a file's do) when neither is given; optionally
+/// zeros for ever after the bytes, and optionally not seekable. Linked into the other projects that need it.
 /// </summary>
 internal sealed class PieceStream(byte[] data, int? seed = null, int maxPiece = 256 << 10) : Stream
 {
     private readonly Random? _random = seed is int s ? new Random(s) : null;
     private long _position;
+
+    /// <summary>At most this many bytes a read (a slow socket), when set.</summary>
+    public int? Piece { get; init; }
 
     /// <summary>After the bytes, zeros for ever instead of the end of the stream.</summary>
     public bool Endless { get; init; }
@@ -41,7 +44,9 @@ internal sealed class PieceStream(byte[] data, int? seed = null, int maxPiece = 
     public override int Read(Span<byte> buffer)
     {
         Reads++;
-        int n = _random is null ? buffer.Length : Math.Min(buffer.Length, 1 + _random.Next(maxPiece));
+        int n = Piece is int piece ? Math.Min(buffer.Length, piece)
+            : _random is null ? buffer.Length
+            : Math.Min(buffer.Length, 1 + _random.Next(maxPiece));
         if (!Endless)
         {
             n = (int)Math.Min(n, data.Length - _position);

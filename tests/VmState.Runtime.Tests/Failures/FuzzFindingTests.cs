@@ -4,6 +4,7 @@ using VmState.Description;
 using VmState.Migration;
 using VmState.Runtime.Tests.Encoding;
 using VmState.Runtime.Tests.Migration;
+using VmState.Tests.Support;
 using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Failures;
@@ -59,7 +60,7 @@ public sealed class FuzzFindingTests
         var loader = new MigrationLoader(target.Registry, StreamTestMachine.Options);
 
         long before = GC.GetAllocatedBytesForCurrentThread();
-        loader.Load(new OneByteStream(stream));
+        loader.Load(new PieceStream(stream) { Piece = 1, Seekable = false });
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(source.Hash(), target.Hash());
@@ -73,40 +74,5 @@ public sealed class FuzzFindingTests
         var output = new ArrayBufferWriter<byte>();
         MigrationSaver.SaveSnapshot(registry, output, Bare);
         return output.WrittenSpan.ToArray();
-    }
-
-    private sealed class OneByteStream(byte[] data) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(Math.Min(1, buffer.Length), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using VmState.Description;
 using VmState.Migration;
+using VmState.Tests.Support;
 using VmState.Wire;
 
 namespace VmState.Runtime.Tests.Migration;
@@ -31,7 +32,7 @@ public sealed class StreamRoundTripTests
         using var target = new StreamTestMachine(fill: false);
         byte[] stream = source.Save();
 
-        new MigrationLoader(target.Registry, StreamTestMachine.Options).Load(new TrickleStream(stream, 7));
+        new MigrationLoader(target.Registry, StreamTestMachine.Options).Load(new PieceStream(stream) { Piece = 7, Seekable = false });
 
         Assert.Equal(source.Hash(), target.Hash());
     }
@@ -184,41 +185,5 @@ public sealed class StreamRoundTripTests
         // Right after the header: FULL "early".
         Assert.Equal(0x04, stream[8]);
         Assert.Equal("early"u8.ToArray(), stream[14..19]);
-    }
-
-    /// <summary>A stream that returns at most a few bytes per read, like a slow socket.</summary>
-    private sealed class TrickleStream(byte[] data, int chunk) : Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(Math.Min(chunk, buffer.Length), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
