@@ -157,7 +157,10 @@ internal sealed class AnalysisDecoder
                     (_pages, _zeros, _blockList) = (0, 0, null);
                     ReadSection(ref reader, device, data);
                     _sections[id] = (name, device, data);
-                    Seen(at, reader.Position, SectionText((QemuSectionType)type, id, name, instance, sectionVersion, reader.Position - bodyAt, device is null));
+                    if (FrameSeen is not null)
+                    {
+                        Seen(at, reader.Position, SectionText((QemuSectionType)type, id, name, instance, sectionVersion, reader.Position - bodyAt, device is null));
+                    }
                     break;
                 }
 
@@ -178,7 +181,10 @@ internal sealed class AnalysisDecoder
                     {
                         // RAM adds block sizes and pages; setting a size again is harmless when the frame is read again.
                         ReadRam(ref reader, section.Data);
-                        Seen(at, reader.Position, SectionText((QemuSectionType)type, id, section.Key, -1, -1, reader.Position - bodyAt, ram: true));
+                        if (FrameSeen is not null)
+                        {
+                            Seen(at, reader.Position, SectionText((QemuSectionType)type, id, section.Key, -1, -1, reader.Position - bodyAt, ram: true));
+                        }
                     }
                     else
                     {
@@ -186,7 +192,10 @@ internal sealed class AnalysisDecoder
                         var data = new AnalysisObject();
                         _walker.ReadBody(ref reader, section.Device, data);
                         _sections[id] = section with { Data = data };
-                        Seen(at, reader.Position, SectionText((QemuSectionType)type, id, section.Key, -1, -1, reader.Position - bodyAt, ram: false));
+                        if (FrameSeen is not null)
+                        {
+                            Seen(at, reader.Position, SectionText((QemuSectionType)type, id, section.Key, -1, -1, reader.Position - bodyAt, ram: false));
+                        }
                     }
 
                     break;
@@ -241,6 +250,7 @@ internal sealed class AnalysisDecoder
         return false;
     }
 
+    // Callers that build their text first check FrameSeen, so a plain analysis makes no listing text.
     private void Seen(long at, long end, string text)
     {
         if (FrameSeen is null)
