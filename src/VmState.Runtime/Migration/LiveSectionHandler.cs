@@ -12,11 +12,29 @@ namespace VmState.Migration;
 /// network stream that had not yet delivered the whole frame: loading must be idempotent for the same input.
 /// A load is transactional: <see cref="LoadCommit"/> runs when the whole stream loaded, <see cref="LoadRollback"/>
 /// when it failed, and the rollback must leave the state exactly as it was before <see cref="LoadSetup"/>.
+/// <para>
+/// Postcopy (QEMU's order) adds, on the save side, <see cref="SavePostcopyPrepare"/> with the guest stopped at the
+/// switch and <see cref="SaveCompletePostcopy"/> at the end; on the load side <see cref="LoadPostcopyAdvise"/>,
+/// <see cref="LoadPostcopyDiscard"/>, <see cref="LoadPostcopyListen"/> and <see cref="LoadPostcopyRun"/>, after which
+/// the guest runs on the destination and nothing can be rolled back.
+/// </para>
 /// </remarks>
 public abstract class LiveSectionHandler
 {
     /// <summary>False to leave the section out of this migration (QEMU's <c>is_active</c>).</summary>
     public virtual bool IsActive => true;
+
+    /// <summary>True when the section can send the rest of its state after the guest moved (QEMU's <c>has_postcopy</c>).</summary>
+    public virtual bool HasPostcopy => false;
+
+    /// <summary>
+    /// Called first on the save side, before the stream's header, with the migration's options (QEMU's
+    /// <c>save_prepare</c>): e.g. whether postcopy may follow, which decides how <see cref="SavePendingEstimate"/>
+    /// splits what is left.
+    /// </summary>
+    public virtual void SavePrepare(MigrationStreamOptions options)
+    {
+    }
 
     /// <summary>Writes the START payload (e.g. the RAM block list) and prepares dirty tracking.</summary>
     public virtual void SaveSetup(ref VmStateWriter writer)
@@ -40,6 +58,18 @@ public abstract class LiveSectionHandler
     {
     }
 
+    /// <summary>
+    /// With the guest stopped at the switch to postcopy: synchronises dirty tracking and adds to
+    /// <paramref name="discards"/> every range whose copy on the destination is stale or missing (the saver sends them
+    /// as POSTCOPY_RAM_DISCARD). Only called when <see cref="HasPostcopy"/>.
+    /// </summary>
+    public virtual void SavePostcopyPrepare(ICollection<PostcopyDiscardRange> discards)
+    {
+    }
+
+    /// <summary>Writes the END payload of a postcopy migration: everything still pending (the guest runs elsewhere).</summary>
+    public virtual void SaveCompletePostcopy(ref VmStateWriter writer) => SaveCompletePrecopy(ref writer);
+
     /// <summary>Releases what the save side set up (runs after success and after failure).</summary>
     public virtual void SaveCleanup()
     {
@@ -52,6 +82,30 @@ public abstract class LiveSectionHandler
 
     /// <summary>Reads one START, PART or END payload written at <paramref name="versionId"/>.</summary>
     public abstract void LoadState(ref VmStateReader reader, int versionId);
+
+    /// <summary>POSTCOPY_ADVISE arrived: postcopy may follow, so start tracking what has been received.</summary>
+    public virtual void LoadPostcopyAdvise()
+    {
+    }
+
+    /// <summary>
+    /// One POSTCOPY_RAM_DISCARD: forget the named block's pages in its ranges (the source sends them again).
+    /// Returns false when the block is not this section's.
+    /// </summary>
+    public virtual bool LoadPostcopyDiscard(MigrationCommandFrame discard) => false;
+
+    /// <summary>POSTCOPY_LISTEN: from now on a guest access to a missing page asks the source for it.</summary>
+    public virtual void LoadPostcopyListen()
+    {
+    }
+
+    /// <summary>
+    /// POSTCOPY_RUN: the guest is about to run on what has arrived; what was loaded so far is final (no rollback from
+    /// here on). The rest of the section's state follows while the guest runs.
+    /// </summary>
+    public virtual void LoadPostcopyRun()
+    {
+    }
 
     /// <summary>Makes what was loaded final (the whole stream loaded).</summary>
     public virtual void LoadCommit()

@@ -18,6 +18,9 @@ public sealed record MigrationLoadResult
     /// <summary>The VMDESCRIPTION JSON text, when the stream ended with one.</summary>
     public string? VmDescription { get; init; }
 
+    /// <summary>True when the stream switched to postcopy: the guest ran (from POSTCOPY_RUN on) while the rest arrived.</summary>
+    public bool Postcopy { get; init; }
+
     /// <summary>Non-fatal oddities QEMU also only reports (e.g. no VMDESCRIPTION after EOF).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

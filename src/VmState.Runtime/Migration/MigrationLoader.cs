@@ -41,6 +41,14 @@ public sealed class MigrationLoader
     /// </summary>
     public Action<MigrationCommandFrame>? CommandReceived { get; init; }
 
+    /// <summary>
+    /// Called when POSTCOPY_RUN arrives: the device state is loaded and final, and the guest should start now; the RAM
+    /// it misses follows on the same stream (a guest access to a missing page waits for it, see
+    /// <see cref="VmState.Ram.PostcopyPages"/>). From here on a failure cannot roll back (it is
+    /// <see cref="VmStateLoadException.PostcopyPaused"/>).
+    /// </summary>
+    public Action? PostcopyRun { get; init; }
+
     /// <summary>Loads a whole stream held in memory.</summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
     public MigrationLoadResult Load(ReadOnlyMemory<byte> stream) => new Session(this, new MigrationInput(stream)).Run();
@@ -54,6 +62,15 @@ public sealed class MigrationLoader
     }
 
     private delegate bool FrameParser(ref VmStateReader reader);
+
+    // Where a postcopy stream is (QEMU's PostcopyState): each command is only valid in its place.
+    private enum PostcopyState
+    {
+        None,
+        Advised,
+        Listening,
+        Running,
+    }
 
     private sealed class Session
     {
@@ -69,6 +86,8 @@ public sealed class MigrationLoader
         private string? _vmdesc;
         private int _loaded;
         private int _skippedCount;
+        private PostcopyState _postcopy;
+        private bool _inPackage;
 
         public Session(MigrationLoader owner, MigrationInput input)
         {
@@ -93,7 +112,12 @@ public sealed class MigrationLoader
                 {
                 }
 
-                Frame(ReadVmDescription);
+                // QEMU sends no VMDESCRIPTION after postcopy.
+                if (_postcopy != PostcopyState.Running)
+                {
+                    Frame(ReadVmDescription);
+                }
+
                 Commit();
                 committed = true;
                 return new MigrationLoadResult
@@ -103,12 +127,19 @@ public sealed class MigrationLoader
                     FramesSkipped = _skippedCount,
                     BytesRead = _input.Offset,
                     VmDescription = _vmdesc,
+                    Postcopy = _postcopy == PostcopyState.Running,
                     Warnings = _warnings,
                 };
             }
+            catch (Exception e) when (_postcopy == PostcopyState.Running && e is VmStateLoadException or IOException && !(e is VmStateLoadException { PostcopyPaused: true }))
+            {
+                long at = e is VmStateLoadException load ? load.Offset : _input.Offset;
+                throw new VmStateLoadException($"Postcopy paused: {e.Message}", at, e) { PostcopyPaused = true };
+            }
             finally
             {
-                if (!committed)
+                // After POSTCOPY_RUN the guest ran on what was loaded: there is nothing to go back to.
+                if (!committed && _postcopy != PostcopyState.Running)
                 {
                     Rollback();
                 }
@@ -248,6 +279,9 @@ public sealed class MigrationLoader
                         StartLive(live);
                         live.Handler.LoadState(ref reader, versionId);
                         break;
+                    case DeviceSectionEntry when _postcopy == PostcopyState.Running:
+                        VmStateThrow.LoadFailed($"Device state for '{PrintableText.Escape(idStr)}' after POSTCOPY_RUN: the guest already runs on its state", at);
+                        break;
                     case DeviceSectionEntry device when type == QemuSectionType.SectionFull:
                         if (!_touched.Contains(device))
                         {
@@ -316,9 +350,167 @@ public sealed class MigrationLoader
                     // The stream goes on; a destination with a return path answers through the callback.
                     _owner.CommandReceived?.Invoke(command);
                     break;
-                default:
-                    VmStateThrow.LoadFailed($"MIG_CMD {command.Name} is not supported by this loader (precopy only)", at);
+                case QemuMigrationCommand.PostcopyAdvise:
+                    Advise(command, at);
                     break;
+                case QemuMigrationCommand.PostcopyRamDiscard:
+                    Discard(command, at);
+                    break;
+                case QemuMigrationCommand.PostcopyListen:
+                    Expect(command, PostcopyState.Advised, at);
+                    foreach (LiveSectionEntry live in PostcopySections())
+                    {
+                        live.Handler.LoadPostcopyListen();
+                    }
+
+                    _postcopy = PostcopyState.Listening;
+                    break;
+                case QemuMigrationCommand.PostcopyRun:
+                    Expect(command, PostcopyState.Listening, at);
+                    RunGuest();
+                    break;
+                case QemuMigrationCommand.Packaged:
+                    ReadPackage(ref reader, command, at);
+                    break;
+                default:
+                    VmStateThrow.LoadFailed($"MIG_CMD {command.Name} is not supported by this loader", at);
+                    break;
+            }
+        }
+
+        private void Expect(MigrationCommandFrame command, PostcopyState state, long at)
+        {
+            if (_postcopy != state)
+            {
+                VmStateThrow.LoadFailed($"{command.Name} in the wrong postcopy state: {Describe(_postcopy)}, where it needs {Describe(state)}", at);
+            }
+
+            static string Describe(PostcopyState s) => s switch
+            {
+                PostcopyState.None => "no POSTCOPY_ADVISE came",
+                PostcopyState.Advised => "advised",
+                PostcopyState.Listening => "listening",
+                _ => "the guest runs",
+            };
+        }
+
+        private void Advise(MigrationCommandFrame command, long at)
+        {
+            Expect(command, PostcopyState.None, at);
+            if (command.Length == 16)
+            {
+                // Every RAM block here is made of target pages.
+                ulong local = (ulong)Options.TargetPageSize;
+                if (command.PageSizeSummary != local)
+                {
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Postcopy needs matching RAM page sizes (s=0x{command.PageSizeSummary:x} d=0x{local:x})"), at);
+                }
+
+                if (command.TargetPageSize != local)
+                {
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Postcopy needs matching target page sizes (s={command.TargetPageSize} d={local})"), at);
+                }
+            }
+
+            foreach (SectionEntry e in _owner._registry.Entries)
+            {
+                if (e is LiveSectionEntry live && live.Handler.HasPostcopy)
+                {
+                    StartLive(live);
+                    live.Handler.LoadPostcopyAdvise();
+                }
+            }
+
+            _postcopy = PostcopyState.Advised;
+        }
+
+        private void Discard(MigrationCommandFrame command, long at)
+        {
+            Expect(command, PostcopyState.Advised, at);
+            try
+            {
+                foreach (LiveSectionEntry live in PostcopySections())
+                {
+                    if (live.Handler.LoadPostcopyDiscard(command))
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (VmStateLoadException e) when (e.Offset < 0)
+            {
+                throw new VmStateLoadException(e.Message, at, e);
+            }
+
+            VmStateThrow.LoadFailed($"POSTCOPY_RAM_DISCARD for unknown RAM block '{PrintableText.Escape(command.Block)}'", at);
+        }
+
+        private IEnumerable<LiveSectionEntry> PostcopySections() => _started.Where(l => l.Handler.HasPostcopy);
+
+        // POSTCOPY_RUN: what came so far is final; the guest starts while the rest of its RAM arrives.
+        private void RunGuest()
+        {
+            foreach (DeviceSectionEntry device in _touched)
+            {
+                device.LoadCommit();
+            }
+
+            _touched.Clear();
+            foreach (LiveSectionEntry live in _started)
+            {
+                if (live.Handler.HasPostcopy)
+                {
+                    live.Handler.LoadPostcopyRun();
+                }
+                else
+                {
+                    live.Handler.LoadCommit();
+                }
+            }
+
+            _started.RemoveAll(l => !l.Handler.HasPostcopy);
+            _postcopy = PostcopyState.Running;
+            _owner.PostcopyRun?.Invoke();
+        }
+
+        // PACKAGED: the blob (read whole before any of it is used) is a stream of frames without a header.
+        private void ReadPackage(ref VmStateReader reader, MigrationCommandFrame command, long at)
+        {
+            if (_inPackage)
+            {
+                VmStateThrow.LoadFailed("PACKAGED inside a PACKAGED blob", at);
+            }
+
+            if (command.Value > MigrationSaver.MaxPackagedBytes)
+            {
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Unreasonably large packaged state: {command.Value} bytes, more than {MigrationSaver.MaxPackagedBytes}"), at);
+            }
+
+            reader.EnsureAvailable(command.Value, 1);
+            long blobAt = reader.Position;
+            byte[] blob = new byte[command.Value];
+            reader.ReadBytes(blob);
+            var inner = new VmStateReader(blob, blobAt);
+            _inPackage = true;
+            try
+            {
+                while (!inner.End)
+                {
+                    long frameAt = inner.Position;
+                    if (ReadSection(ref inner))
+                    {
+                        VmStateThrow.LoadFailed("EOF inside the PACKAGED blob", frameAt);
+                    }
+                }
+            }
+            catch (VmStateLoadException e) when (e.IsEndOfInput)
+            {
+                // The blob arrived whole: a frame that runs past it is malformed, not waiting for bytes.
+                throw new VmStateLoadException($"A frame runs past the end of the PACKAGED blob of {command.Value} bytes: {e.Message}", e.Offset, e);
+            }
+            finally
+            {
+                _inPackage = false;
             }
         }
 

@@ -11,11 +11,15 @@ namespace VmState.Migration;
 /// configuration, early-setup devices, START of live sections), <see cref="SaveStreamIterate"/> (PART sections while the
 /// guest runs), <see cref="SaveStreamCompletePrecopy"/> (END sections, every device as FULL, EOF, VMDESCRIPTION), then
 /// <see cref="SaveStreamCleanup"/>. <see cref="SaveSnapshot"/> runs all of them for a stopped machine.
+/// A postcopy migration (<see cref="MigrationStreamOptions.Postcopy"/>) replaces the completion with
+/// <see cref="SaveStreamStartPostcopy"/> (discards, then the device state as one PACKAGED blob that ends in
+/// POSTCOPY_RUN), more <see cref="SaveStreamIterate"/> rounds while the guest runs on the destination, and
+/// <see cref="SaveStreamCompletePostcopy"/> (END sections and EOF; QEMU sends no VMDESCRIPTION after postcopy).
 /// </summary>
 public sealed class MigrationSaver
 {
     private readonly VmStateRegistry _registry;
-    private readonly IBufferWriter<byte> _output;
+    private IBufferWriter<byte> _output;
     private readonly MigrationStreamOptions _options;
     private readonly List<LiveSectionEntry> _live = [];
     private VmDescriptionWriter? _vmdesc;
@@ -36,6 +40,7 @@ public sealed class MigrationSaver
     {
         New,
         Setup,
+        Postcopy,
         Complete,
         Failed,
     }
@@ -83,6 +88,19 @@ public sealed class MigrationSaver
             }
         }
 
+        if (_options.Postcopy && !_options.OpenReturnPath)
+        {
+            throw new InvalidOperationException("Postcopy needs the return path (MigrationStreamOptions.OpenReturnPath): the destination asks for pages on it");
+        }
+
+        foreach (SectionEntry e in _registry.Entries)
+        {
+            if (e is LiveSectionEntry live)
+            {
+                live.Handler.SavePrepare(_options);
+            }
+        }
+
         var w = Writer();
         w.WriteUInt32(QemuVmFile.Magic);
         w.WriteUInt32(QemuVmFile.Version);
@@ -95,6 +113,12 @@ public sealed class MigrationSaver
         {
             MigrationCommandFrame.Write(ref w, QemuMigrationCommand.OpenReturnPath);
             MigrationCommandFrame.Write(ref w, QemuMigrationCommand.Ping, 1);
+        }
+
+        if (_options.Postcopy)
+        {
+            // QEMU's summary is the OR of every block's page size; all of ours are target pages.
+            MigrationCommandFrame.WriteAdvise(ref w, (ulong)_options.TargetPageSize, (ulong)_options.TargetPageSize);
         }
 
         Flush(ref w);
@@ -136,10 +160,19 @@ public sealed class MigrationSaver
     /// </summary>
     public bool SaveStreamIterate(long budget = long.MaxValue)
     {
-        Expect(Phase.Setup);
+        if (_phase != Phase.Postcopy)
+        {
+            Expect(Phase.Setup);
+        }
+
         bool allDone = true;
         foreach (LiveSectionEntry live in _live)
         {
+            if (!Iterating(live))
+            {
+                continue;
+            }
+
             var w = Writer();
             w.WriteUInt8((byte)QemuSectionType.SectionPart);
             w.WriteUInt32((uint)live.SectionId);
@@ -166,7 +199,10 @@ public sealed class MigrationSaver
         PendingBytes sum = default;
         foreach (LiveSectionEntry live in _live)
         {
-            sum += live.Handler.SavePendingEstimate();
+            if (Iterating(live))
+            {
+                sum += live.Handler.SavePendingEstimate();
+            }
         }
 
         return sum;
@@ -178,7 +214,10 @@ public sealed class MigrationSaver
         PendingBytes sum = default;
         foreach (LiveSectionEntry live in _live)
         {
-            sum += live.Handler.SavePendingExact();
+            if (Iterating(live))
+            {
+                sum += live.Handler.SavePendingExact();
+            }
         }
 
         return sum;
@@ -191,12 +230,7 @@ public sealed class MigrationSaver
         _phase = Phase.Failed;
         foreach (LiveSectionEntry live in _live)
         {
-            var w = Writer();
-            w.WriteUInt8((byte)QemuSectionType.SectionEnd);
-            w.WriteUInt32((uint)live.SectionId);
-            Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePrecopy(ref x));
-            WriteFooter(ref w, live);
-            Flush(ref w);
+            WriteEnd(live, postcopy: false);
         }
 
         foreach (SectionEntry e in _registry.Entries)
@@ -224,6 +258,124 @@ public sealed class MigrationSaver
             }
         }
 
+        Flush(ref end);
+        _phase = Phase.Complete;
+    }
+
+    /// <summary>The largest PACKAGED blob QEMU takes (16 MiB).</summary>
+    public const int MaxPackagedBytes = 1 << 24;
+
+    /// <summary>
+    /// With the guest stopped, the switch to postcopy, as QEMU 7.2 writes it: a POSTCOPY_RAM_DISCARD per block and up
+    /// to 12 ranges for everything the live sections still have to send (stale or never sent), PING 2, then PACKAGED
+    /// with a blob of POSTCOPY_LISTEN, the END of every live section without postcopy, every needed device as FULL,
+    /// PING 3 and POSTCOPY_RUN; then PING 4. The destination answers PING 3 once it loaded the devices, just before it
+    /// runs the guest. Returns the discarded ranges.
+    /// </summary>
+    /// <exception cref="VmStateSaveException">A device refused to save, or the blob passed 16 MiB.</exception>
+    public IReadOnlyList<PostcopyDiscardRange> SaveStreamStartPostcopy()
+    {
+        Expect(Phase.Setup);
+        if (!_options.Postcopy)
+        {
+            throw new InvalidOperationException("The stream did not advise postcopy (MigrationStreamOptions.Postcopy)");
+        }
+
+        _phase = Phase.Failed;
+        var discards = new List<PostcopyDiscardRange>();
+        foreach (LiveSectionEntry live in _live)
+        {
+            if (live.Handler.HasPostcopy)
+            {
+                live.Handler.SavePostcopyPrepare(discards);
+            }
+        }
+
+        var w = Writer();
+        var ranges = new List<(ulong, ulong)>(MigrationCommandFrame.MaxDiscardRanges);
+        for (int i = 0; i < discards.Count;)
+        {
+            string block = discards[i].Block;
+            ranges.Clear();
+            while (i < discards.Count && discards[i].Block == block && ranges.Count < MigrationCommandFrame.MaxDiscardRanges)
+            {
+                ranges.Add((discards[i].Start, discards[i].Length));
+                i++;
+            }
+
+            MigrationCommandFrame.WriteDiscard(ref w, block, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ranges));
+        }
+
+        MigrationCommandFrame.Write(ref w, QemuMigrationCommand.Ping, 2);
+        Flush(ref w);
+
+        // The blob follows its 9-byte command frame, so its frames are written at their final stream offsets.
+        IBufferWriter<byte> stream = _output;
+        long packageAt = _written;
+        var blob = new ArrayBufferWriter<byte>(64 << 10);
+        _output = blob;
+        _written = packageAt + 9;
+        try
+        {
+            w = Writer();
+            MigrationCommandFrame.Write(ref w, QemuMigrationCommand.PostcopyListen);
+            Flush(ref w);
+            foreach (LiveSectionEntry live in _live)
+            {
+                if (!live.Handler.HasPostcopy)
+                {
+                    WriteEnd(live, postcopy: false);
+                }
+            }
+
+            foreach (SectionEntry e in _registry.Entries)
+            {
+                if (e is DeviceSectionEntry device && !device.IsEarlySetup && device.IsNeeded())
+                {
+                    SaveDevice(device, describe: false);
+                }
+            }
+
+            w = Writer();
+            MigrationCommandFrame.Write(ref w, QemuMigrationCommand.Ping, 3);
+            MigrationCommandFrame.Write(ref w, QemuMigrationCommand.PostcopyRun);
+            Flush(ref w);
+        }
+        finally
+        {
+            _output = stream;
+            _written = packageAt;
+        }
+
+        if (blob.WrittenCount > MaxPackagedBytes)
+        {
+            throw new VmStateSaveException($"Unreasonably large packaged state: {blob.WrittenCount} bytes, more than {MaxPackagedBytes}", packageAt);
+        }
+
+        w = Writer();
+        MigrationCommandFrame.Write(ref w, QemuMigrationCommand.Packaged, (uint)blob.WrittenCount);
+        w.WriteBytes(blob.WrittenSpan);
+        MigrationCommandFrame.Write(ref w, QemuMigrationCommand.Ping, 4);
+        Flush(ref w);
+        _phase = Phase.Postcopy;
+        return discards;
+    }
+
+    /// <summary>The end of a postcopy migration: END sections of the live sections, then EOF (no VMDESCRIPTION).</summary>
+    public void SaveStreamCompletePostcopy()
+    {
+        Expect(Phase.Postcopy);
+        _phase = Phase.Failed;
+        foreach (LiveSectionEntry live in _live)
+        {
+            if (live.Handler.HasPostcopy)
+            {
+                WriteEnd(live, postcopy: true);
+            }
+        }
+
+        var end = Writer();
+        end.WriteUInt8((byte)QemuSectionType.Eof);
         Flush(ref end);
         _phase = Phase.Complete;
     }
@@ -284,7 +436,28 @@ public sealed class MigrationSaver
         return e.InSection(idStr);
     }
 
-    private void SaveDevice(DeviceSectionEntry device)
+    // After the switch to postcopy only the sections that have postcopy still send; the others ended in the package.
+    private bool Iterating(LiveSectionEntry live) => _phase != Phase.Postcopy || live.Handler.HasPostcopy;
+
+    private void WriteEnd(LiveSectionEntry live, bool postcopy)
+    {
+        var w = Writer();
+        w.WriteUInt8((byte)QemuSectionType.SectionEnd);
+        w.WriteUInt32((uint)live.SectionId);
+        if (postcopy)
+        {
+            Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePostcopy(ref x));
+        }
+        else
+        {
+            Guard(live, ref w, static (LiveSectionEntry l, ref VmStateWriter x) => l.Handler.SaveCompletePrecopy(ref x));
+        }
+
+        WriteFooter(ref w, live);
+        Flush(ref w);
+    }
+
+    private void SaveDevice(DeviceSectionEntry device, bool describe = true)
     {
         var w = Writer();
         WriteFullHeader(ref w, QemuSectionType.SectionFull, device);
@@ -298,7 +471,7 @@ public sealed class MigrationSaver
 
         WriteFooter(ref w, device);
         Flush(ref w);
-        if (_vmdesc is not null)
+        if (_vmdesc is not null && describe)
         {
             _vmdesc.BeginObject();
             _vmdesc.String("name", device.IdStr);

@@ -31,6 +31,13 @@ public sealed record MigrationStreamOptions
     /// </summary>
     public bool OpenReturnPath { get; init; }
 
+    /// <summary>
+    /// Postcopy may follow the precopy passes (QEMU's <c>postcopy-ram</c> capability): the source sends
+    /// POSTCOPY_ADVISE after the return path's PING (so <see cref="OpenReturnPath"/> must be on too), and live
+    /// sections count what is left as what postcopy can fetch.
+    /// </summary>
+    public bool Postcopy { get; init; }
+
     /// <summary>Defaults: configuration, footers and VMDESCRIPTION on.</summary>
     public static MigrationStreamOptions Default { get; } = new();
 }

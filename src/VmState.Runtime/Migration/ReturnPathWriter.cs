@@ -7,11 +7,14 @@ namespace VmState.Migration;
 /// A destination's side of QEMU's return path, on the migration connection itself: once the source sends
 /// OPEN_RETURN_PATH it answers each PING with a PONG of its value and, at the end, says SHUT (0 when the load
 /// succeeded). QEMU 7.2's source with the <c>return-path</c> capability waits for that SHUT before it calls the
-/// migration complete; without a return path nothing is written.
+/// migration complete; without a return path nothing is written. During postcopy it also carries the guest's page
+/// requests (<see cref="RequestPage"/>, from any thread).
 /// </summary>
 public sealed class ReturnPathWriter(Stream connection)
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(64);
+    private readonly object _lock = new();
+    private VmState.Ram.RamBlock? _lastRequested;
 
     /// <summary>True once the source opened the return path.</summary>
     public bool IsOpen { get; private set; }
@@ -34,8 +37,38 @@ public sealed class ReturnPathWriter(Stream connection)
         }
     }
 
+    /// <summary>
+    /// Asks the source for one page of <paramref name="block"/> (postcopy): REQ_PAGES_ID when the block differs from the
+    /// last request's, else REQ_PAGES, as QEMU words them. Safe from any thread.
+    /// </summary>
+    public void RequestPage(VmState.Ram.RamBlock block, long page)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        lock (_lock)
+        {
+            bool named = !ReferenceEquals(block, _lastRequested);
+            _lastRequested = block;
+            Send(new ReturnPathMessage
+            {
+                Type = named ? QemuReturnPathMessageType.ReqPagesId : QemuReturnPathMessageType.ReqPages,
+                Length = named ? 13 + System.Text.Encoding.UTF8.GetByteCount(block.Id) : 12,
+                Start = (ulong)page << VmState.Ram.RamBlock.PageShift,
+                Size = VmState.Ram.RamBlock.PageSize,
+                Block = named ? block.Id : null,
+            });
+        }
+    }
+
     /// <summary>Ends the return path: SHUT with 0 after a load that succeeded, 1 after one that failed.</summary>
     public void Shut(bool failed)
+    {
+        lock (_lock)
+        {
+            ShutLocked(failed);
+        }
+    }
+
+    private void ShutLocked(bool failed)
     {
         if (IsOpen)
         {
@@ -46,12 +79,15 @@ public sealed class ReturnPathWriter(Stream connection)
 
     private void Send(ReturnPathMessage message)
     {
-        _buffer.ResetWrittenCount();
-        var writer = new VmStateWriter(_buffer);
-        ReturnPathMessage.Write(ref writer, message);
-        writer.Flush();
-        connection.Write(_buffer.WrittenSpan);
-        connection.Flush();
-        Sent.Add(message);
+        lock (_lock)
+        {
+            _buffer.ResetWrittenCount();
+            var writer = new VmStateWriter(_buffer);
+            ReturnPathMessage.Write(ref writer, message);
+            writer.Flush();
+            connection.Write(_buffer.WrittenSpan);
+            connection.Flush();
+            Sent.Add(message);
+        }
     }
 }

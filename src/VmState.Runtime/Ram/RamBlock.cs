@@ -18,6 +18,7 @@ public sealed unsafe class RamBlock : IDisposable
     private byte* _base;
     private nint _handle;
     private nuint _mapped;
+    private volatile PostcopyPages? _postcopy;
 
     /// <summary>A zero-filled block of <paramref name="length"/> bytes (a multiple of <see cref="PageSize"/>).</summary>
     public RamBlock(string id, long length)
@@ -63,18 +64,30 @@ public sealed unsafe class RamBlock : IDisposable
         return new Span<byte>(_base + (pageIndex << PageShift), PageSize);
     }
 
-    /// <summary>Copies <paramref name="data"/> to <paramref name="offset"/> and marks the pages dirty.</summary>
+    /// <summary>
+    /// The pages a postcopy destination holds while postcopy runs (null otherwise). While it is set, <see cref="Read"/>
+    /// and <see cref="Write"/> wait for pages that have not arrived; <see cref="Page"/> does not (it is the loader's and
+    /// the hash's raw access).
+    /// </summary>
+    public PostcopyPages? Postcopy => _postcopy;
+
+    /// <summary>
+    /// Copies <paramref name="data"/> to <paramref name="offset"/> and marks the pages dirty. During postcopy it first
+    /// waits for the pages it covers.
+    /// </summary>
     public void Write(long offset, ReadOnlySpan<byte> data)
     {
         CheckRange(offset, data.Length);
+        _postcopy?.Touch(offset, data.Length);
         data.CopyTo(new Span<byte>(_base + offset, data.Length));
         MarkDirty(offset, data.Length);
     }
 
-    /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="destination"/>.</summary>
+    /// <summary>Copies bytes at <paramref name="offset"/> into <paramref name="destination"/> (during postcopy, once they arrived).</summary>
     public void Read(long offset, Span<byte> destination)
     {
         CheckRange(offset, destination.Length);
+        _postcopy?.Touch(offset, destination.Length);
         new ReadOnlySpan<byte>(_base + offset, destination.Length).CopyTo(destination);
     }
 
@@ -121,6 +134,12 @@ public sealed unsafe class RamBlock : IDisposable
         ObjectDisposedException.ThrowIf(_base is null, this);
         GuestMemory.Prefault(_base, Length);
     }
+
+    // A postcopy destination starts tracking which pages it holds (all of them, until discards arrive).
+    internal PostcopyPages BeginPostcopy() => _postcopy ??= new PostcopyPages(this);
+
+    // Every page arrived: accesses go straight to memory again.
+    internal void EndPostcopy() => _postcopy = null;
 
     /// <summary>Clears every dirty bit.</summary>
     public void ClearDirty() => Array.Clear(_dirty);

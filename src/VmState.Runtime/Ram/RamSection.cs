@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using VmState.Migration;
@@ -10,6 +11,12 @@ namespace VmState.Ram;
 /// in START, then pages (ZERO as one byte, PAGE as 4096 bytes, CONTINUE within a block) in PART/END sections, each
 /// ending with EOS; dirty pages are collected from the blocks at every <see cref="SavePendingExact"/>. Load: the same
 /// records; every page overwritten is first copied to an undo log so a failed stream can be rolled back.
+/// <para>
+/// Postcopy: at the switch the source lists every page still to send as discards; afterwards pages the destination
+/// asks for (<see cref="QueuePageRequest"/>) go out ahead of the background pass. The destination forgets discarded
+/// pages, its guest waits for each missing page it touches (<see cref="PostcopyPages"/>) and asks for it through
+/// <see cref="PostcopyPageRequested"/>, and a page placed once is never overwritten by a later copy of it.
+/// </para>
 /// </summary>
 public sealed class RamSection : LiveSectionHandler
 {
@@ -30,6 +37,12 @@ public sealed class RamSection : LiveSectionHandler
     private RamBlock? _lastLoadBlock;
     private bool _haveLoadBlock;
     private UndoLog? _undo;
+    private readonly ConcurrentQueue<(RamBlock Block, long Page)> _requests = new();
+    private RamBlock? _lastRequestBlock;
+    private bool _postcopyCapable;
+    private bool _postcopyLoad;
+    private bool _listening;
+    private long _requestsReceived;
 
     /// <summary>A section over <paramref name="blocks"/> (their ids must be distinct).</summary>
     public RamSection(IEnumerable<RamBlock> blocks)
@@ -69,12 +82,38 @@ public sealed class RamSection : LiveSectionHandler
     /// <summary>Pages that were newly found dirty at the last collection.</summary>
     public long LastDirtyPages { get; private set; }
 
+    /// <summary>Pages the destination asked for during postcopy (each page once).</summary>
+    public long PostcopyRequests => Interlocked.Read(ref _requestsReceived);
+
+    /// <summary>Pages sent because the destination asked for them (the others had already gone).</summary>
+    public long PostcopyRequestedPagesSent { get; private set; }
+
+    /// <summary>
+    /// The destination side: how a guest access that has to wait for page <c>page</c> of a block asks the source for
+    /// it (a return path's REQ_PAGES). Set before POSTCOPY_LISTEN arrives.
+    /// </summary>
+    public Action<RamBlock, long>? PostcopyPageRequested { get; set; }
+
     /// <summary>Total bytes of all blocks.</summary>
     public long TotalBytes => _blocks.Sum(b => b.Length);
 
     /// <inheritdoc/>
+    public override bool HasPostcopy => true;
+
+    /// <inheritdoc/>
+    public override void SavePrepare(MigrationStreamOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _postcopyCapable = options.Postcopy;
+    }
+
+    /// <inheritdoc/>
     public override void SaveSetup(ref VmStateWriter writer)
     {
+        _requests.Clear();
+        _lastRequestBlock = null;
+        _requestsReceived = 0;
+        PostcopyRequestedPagesSent = 0;
         _toSend = new ulong[_blocks.Length][];
         _pendingPages = 0;
         for (int i = 0; i < _blocks.Length; i++)
@@ -119,7 +158,8 @@ public sealed class RamSection : LiveSectionHandler
     }
 
     /// <inheritdoc/>
-    public override PendingBytes SavePendingEstimate() => new(_pendingPages * RamBlock.PageSize, 0);
+    public override PendingBytes SavePendingEstimate() =>
+        _postcopyCapable ? new(0, _pendingPages * RamBlock.PageSize) : new(_pendingPages * RamBlock.PageSize, 0);
 
     /// <inheritdoc/>
     public override PendingBytes SavePendingExact()
@@ -137,11 +177,69 @@ public sealed class RamSection : LiveSectionHandler
     }
 
     /// <inheritdoc/>
+    public override void SavePostcopyPrepare(ICollection<PostcopyDiscardRange> discards)
+    {
+        ArgumentNullException.ThrowIfNull(discards);
+        CollectDirty();
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            ulong[] bits = _toSend[i];
+            long pages = _blocks[i].PageCount;
+            long page = 0;
+            while (page < pages)
+            {
+                long start = NextSet(bits, page, pages, set: true);
+                if (start >= pages)
+                {
+                    break;
+                }
+
+                long end = NextSet(bits, start, pages, set: false);
+                discards.Add(new PostcopyDiscardRange(_blocks[i].Id, (ulong)start << RamBlock.PageShift, (ulong)(end - start) << RamBlock.PageShift));
+                page = end;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The source side, from any thread: the destination asks for <paramref name="length"/> bytes at
+    /// <paramref name="start"/> of <paramref name="block"/> (null: the block its last request named, as REQ_PAGES
+    /// means). The pages go out at the front of the next PART, unless they were sent already.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">An unknown block, no block named yet, or a range outside the block or not
+    /// of whole pages.</exception>
+    public void QueuePageRequest(string? block, ulong start, uint length)
+    {
+        RamBlock? target = block is null ? _lastRequestBlock : Find(block);
+        if (target is null)
+        {
+            VmStateThrow.LoadFailed(block is null ? "REQ_PAGES before any REQ_PAGES_ID named a block" : $"The destination asked for pages of unknown block '{PrintableText.Escape(block)}'", -1);
+        }
+
+        if ((start & FlagMask) != 0 || length == 0 || (length & FlagMask) != 0 || start > (ulong)target.Length || length > (ulong)target.Length - start)
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"The destination asked for 0x{length:x} bytes at 0x{start:x} of block {PrintableText.Escape(target.Id)} of 0x{target.Length:x} bytes"), -1);
+        }
+
+        _lastRequestBlock = target;
+        for (long p = (long)(start >> RamBlock.PageShift), last = p + (length >> RamBlock.PageShift); p < last; p++)
+        {
+            _requests.Enqueue((target, p));
+            Interlocked.Increment(ref _requestsReceived);
+        }
+    }
+
+    /// <summary>True while requested pages wait to be sent.</summary>
+    public bool HasQueuedRequests => !_requests.IsEmpty;
+
+    /// <inheritdoc/>
     public override void SaveCleanup() => _toSend = [];
 
     /// <inheritdoc/>
     public override void LoadSetup()
     {
+        _postcopyLoad = false;
+        _listening = false;
         _lastLoadBlock = null;
         _haveLoadBlock = false;
         _undo = TransactionalLoad ? new UndoLog() : null;
@@ -197,7 +295,96 @@ public sealed class RamSection : LiveSectionHandler
     }
 
     /// <inheritdoc/>
-    public override void LoadCommit() => _undo?.Discard();
+    public override void LoadPostcopyAdvise()
+    {
+        foreach (RamBlock block in _blocks)
+        {
+            block.BeginPostcopy();
+        }
+
+        _postcopyLoad = true;
+    }
+
+    /// <inheritdoc/>
+    public override bool LoadPostcopyDiscard(MigrationCommandFrame discard)
+    {
+        ArgumentNullException.ThrowIfNull(discard);
+        RamBlock? block = Find(discard.Block ?? "");
+        if (block is null)
+        {
+            // A block this machine does not model is skipped, as its pages are.
+            return SkipUnknownBlocks;
+        }
+
+        PostcopyPages pages = block.Postcopy ?? block.BeginPostcopy();
+        foreach ((ulong start, ulong length) in discard.Ranges)
+        {
+            if ((start & FlagMask) != 0 || (length & FlagMask) != 0 || start > (ulong)block.Length || length > (ulong)block.Length - start)
+            {
+                VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Discard of 0x{length:x} bytes at 0x{start:x} is not whole pages inside block {PrintableText.Escape(block.Id)} of 0x{block.Length:x} bytes"), -1);
+            }
+        }
+
+        foreach ((ulong start, ulong length) in discard.Ranges)
+        {
+            for (long p = (long)(start >> RamBlock.PageShift), last = p + (long)(length >> RamBlock.PageShift); p < last; p++)
+            {
+                // Still undoable: the guest has not run here yet.
+                Span<byte> page = block.Page(p);
+                if (page.ContainsAnyExcept((byte)0))
+                {
+                    _undo?.Keep(block, p);
+                    page.Clear();
+                }
+
+                pages.Discard(p);
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override void LoadPostcopyListen()
+    {
+        foreach (RamBlock block in _blocks)
+        {
+            (block.Postcopy ?? block.BeginPostcopy()).PageRequested = PostcopyPageRequested;
+        }
+
+        _listening = true;
+    }
+
+    /// <inheritdoc/>
+    public override void LoadPostcopyRun()
+    {
+        // The guest runs on these pages from now on: there is nothing to roll back to.
+        _undo?.Dispose();
+        _undo = null;
+    }
+
+    /// <inheritdoc/>
+    public override void LoadCommit()
+    {
+        _undo?.Discard();
+        if (_postcopyLoad)
+        {
+            foreach (RamBlock block in _blocks)
+            {
+                if (block.Postcopy is { Missing: > 0 } pages)
+                {
+                    VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"Postcopy ended with {pages.Missing} pages of block {PrintableText.Escape(block.Id)} never sent"), -1);
+                }
+            }
+
+            foreach (RamBlock block in _blocks)
+            {
+                block.EndPostcopy();
+            }
+
+            _postcopyLoad = _listening = false;
+        }
+    }
 
     /// <inheritdoc/>
     public override void LoadRollback() => _undo?.Restore();
@@ -278,6 +465,16 @@ public sealed class RamSection : LiveSectionHandler
         }
 
         long page = (long)(address >> RamBlock.PageShift);
+        PostcopyPages? postcopy = _listening ? block.Postcopy : null;
+        if (postcopy is not null && postcopy.IsReceived(page))
+        {
+            // Placed already (asked for, or a frame parsed again): the guest may have written it since.
+            int size = (flags & QemuRamRecordKinds.Zero) != 0 ? 1 : RamBlock.PageSize;
+            reader.EnsureAvailable(size, 1);
+            reader.Skip(size);
+            return;
+        }
+
         if ((flags & QemuRamRecordKinds.Zero) != 0)
         {
             byte fill = reader.ReadUInt8();
@@ -294,6 +491,8 @@ public sealed class RamSection : LiveSectionHandler
             _undo?.Keep(block, page);
             reader.ReadBytes(block.Page(page));
         }
+
+        postcopy?.MarkReceived(page);
     }
 
     private RamBlock? Find(string id)
@@ -327,6 +526,24 @@ public sealed class RamSection : LiveSectionHandler
     {
         long start = writer.Position;
         RamBlock? last = null;
+        while (_requests.TryDequeue(out (RamBlock Block, long Page) wanted))
+        {
+            int index = Array.IndexOf(_blocks, wanted.Block);
+            ulong bit = 1UL << (int)(wanted.Page & 63);
+            ref ulong word = ref _toSend[index][wanted.Page >> 6];
+            if ((word & bit) == 0)
+            {
+                // Sent already: it is on its way.
+                continue;
+            }
+
+            word &= ~bit;
+            _pendingPages--;
+            WritePage(ref writer, wanted.Block, wanted.Page, ReferenceEquals(wanted.Block, last));
+            last = wanted.Block;
+            PostcopyRequestedPagesSent++;
+        }
+
         for (int visited = 0; visited <= _blocks.Length && _pendingPages > 0; visited++)
         {
             RamBlock block = _blocks[_cursorBlock];
@@ -358,6 +575,25 @@ public sealed class RamSection : LiveSectionHandler
             _cursorBlock = (_cursorBlock + 1) % _blocks.Length;
             _cursorPage = 0;
         }
+    }
+
+    // The first page from `from` on whose bit is `set` (or `end`).
+    private static long NextSet(ulong[] bits, long from, long end, bool set)
+    {
+        long page = from;
+        while (page < end)
+        {
+            int word = (int)(page >> 6);
+            ulong w = (set ? bits[word] : ~bits[word]) & (ulong.MaxValue << (int)(page & 63));
+            if (w != 0)
+            {
+                return Math.Min(end, ((long)word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w));
+            }
+
+            page = (long)(word + 1) << 6;
+        }
+
+        return end;
     }
 
     private void WritePage(ref VmStateWriter writer, RamBlock block, long page, bool sameBlock)

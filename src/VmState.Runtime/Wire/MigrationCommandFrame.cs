@@ -152,6 +152,46 @@ public sealed record MigrationCommandFrame
         }
     }
 
+    /// <summary>Writes POSTCOPY_ADVISE in its 16-byte form: the OR of the RAM blocks' page sizes and the target page size.</summary>
+    public static void WriteAdvise(ref VmStateWriter writer, ulong pageSizeSummary, ulong targetPageSize)
+    {
+        writer.WriteUInt8((byte)QemuSectionType.Command);
+        writer.WriteUInt16((ushort)QemuMigrationCommand.PostcopyAdvise);
+        writer.WriteUInt16(16);
+        writer.WriteUInt64(pageSizeSummary);
+        writer.WriteUInt64(targetPageSize);
+    }
+
+    /// <summary>The most ranges QEMU puts in one POSTCOPY_RAM_DISCARD; longer lists take several commands.</summary>
+    public const int MaxDiscardRanges = 12;
+
+    /// <summary>
+    /// Writes one POSTCOPY_RAM_DISCARD for <paramref name="block"/>: version 0, the counted name, a NUL, then each range
+    /// as be64 start and be64 length in bytes (at most <see cref="MaxDiscardRanges"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">No ranges, too many, or a block name longer than 255 bytes.</exception>
+    public static void WriteDiscard(ref VmStateWriter writer, string block, scoped ReadOnlySpan<(ulong Start, ulong Length)> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        int name = System.Text.Encoding.UTF8.GetByteCount(block);
+        if (ranges.Length is 0 or > MaxDiscardRanges || name > 255)
+        {
+            throw new ArgumentException($"A discard command holds 1 to {MaxDiscardRanges} ranges of a block whose name fits in 255 bytes", nameof(ranges));
+        }
+
+        writer.WriteUInt8((byte)QemuSectionType.Command);
+        writer.WriteUInt16((ushort)QemuMigrationCommand.PostcopyRamDiscard);
+        writer.WriteUInt16((ushort)(2 + name + 1 + (16 * ranges.Length)));
+        writer.WriteUInt8(0);
+        writer.WriteCountedString(block);
+        writer.WriteUInt8(0);
+        foreach ((ulong start, ulong length) in ranges)
+        {
+            writer.WriteUInt64(start);
+            writer.WriteUInt64(length);
+        }
+    }
+
     /// <summary>One line about the frame, as <c>analyze --frames</c> prints it.</summary>
     public string Describe()
     {

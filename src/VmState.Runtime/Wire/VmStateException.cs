@@ -219,6 +219,13 @@ public sealed class VmStateLoadException : VmStateException
 
     /// <summary>A codec's check refused the value (an <c>*_EQUAL</c> mismatch, say), as opposed to malformed input.</summary>
     public bool IsCheckFailure { get; internal init; }
+
+    /// <summary>
+    /// The load failed after POSTCOPY_RUN: the guest has run on the loaded state, so nothing was rolled back, and the
+    /// pages still missing exist only on the source. The migration is paused, not failed: neither side can run the
+    /// guest alone.
+    /// </summary>
+    public bool PostcopyPaused { get; internal init; }
 }
 
 /// <summary>A save failed: a hook refused, a device is unmigratable, or the state is inconsistent (a count past its array).</summary>
