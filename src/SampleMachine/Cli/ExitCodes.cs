@@ -24,6 +24,12 @@ public static class ExitCodes
     /// <summary>With <c>--strict-downtime</c>: the migration completed, but the guest was paused longer than the downtime limit.</summary>
     public const int DowntimeExceeded = 6;
 
+    /// <summary>
+    /// A postcopy migration broke after the switch: the destination ran the guest but misses pages only the source
+    /// has, so both sides keep their halves paused (the source saves its copy).
+    /// </summary>
+    public const int PostcopyPaused = 7;
+
     /// <summary>An error the tool did not expect (a bug): one line on stderr, the details with --verbose.</summary>
     public const int InternalError = 70;
 }

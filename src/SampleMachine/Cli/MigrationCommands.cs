@@ -31,9 +31,14 @@ internal static class MigrationCommands
             DefaultValueFactory = _ => 30,
         };
         var strictDowntime = new Option<bool>("--strict-downtime") { Description = "Exit with code 6 when the migration completed but the guest was paused longer than --downtime-limit" };
+        var postcopy = new Option<bool>("--postcopy") { Description = "Switch to postcopy if precopy has not converged: the guest moves at once, its missing pages follow, those it touches first on demand" };
+        var postcopyAfter = new Option<double?>("--postcopy-after") { Description = "With --postcopy: switch once precopy has run this many seconds, even mid-pass" };
+        var postcopyPasses = new Option<int?>("--postcopy-passes") { Description = "With --postcopy: switch after this many precopy passes (default 1, unless --postcopy-after is given)" };
+        var postcopyBandwidth = new Option<string>("--postcopy-bandwidth") { Description = "With --postcopy: bytes per second after the switch (QEMU's max-postcopy-bandwidth; 0 = unlimited)", DefaultValueFactory = _ => "0" };
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
             to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle, strictDowntime,
+            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -52,11 +57,27 @@ internal static class MigrationCommands
                 DowntimeLimitMs = parse.GetValue(downtime),
                 MaxIterations = parse.GetValue(iterations),
                 AutoConverge = parse.GetValue(autoConverge),
+                Postcopy = parse.GetValue(postcopy),
+                PostcopyAfter = parse.GetValue(postcopyAfter) is double after ? TimeSpan.FromSeconds(after) : null,
+                PostcopyPasses = parse.GetValue(postcopyPasses),
+                PostcopyBandwidth = CommonOptions.Size(parse, postcopyBandwidth, 0, long.MaxValue),
             };
+            if (parameters.PostcopyAfter is { } a && (a < TimeSpan.Zero || double.IsNaN(a.TotalSeconds)) || parameters.PostcopyPasses is < 1)
+            {
+                throw new FormatException("--postcopy-after is 0 seconds or more and --postcopy-passes 1 or more");
+            }
+
+            if (!parameters.Postcopy && (parameters.PostcopyAfter is not null || parameters.PostcopyPasses is not null || parameters.PostcopyBandwidth != 0))
+            {
+                throw new FormatException("--postcopy-after, --postcopy-passes and --postcopy-bandwidth go with --postcopy");
+            }
             using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             machine.Ram.Prefault();
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
+
+            // Before the guest runs: the switch must not wait for the devices' code to compile.
+            machine.Registry.RehearseDevices();
             guest.Resume();
             Thread.Sleep(TimeSpan.FromSeconds(parse.GetValue(warmup)));
             MigrationStats? stats = null;
@@ -66,6 +87,13 @@ internal static class MigrationCommands
                 {
                     stats = Ui.WithProgress("migrating", progress =>
                         new MigrationSource(machine, guest, parameters) { Progress = progress, IdleTimeout = idleTimeout }.Migrate(endpoint.Address.ToString(), endpoint.Port));
+                }
+                catch (PostcopyPausedException e)
+                {
+                    // The destination ran the guest; only here are its missing pages. Neither copy may run alone.
+                    Console.Error.WriteLine($"migration attempt {attempt + 1}: {PrintableText.OneLine(e.Message)}; the guest ran on the destination, which still needs this source's pages, so the source keeps its copy paused and does not retry");
+                    GiveUp(machine, guest, parse.GetValue(saveOnFailure) ?? InDoubtFile());
+                    return ExitCodes.PostcopyPaused;
                 }
                 catch (MigrationInDoubtException e)
                 {
@@ -206,6 +234,7 @@ internal static class MigrationCommands
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
             using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
             machine.Ram.Prefault();
+            machine.Registry.RehearseDevices();
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
             {
                 IdleTimeout = idleTimeout,
@@ -217,6 +246,12 @@ internal static class MigrationCommands
                 {
                     (var result, string hash) = destination.Accept(machine);
                     Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
+                    if (destination.Postcopy is { } report)
+                    {
+                        Ui.Line(string.Create(
+                            System.Globalization.CultureInfo.InvariantCulture,
+                            $"postcopy: the guest ran from POSTCOPY_RUN on, {report.Faults} accesses waited for a page (mean {(report.Faults > 0 ? report.TotalWait.TotalMilliseconds / report.Faults : 0):0.00} ms, max {report.MaxWait.TotalMilliseconds:0.00} ms); paused after {report.Steps} steps for the hash"));
+                    }
                     if (destination.ReplyError is { } lost)
                     {
                         // The guest is ours all the same; the source, without LOADED, keeps its copy paused.
@@ -225,6 +260,12 @@ internal static class MigrationCommands
 
                     Ui.Line("state sha256: " + hash);
                     return 0;
+                }
+                catch (VmState.Wire.VmStateLoadException e) when (e.PostcopyPaused)
+                {
+                    // Not as before: the guest ran here on what came, and the rest is the source's.
+                    Console.Error.WriteLine($"{PrintableText.OneLine(e.Message)}; the guest ran here and waits for the source's missing pages: neither side can run it alone");
+                    return ExitCodes.PostcopyPaused;
                 }
                 catch (Exception e) when (!parse.GetValue(once) && e is VmState.Wire.VmStateLoadException or IOException)
                 {

@@ -88,6 +88,16 @@ internal static class Ui
             ("iterations", s.Iterations.ToString(CultureInfo.InvariantCulture)),
             ("throttle", s.Throttle.ToString("P0", CultureInfo.InvariantCulture)),
         };
+        if (s.Postcopy)
+        {
+            // Postcopy's pause ends when the destination has loaded the devices (its PONG to the package's PING).
+            rows[2] = ("downtime", Ms(s.Downtime) + $" (limit {Ms(s.DowntimeLimit)}{(s.DowntimeExceeded ? ", EXCEEDED" : "")}; to the destination's start)");
+            rows.Add(("postcopy", $"switched at {Ms(s.PostcopyStart)}, after {s.Iterations} precopy pass(es)"));
+            rows.Add(("page requests", s.PostcopyRequests.ToString(CultureInfo.InvariantCulture)));
+            rows.Add(("request latency", string.Create(CultureInfo.InvariantCulture, $"{s.PostcopyFaults} waits, mean {s.PostcopyMeanWait.TotalMilliseconds:0.00} ms, max {s.PostcopyMaxWait.TotalMilliseconds:0.00} ms")));
+            rows.Add(("replayed steps", s.ReplayedSteps.ToString(CultureInfo.InvariantCulture)));
+        }
+
         Table("migration", rows);
     }
 

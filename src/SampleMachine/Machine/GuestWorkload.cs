@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using VmState.Qemu.E1000;
 using VmState.Ram;
@@ -9,6 +10,12 @@ namespace SampleMachine.Machine;
 /// through the NIC's descriptor rings in guest RAM, and (when the machine has one) steps the CPU. <see cref="Pause"/>
 /// stops it between two steps, so the machine can be saved consistently; <see cref="Throttle"/> holds it back a
 /// fraction of the time (auto-converge).
+/// <para>
+/// Like a real guest it keeps its own state (random generator, step count, rate) in guest RAM, at
+/// <see cref="StatePage"/>, and touches RAM only through <see cref="RamBlock.Read"/> and <see cref="RamBlock.Write"/>:
+/// so a migrated machine carries its guest, <see cref="Attach"/> runs it on at the destination (during postcopy its
+/// accesses wait for missing pages), and replaying N steps of a copy gives the same state as running them.
+/// </para>
 /// </summary>
 public sealed class GuestWorkload : IDisposable
 {
@@ -19,6 +26,9 @@ public sealed class GuestWorkload : IDisposable
     private const long RxBuffers = 0x60000;
     private const long DataStart = 0x100000;
 
+    /// <summary>Where the guest keeps its state: be64 generator, be64 steps taken, be64 pages a second (IEEE bits).</summary>
+    public const long StatePage = 0xF000;
+
     /// <summary>The least RAM the workload runs in: its rings and buffers below 1 MiB, then 16 pages of data.</summary>
     public const long MinMemory = DataStart + (RamBlock.PageSize * 16);
 
@@ -26,7 +36,6 @@ public sealed class GuestWorkload : IDisposable
     private readonly object _gate = new();
     private readonly ManualResetEventSlim _running = new(false);
     private readonly Thread _thread;
-    private ulong _rng;
     private volatile bool _stop;
     private volatile bool _paused = true;
     private double _throttle;
@@ -41,16 +50,55 @@ public sealed class GuestWorkload : IDisposable
         }
 
         _machine = machine;
-        _rng = seed | 1;
-        DirtyPagesPerSecond = dirtyPagesPerSecond;
+        _dirtyRate = dirtyPagesPerSecond;
         _machine.Nic.SetUpRings(TxRing, RxRing, RingDescriptors);
         WriteDescriptors();
+        Span<byte> state = stackalloc byte[24];
+        BinaryPrimitives.WriteUInt64BigEndian(state, seed | 1);
+        BinaryPrimitives.WriteDoubleBigEndian(state[16..], dirtyPagesPerSecond);
+        _machine.Ram.Write(StatePage, state);
         _thread = new Thread(Run) { IsBackground = true, Name = "guest" };
         _thread.Start();
     }
 
-    /// <summary>Pages written per second while running (before throttling).</summary>
-    public double DirtyPagesPerSecond { get; set; }
+    private GuestWorkload(VirtualMachine machine)
+    {
+        _machine = machine;
+        _dirtyRate = double.NaN;
+        _thread = new Thread(Run) { IsBackground = true, Name = "guest" };
+        _thread.Start();
+    }
+
+    /// <summary>
+    /// The guest of a machine that was migrated here, paused: everything it needs is in the machine. Nothing is
+    /// read until it runs (its first step reads its state on its own thread), so this may be called where a guest
+    /// access would deadlock, e.g. on the thread that receives postcopy's pages.
+    /// </summary>
+    public static GuestWorkload Attach(VirtualMachine machine)
+    {
+        ArgumentNullException.ThrowIfNull(machine);
+        return new GuestWorkload(machine);
+    }
+
+    private double _dirtyRate;
+
+    /// <summary>Pages written per second while running (before throttling); an attached guest reads it from its state.</summary>
+    public double DirtyPagesPerSecond
+    {
+        get => Volatile.Read(ref _dirtyRate);
+        set => Volatile.Write(ref _dirtyRate, value);
+    }
+
+    /// <summary>Steps the guest has taken since it was first started, on any machine (read from its state in RAM).</summary>
+    public long Steps
+    {
+        get
+        {
+            Span<byte> steps = stackalloc byte[8];
+            _machine.Ram.Read(StatePage + 8, steps);
+            return (long)BinaryPrimitives.ReadUInt64BigEndian(steps);
+        }
+    }
 
     /// <summary>Fraction of time the guest is held back, 0 to 0.99.</summary>
     public double Throttle
@@ -110,6 +158,20 @@ public sealed class GuestWorkload : IDisposable
 
     private void Run()
     {
+        if (double.IsNaN(DirtyPagesPerSecond))
+        {
+            // An attached guest: wait to be started, then read its rate (a guest access, so on this thread).
+            _running.Wait();
+            if (_stop)
+            {
+                return;
+            }
+
+            Span<byte> rate = stackalloc byte[8];
+            _machine.Ram.Read(StatePage + 16, rate);
+            DirtyPagesPerSecond = BinaryPrimitives.ReadDoubleBigEndian(rate);
+        }
+
         var clock = Stopwatch.StartNew();
         double owed = 0;
         long last = clock.ElapsedTicks;
@@ -139,19 +201,27 @@ public sealed class GuestWorkload : IDisposable
         }
     }
 
-    // One guest step: dirty one page; every 16th step also moves a packet each way through the NIC.
+    // One guest step: dirty one page; every 16th step also moves a packet each way through the NIC. The generator and
+    // the step count live in guest RAM and are written back before anything else, so the step is whole or not at all
+    // as far as a later step can tell.
     private void StepOnce()
     {
         RamBlock ram = _machine.Ram;
+        Span<byte> state = stackalloc byte[16];
+        ram.Read(StatePage, state);
+        ulong rng = BinaryPrimitives.ReadUInt64BigEndian(state);
         long pages = (ram.Length - DataStart) / RamBlock.PageSize;
-        ulong r = Next();
+        ulong r = Next(ref rng);
         long page = (long)(r % (ulong)pages);
         Span<byte> chunk = stackalloc byte[64];
         for (int i = 0; i < chunk.Length; i += 8)
         {
-            BitConverter.TryWriteBytes(chunk[i..], Next());
+            BitConverter.TryWriteBytes(chunk[i..], Next(ref rng));
         }
 
+        BinaryPrimitives.WriteUInt64BigEndian(state, rng);
+        BinaryPrimitives.WriteUInt64BigEndian(state[8..], BinaryPrimitives.ReadUInt64BigEndian(state[8..]) + 1);
+        ram.Write(StatePage, state);
         ram.Write(DataStart + (page * RamBlock.PageSize) + (long)(r >> 52 & 0xfc0), chunk);
         Interlocked.Increment(ref _pagesWritten);
 
@@ -194,12 +264,12 @@ public sealed class GuestWorkload : IDisposable
         }
     }
 
-    private ulong Next()
+    private static ulong Next(ref ulong rng)
     {
         // xorshift64*: tiny and deterministic for a seed.
-        _rng ^= _rng >> 12;
-        _rng ^= _rng << 25;
-        _rng ^= _rng >> 27;
-        return _rng * 0x2545F4914F6CDD1DUL;
+        rng ^= rng >> 12;
+        rng ^= rng << 25;
+        rng ^= rng >> 27;
+        return rng * 0x2545F4914F6CDD1DUL;
     }
 }

@@ -23,6 +23,24 @@ public sealed record MigrationParameters
 
     /// <summary>Bytes of pages per PART section.</summary>
     public int ChunkBytes { get; init; } = 256 << 10;
+
+    /// <summary>
+    /// Switch to postcopy when precopy has not converged (QEMU's <c>postcopy-ram</c> and <c>migrate-start-postcopy</c>):
+    /// the guest moves at once and its missing pages follow, each page the guest touches first fetched on demand.
+    /// </summary>
+    public bool Postcopy { get; init; }
+
+    /// <summary>
+    /// With <see cref="Postcopy"/>: switch after this many precopy passes, at the end of the pass (null: after the first
+    /// unless <see cref="PostcopyAfter"/> is set).
+    /// </summary>
+    public int? PostcopyPasses { get; init; }
+
+    /// <summary>With <see cref="Postcopy"/>: switch once precopy has run this long, even mid-pass (null: passes only).</summary>
+    public TimeSpan? PostcopyAfter { get; init; }
+
+    /// <summary>Bytes per second after the switch (QEMU's <c>max-postcopy-bandwidth</c>); 0 for no limit.</summary>
+    public long PostcopyBandwidth { get; init; }
 }
 
 /// <summary>Where a migration is, for progress displays.</summary>
@@ -100,6 +118,27 @@ public sealed record MigrationStats
 
     /// <summary>State hash the destination reported.</summary>
     public string? DestinationHash { get; init; }
+
+    /// <summary>True when the migration switched to postcopy.</summary>
+    public bool Postcopy { get; init; }
+
+    /// <summary>Postcopy: when the switch came, from the start.</summary>
+    public TimeSpan PostcopyStart { get; init; }
+
+    /// <summary>Postcopy: pages the destination's guest asked for.</summary>
+    public long PostcopyRequests { get; init; }
+
+    /// <summary>Postcopy: guest accesses that waited for a page, as the destination counted them.</summary>
+    public long PostcopyFaults { get; init; }
+
+    /// <summary>Postcopy: the mean wait of those accesses, request to page.</summary>
+    public TimeSpan PostcopyMeanWait { get; init; }
+
+    /// <summary>Postcopy: the longest wait.</summary>
+    public TimeSpan PostcopyMaxWait { get; init; }
+
+    /// <summary>Postcopy: steps the destination's guest ran before its hash; the source replayed as many on its copy.</summary>
+    public long ReplayedSteps { get; init; }
 
     /// <summary>Per-pass record, for the SVG report.</summary>
     public IReadOnlyList<IterationRecord> History { get; init; } = [];

@@ -23,3 +23,17 @@ public sealed class MigrationInDoubtException : IOException
     {
     }
 }
+
+/// <summary>
+/// The connection failed after the switch to postcopy: the destination runs the guest but misses pages only this
+/// source holds, so neither side can run it alone. The source keeps its copy paused (and saved); the migration is
+/// paused, not over.
+/// </summary>
+public sealed class PostcopyPausedException : IOException
+{
+    /// <summary>A paused postcopy: <paramref name="message"/> says what broke.</summary>
+    public PostcopyPausedException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using SampleMachine.Machine;
 using VmState.Migration;
 using VmState.Ram;
@@ -67,21 +66,37 @@ public sealed class MigrationSource
     {
         ArgumentNullException.ThrowIfNull(connection);
         var output = new StreamBufferWriter(connection, 1 << 20);
-        var saver = new MigrationSaver(_machine.Registry, output, _machine.StreamOptions);
+        MigrationStreamOptions options = _parameters.Postcopy ? _machine.StreamOptions with { OpenReturnPath = true, Postcopy = true } : _machine.StreamOptions;
+        var saver = new MigrationSaver(_machine.Registry, output, options);
         var total = Stopwatch.StartNew();
         var history = new List<IterationRecord>();
         var ram = _machine.RamSection;
         double throttle = 0;
         bool paused = false;
+        SourceReturnPath? returnPath = null;
+        int readTimeout = socket?.ReceiveTimeout ?? 0;
         try
         {
             saver.SaveStreamSetup();
             output.Flush();
+            if (_parameters.Postcopy)
+            {
+                // The return path is read all along (page requests come at any time), so it has no idle timeout of
+                // its own; the waits for its messages have.
+                if (socket is not null)
+                {
+                    socket.ReceiveTimeout = 0;
+                }
+
+                returnPath = new SourceReturnPath(connection, ram);
+            }
+
             TimeSpan setup = total.Elapsed;
             int iteration = 0;
             double bandwidth = 0;
             double dirtyRate = 0;
             long remaining = saver.SaveStreamPendingEstimate().Total;
+            bool postcopyNow = false;
             while (true)
             {
                 iteration++;
@@ -91,15 +106,18 @@ public sealed class MigrationSource
                 do
                 {
                     done = saver.SaveStreamIterate(_parameters.ChunkBytes);
-                    Pace(output.BytesWritten - passStart, pass);
+                    Pace(output.BytesWritten - passStart, pass, _parameters.Bandwidth, null);
                     if (Progress is not null)
                     {
                         // Until the first pass ends there is no measured bandwidth; the pass's own rate so far serves.
                         double running = pass.Elapsed.TotalSeconds > 0.01 ? (output.BytesWritten - passStart) / pass.Elapsed.TotalSeconds : bandwidth;
                         Progress(new MigrationProgress(iteration, output.BytesWritten, saver.SaveStreamPendingEstimate().Total, dirtyRate, running, throttle));
                     }
+
+                    postcopyNow = _parameters.Postcopy && _parameters.PostcopyAfter is { } after && total.Elapsed >= after;
+                    FailIfReturnPathBroke(returnPath);
                 }
-                while (!done);
+                while (!done && !postcopyNow);
 
                 output.Flush();
                 double seconds = Math.Max(pass.Elapsed.TotalSeconds, 1e-6);
@@ -113,6 +131,11 @@ public sealed class MigrationSource
                 if (remaining <= threshold)
                 {
                     break;
+                }
+
+                if (postcopyNow || (_parameters.Postcopy && iteration >= (_parameters.PostcopyPasses ?? (_parameters.PostcopyAfter is null ? 1 : int.MaxValue))))
+                {
+                    return CompletePostcopy(saver, output, connection, returnPath!, total, setup, iteration, dirtyRate, history);
                 }
 
                 if (_parameters.AutoConverge && iteration < AutoConvergeIterationCap)
@@ -141,10 +164,12 @@ public sealed class MigrationSource
             output.Flush();
 
             // From here on the destination may hold the whole guest: without its LOADED the outcome is in doubt.
+            ReplyLines lines;
             string? loaded;
             try
             {
-                loaded = ReadLine(connection);
+                lines = Replies(connection, returnPath, socket, readTimeout);
+                loaded = lines.ReadLine();
             }
             catch (Exception e) when (e is IOException or SocketException)
             {
@@ -169,17 +194,16 @@ public sealed class MigrationSource
             // LOADED: the destination owns the guest now; ours stays paused whatever happens to the hash line.
             paused = false;
             string sourceHash = _machine.StateHash();
-            string? hashLine = null;
+            HashReply? reply = null;
             try
             {
-                hashLine = ReadLine(connection);
+                reply = HashReply.Parse(lines.ReadLine());
             }
             catch (Exception e) when (e is IOException or SocketException)
             {
                 // The destination's hash is unknown (null below); the migration is complete all the same.
             }
 
-            string? destinationHash = hashLine is not null && hashLine.StartsWith("HASH ", StringComparison.Ordinal) ? hashLine[5..] : null;
             return new MigrationStats
             {
                 Completed = true,
@@ -195,11 +219,11 @@ public sealed class MigrationSource
                 Iterations = iteration,
                 Throttle = throttle,
                 SourceHash = sourceHash,
-                DestinationHash = destinationHash,
+                DestinationHash = reply?.Hash,
                 History = history,
             };
         }
-        catch (Exception e) when (e is not MigrationInDoubtException)
+        catch (Exception e) when (e is not MigrationInDoubtException and not PostcopyPausedException)
         {
             // A failed migration leaves the source running; one in doubt leaves the guest paused (see above).
             if (paused)
@@ -216,7 +240,145 @@ public sealed class MigrationSource
             {
                 _guest.Throttle = 0;
             }
+
+            if (returnPath is not null)
+            {
+                // Ends the reader if it still waits (the migration failed before SHUT).
+                if (!returnPath.Ended)
+                {
+                    socket?.Shutdown(SocketShutdown.Both);
+                    returnPath.WaitEnded(TimeSpan.FromSeconds(5));
+                }
+
+                returnPath.Dispose();
+            }
         }
+    }
+
+    // Postcopy: the guest moves now, its missing pages follow (those it asks for first). Any failure from the
+    // switch on pauses the migration: the guest has run there and only here are its missing pages.
+    private MigrationStats CompletePostcopy(MigrationSaver saver, StreamBufferWriter output, Stream connection, SourceReturnPath returnPath, Stopwatch total, TimeSpan setup, int precopyPasses, double dirtyRate, List<IterationRecord> history)
+    {
+        RamSection ram = _machine.RamSection;
+        long stopped = Stopwatch.GetTimestamp();
+        _guest?.Pause();
+        long stepsAtSwitch = _guest?.Steps ?? 0;
+        TimeSpan switchedAt = total.Elapsed;
+        try
+        {
+            saver.SaveStreamStartPostcopy();
+            output.Flush();
+            var pass = Stopwatch.StartNew();
+            long passStart = output.BytesWritten;
+            int chunk = Math.Min(_parameters.ChunkBytes, 64 << 10);
+            bool done;
+            long budget = chunk;
+            do
+            {
+                done = saver.SaveStreamIterate(budget);
+                output.Flush();
+
+                // Woken by a request, the next PART carries the requested pages alone, ahead of the limit as in QEMU;
+                // the background pass keeps to the bandwidth.
+                budget = !done && Pace(output.BytesWritten - passStart, pass, _parameters.PostcopyBandwidth, returnPath.Wake) ? 0 : chunk;
+
+                FailIfReturnPathBroke(returnPath);
+                Progress?.Invoke(new MigrationProgress(precopyPasses + 1, output.BytesWritten, saver.SaveStreamPendingEstimate().Total, 0, (output.BytesWritten - passStart) / Math.Max(pass.Elapsed.TotalSeconds, 1e-6), 0));
+            }
+            while (!done);
+
+            saver.SaveStreamCompletePostcopy();
+            output.Flush();
+            TimeSpan wait = IdleTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(10) : IdleTimeout;
+            if (!returnPath.WaitEnded(wait))
+            {
+                throw new IOException($"The destination did not end its return path within {wait.TotalSeconds:0} s of the last page");
+            }
+
+            FailIfReturnPathBroke(returnPath);
+            if (returnPath.Shut != 0)
+            {
+                throw new IOException($"The destination ended its return path with SHUT {returnPath.Shut}: it failed to load the rest");
+            }
+
+            ReplyLines lines = returnPath.Lines(connection);
+            string? loaded = lines.ReadLine();
+            total.Stop();
+            if (loaded != "LOADED")
+            {
+                throw new IOException(loaded is null ? "The destination closed the connection before LOADED" : $"The destination answered {PrintableText.Escape(loaded)} instead of LOADED");
+            }
+
+            HashReply reply = HashReply.Parse(lines.ReadLine()) ?? throw new IOException("The destination's state hash did not arrive");
+
+            // The destination's guest ran on from the switch; the same steps on this copy give the same state.
+            long steps = reply.Steps - stepsAtSwitch;
+            if (steps < 0 || (_guest is null && steps != 0))
+            {
+                throw new IOException($"The destination reports {reply.Steps} guest steps, fewer than the {stepsAtSwitch} taken here");
+            }
+
+            _guest?.Step((int)Math.Min(steps, int.MaxValue));
+            long acknowledged = returnPath.RunAcknowledged;
+            return new MigrationStats
+            {
+                Completed = true,
+                Postcopy = true,
+                TotalTime = total.Elapsed,
+                Downtime = acknowledged == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(stopped, acknowledged),
+                DowntimeLimit = TimeSpan.FromMilliseconds(_parameters.DowntimeLimitMs),
+                SetupTime = setup,
+                Transferred = output.BytesWritten,
+                NormalPages = ram.NormalPages,
+                ZeroPages = ram.ZeroPages,
+                DirtyPagesRate = dirtyRate,
+                Iterations = precopyPasses,
+                PostcopyStart = switchedAt,
+                PostcopyRequests = ram.PostcopyRequests,
+                PostcopyFaults = reply.Faults,
+                PostcopyMeanWait = reply.Faults > 0 ? TimeSpan.FromMicroseconds(reply.WaitMicroseconds / (double)reply.Faults) : TimeSpan.Zero,
+                PostcopyMaxWait = TimeSpan.FromMicroseconds(reply.MaxWaitMicroseconds),
+                ReplayedSteps = steps,
+                SourceHash = _machine.StateHash(),
+                DestinationHash = reply.Hash,
+                History = history,
+            };
+        }
+        catch (Exception e) when (e is IOException or SocketException or VmStateException)
+        {
+            throw new PostcopyPausedException($"postcopy paused: {PrintableText.OneLine(e.Message)}", e);
+        }
+    }
+
+    private static void FailIfReturnPathBroke(SourceReturnPath? returnPath)
+    {
+        if (returnPath?.Error is { } error)
+        {
+            throw new IOException($"The return path failed: {PrintableText.OneLine(error.Message)}", error);
+        }
+    }
+
+    // The reply lines: straight off the connection, or, with a return path, after its SHUT.
+    private ReplyLines Replies(Stream connection, SourceReturnPath? returnPath, Socket? socket, int readTimeout)
+    {
+        if (returnPath is null)
+        {
+            return new ReplyLines([], connection);
+        }
+
+        TimeSpan wait = IdleTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(10) : IdleTimeout;
+        if (!returnPath.WaitEnded(wait))
+        {
+            throw new IOException($"The destination did not end its return path within {wait.TotalSeconds:0} s");
+        }
+
+        FailIfReturnPathBroke(returnPath);
+        if (socket is not null)
+        {
+            socket.ReceiveTimeout = readTimeout;
+        }
+
+        return returnPath.Lines(connection);
     }
 
     private MigrationStats GiveUp(MigrationSaver saver, Socket? socket, Stopwatch total, int iterations, StreamBufferWriter output, List<IterationRecord> history, double dirtyRate, string reason)
@@ -238,47 +400,24 @@ public sealed class MigrationSource
         };
     }
 
-    private void Pace(long sent, Stopwatch pass)
+    // Holds the sender to the bandwidth; a request on the return path (wake) cuts the wait short: then true.
+    private static bool Pace(long sent, Stopwatch pass, long bandwidth, SemaphoreSlim? wake)
     {
-        if (_parameters.Bandwidth <= 0)
+        double ahead = bandwidth <= 0 ? 0 : (sent / (double)bandwidth) - pass.Elapsed.TotalSeconds;
+        if (wake is null)
         {
-            return;
+            if (ahead > 0.001)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(ahead));
+            }
+
+            return false;
         }
 
-        double due = sent / (double)_parameters.Bandwidth;
-        double ahead = due - pass.Elapsed.TotalSeconds;
-        if (ahead > 0.001)
-        {
-            Thread.Sleep(TimeSpan.FromSeconds(ahead));
-        }
+        // Without a limit only the requests already queued count.
+        return wake.Wait(ahead > 0.001 ? TimeSpan.FromSeconds(ahead) : TimeSpan.Zero);
     }
 
     /// <summary>The longest reply line a destination may send (LOADED, HASH, FAILED ...), newline excluded.</summary>
     public const int MaxPeerLine = 4096;
-
-    // One reply line of the destination, without its newline; null when the connection closed before any byte.
-    internal static string? ReadLine(Stream stream)
-    {
-        var line = new StringBuilder();
-        Span<byte> one = stackalloc byte[1];
-        while (true)
-        {
-            if (stream.Read(one) == 0)
-            {
-                return line.Length == 0 ? null : line.ToString();
-            }
-
-            if (one[0] == (byte)'\n')
-            {
-                return line.ToString();
-            }
-
-            if (line.Length == MaxPeerLine)
-            {
-                throw new MigrationPeerException($"The destination sent a reply line longer than {MaxPeerLine} bytes: {PrintableText.Escape(line.ToString(0, 40))}...");
-            }
-
-            line.Append((char)one[0]);
-        }
-    }
 }

@@ -8,13 +8,13 @@ namespace VmState.Migration;
 /// OPEN_RETURN_PATH it answers each PING with a PONG of its value and, at the end, says SHUT (0 when the load
 /// succeeded). QEMU 7.2's source with the <c>return-path</c> capability waits for that SHUT before it calls the
 /// migration complete; without a return path nothing is written. During postcopy it also carries the guest's page
-/// requests (<see cref="RequestPage"/>, from any thread).
+/// requests (<see cref="RequestPages"/>, from any thread).
 /// </summary>
 public sealed class ReturnPathWriter(Stream connection)
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(64);
     private readonly object _lock = new();
-    private VmState.Ram.RamBlock? _lastRequested;
+    private string? _lastRequested;
 
     /// <summary>True once the source opened the return path.</summary>
     public bool IsOpen { get; private set; }
@@ -38,23 +38,24 @@ public sealed class ReturnPathWriter(Stream connection)
     }
 
     /// <summary>
-    /// Asks the source for one page of <paramref name="block"/> (postcopy): REQ_PAGES_ID when the block differs from the
-    /// last request's, else REQ_PAGES, as QEMU words them. Safe from any thread.
+    /// Asks the source for <paramref name="size"/> bytes at <paramref name="offset"/> of the RAM block named
+    /// <paramref name="blockId"/> (postcopy): REQ_PAGES_ID when the block differs from the last request's, else
+    /// REQ_PAGES, as QEMU words them. Safe from any thread.
     /// </summary>
-    public void RequestPage(VmState.Ram.RamBlock block, long page)
+    public void RequestPages(string blockId, ulong offset, uint size)
     {
-        ArgumentNullException.ThrowIfNull(block);
+        ArgumentNullException.ThrowIfNull(blockId);
         lock (_lock)
         {
-            bool named = !ReferenceEquals(block, _lastRequested);
-            _lastRequested = block;
+            bool named = !string.Equals(blockId, _lastRequested, StringComparison.Ordinal);
+            _lastRequested = blockId;
             Send(new ReturnPathMessage
             {
                 Type = named ? QemuReturnPathMessageType.ReqPagesId : QemuReturnPathMessageType.ReqPages,
-                Length = named ? 13 + System.Text.Encoding.UTF8.GetByteCount(block.Id) : 12,
-                Start = (ulong)page << VmState.Ram.RamBlock.PageShift,
-                Size = VmState.Ram.RamBlock.PageSize,
-                Block = named ? block.Id : null,
+                Length = named ? 13 + System.Text.Encoding.UTF8.GetByteCount(blockId) : 12,
+                Start = offset,
+                Size = size,
+                Block = named ? blockId : null,
             });
         }
     }

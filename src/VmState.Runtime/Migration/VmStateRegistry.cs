@@ -1,4 +1,5 @@
 using VmState.Description;
+using VmState.Wire;
 
 namespace VmState.Migration;
 
@@ -192,6 +193,40 @@ public sealed class VmStateRegistry
         if (idStr.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(idStr) > MaxIdStrLength)
         {
             throw new ArgumentException($"Section id string '{idStr}' must be 1 to {MaxIdStrLength} bytes", nameof(idStr));
+        }
+    }
+
+    /// <summary>
+    /// Saves every device and loads that state back into it, then rolls the load back, so nothing changes. Run ahead
+    /// of a migration (both sides): a device that cannot save or load its own state is found while the guest still
+    /// runs, and the save and load code is compiled before the guest stops, so the switch does not pay for it
+    /// (tens of milliseconds for large devices, against a postcopy pause of a few).
+    /// </summary>
+    /// <exception cref="VmStateException">A device failed to save or to load its own state; it is as it was.</exception>
+    public void RehearseDevices()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (SectionEntry entry in Entries)
+        {
+            if (entry is not DeviceSectionEntry device || device.IsUnmigratable)
+            {
+                continue;
+            }
+
+            buffer.ResetWrittenCount();
+            var writer = new VmStateWriter(buffer) { SaveAllSubsections = true };
+            device.Save(ref writer);
+            writer.Flush();
+            device.LoadSetup();
+            try
+            {
+                var reader = new VmStateReader(buffer.WrittenSpan);
+                device.Load(ref reader, device.Version);
+            }
+            finally
+            {
+                device.LoadRollback();
+            }
         }
     }
 }

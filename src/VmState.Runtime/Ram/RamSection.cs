@@ -327,16 +327,9 @@ public sealed class RamSection : LiveSectionHandler
 
         foreach ((ulong start, ulong length) in discard.Ranges)
         {
+            // The stale bytes stay: no guest access reaches them before the page's new copy overwrote them whole.
             for (long p = (long)(start >> RamBlock.PageShift), last = p + (long)(length >> RamBlock.PageShift); p < last; p++)
             {
-                // Still undoable: the guest has not run here yet.
-                Span<byte> page = block.Page(p);
-                if (page.ContainsAnyExcept((byte)0))
-                {
-                    _undo?.Keep(block, p);
-                    page.Clear();
-                }
-
                 pages.Discard(p);
             }
         }
@@ -521,7 +514,7 @@ public sealed class RamSection : LiveSectionHandler
         DirtySyncCount++;
     }
 
-    // Sends pages marked in _toSend from the cursor on, wrapping around, until the budget is spent.
+    // Sends the requested pages, then pages marked in _toSend from the cursor on, wrapping around, until the budget is spent.
     private void SendPages(ref VmStateWriter writer, long budget)
     {
         long start = writer.Position;
@@ -542,6 +535,12 @@ public sealed class RamSection : LiveSectionHandler
             WritePage(ref writer, wanted.Block, wanted.Page, ReferenceEquals(wanted.Block, last));
             last = wanted.Block;
             PostcopyRequestedPagesSent++;
+        }
+
+        // A budget of 0 serves the requests alone (a source woken by one keeps its background pass to the bandwidth).
+        if (budget <= 0)
+        {
+            return;
         }
 
         for (int visited = 0; visited <= _blocks.Length && _pendingPages > 0; visited++)

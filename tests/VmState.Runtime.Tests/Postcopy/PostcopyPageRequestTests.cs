@@ -9,7 +9,7 @@ namespace VmState.Runtime.Tests.Postcopy;
 /// <summary>
 /// Postcopy over a real connection, both directions: after POSTCOPY_RUN the destination's guest touches pages that
 /// have not arrived; each access waits, is asked for once over the return path (REQ_PAGES_ID, then REQ_PAGES), and is
-/// served at the front of the next PART, long before the slow background pass would reach it.
+/// served at the front of the next PART, long before the background pass (two pages per request) would reach it.
 /// </summary>
 public sealed class PostcopyPageRequestTests
 {
@@ -28,13 +28,15 @@ public sealed class PostcopyPageRequestTests
         Exception? guestError = null;
         Thread? guest = null;
         long queueSeen = 0;
+        using var guestDone = new ManualResetEventSlim();
 
         var destinationTask = Task.Run(() =>
         {
             using TcpClient client = listener.AcceptTcpClient();
             using NetworkStream stream = client.GetStream();
             var returnPath = new ReturnPathWriter(stream);
-            destination.RamSection.PostcopyPageRequested = returnPath.RequestPage;
+            destination.RamSection.PostcopyPageRequested = (block, page) =>
+                returnPath.RequestPages(block.Id, (ulong)page << RamBlock.PageShift, RamBlock.PageSize);
             MigrationLoadResult result = new MigrationLoader(destination.Registry, PostcopyMachine.Options)
             {
                 CommandReceived = returnPath.OnCommand,
@@ -58,6 +60,10 @@ public sealed class PostcopyPageRequestTests
                         catch (Exception e)
                         {
                             guestError = e;
+                        }
+                        finally
+                        {
+                            guestDone.Set();
                         }
                     });
                     guest.Start();
@@ -106,12 +112,14 @@ public sealed class PostcopyPageRequestTests
             saver.SaveStreamStartPostcopy();
             output.Flush();
 
-            // A slow background pass: two pages per 40 ms, unless a request wakes it.
-            while (!saver.SaveStreamIterate(2 * RamBlock.PageSize))
+            // A background pass of two pages per request while the guest runs (so it cannot reach the touched pages
+            // however the threads are scheduled), then the rest at once.
+            while (!saver.SaveStreamIterate(guestDone.IsSet ? 64 * RamBlock.PageSize : 2 * RamBlock.PageSize))
             {
                 output.Flush();
-                if (wake.Wait(40))
+                if (!guestDone.IsSet && WaitHandle.WaitAny([wake.AvailableWaitHandle, guestDone.WaitHandle], 30_000) == 0)
                 {
+                    wake.Wait();
                     queueSeen++;
                 }
             }

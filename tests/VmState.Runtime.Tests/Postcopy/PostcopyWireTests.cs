@@ -113,9 +113,9 @@ public sealed class PostcopyWireTests
         using var ram = new RamBlock("pc.ram", 16 << 20);
         using var sent = new MemoryStream();
         var writer = new ReturnPathWriter(sent);
-        writer.RequestPage(ram, 0x99e);
-        writer.RequestPage(ram, 0x9d2);
-        writer.RequestPage(ram, 0x82e);
+        writer.RequestPages(ram.Id, (ulong)0x99e << RamBlock.PageShift, RamBlock.PageSize);
+        writer.RequestPages(ram.Id, (ulong)0x9d2 << RamBlock.PageShift, RamBlock.PageSize);
+        writer.RequestPages(ram.Id, (ulong)0x82e << RamBlock.PageShift, RamBlock.PageSize);
 
         Assert.Equal(ReturnPath.AsSpan(32, 55).ToArray(), sent.ToArray());
     }
