@@ -43,7 +43,8 @@ public sealed class PostcopyMigrationTests
     [Theory]
     [InlineData(24)] // the first byte after PONG 3 (the package's PING): PONG 4 or a page request, both after RUN
     [InlineData(24 + 8 + 200)] // amid the page requests
-    public async Task A_drop_after_the_switch_pauses_both_sides_and_the_source_saves_its_copy(long returnPathBytes)
+    [InlineData(24 + 8 + 4000)] // later, deep in the background pass
+    public async Task A_drop_after_the_switch_pauses_both_sides_and_migrate_resume_completes_it_with_equal_hashes(long returnPathBytes)
     {
         await using var incoming = await Incoming.Start();
         using var proxy = new FaultProxy(_ => new IPEndPoint(IPAddress.Loopback, incoming.Port), _ => new LinkFault(FaultKind.Cut, Direction.ToSource, returnPathBytes));
@@ -51,23 +52,93 @@ public sealed class PostcopyMigrationTests
         try
         {
             (int rc, string output, string errors) = InProcessCli.Run(["migrate", "--to", "127.0.0.1:" + proxy.Port, .. Workload, "--save-on-failure", file]);
-            (int destinationRc, string destinationOutput, string destinationErrors) = await incoming.Exit();
 
             Assert.True(rc == ExitCodes.PostcopyPaused, output + errors);
-            Assert.Contains("the source keeps its copy paused and does not retry", errors, StringComparison.Ordinal);
-            Assert.True(destinationRc == ExitCodes.PostcopyPaused, destinationOutput + destinationErrors);
-            Assert.Contains("Postcopy paused: ", destinationErrors, StringComparison.Ordinal);
-            Assert.Contains("neither side can run it alone", destinationErrors, StringComparison.Ordinal);
+            Assert.Contains("the source keeps its copy paused", errors, StringComparison.Ordinal);
 
             // The source's copy, as it was at the switch, is saved and is the one whose hash it printed.
-            using var saved = new VirtualMachine(8L << 20);
-            saved.LoadSnapshot(file);
-            Assert.Equal(Line(output, "state sha256: "), saved.StateHash());
+            using (var saved = new VirtualMachine(8L << 20))
+            {
+                saved.LoadSnapshot(file);
+                Assert.Equal(Line(output, "state sha256: "), saved.StateHash());
+            }
+
+            // The destination still runs its guest and waits; the saved copy, resumed, sends what it misses.
+            (int resumedRc, string resumed, string resumeErrors) = InProcessCli.Run(["migrate", "--resume", file, "--to", "127.0.0.1:" + incoming.Port, "--memory", "8M", "--postcopy-bandwidth", "4M"]);
+            (int destinationRc, string destinationOutput, string destinationErrors) = await incoming.Exit();
+
+            Assert.True(resumedRc == ExitCodes.Ok, resumed + resumeErrors);
+            Assert.True(destinationRc == ExitCodes.Ok, destinationOutput + destinationErrors);
+            Assert.Contains("Postcopy paused: ", destinationErrors, StringComparison.Ordinal);
+            Assert.Contains("resume it with migrate --resume", destinationErrors, StringComparison.Ordinal);
+            Assert.Contains("postcopy resumed 1 time(s)", destinationOutput, StringComparison.Ordinal);
+            Assert.Equal(Line(resumed, "state sha256: "), Line(destinationOutput, "state sha256: "));
+
+            // Only what the destination lacked went again: less than the whole RAM.
+            Assert.True(ParseMiB(Row(resumed, "transferred")) < 8, resumed);
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    [Fact]
+    public async Task A_paused_destination_gives_up_after_its_resume_timeout_and_says_neither_side_can_run_alone()
+    {
+        await using var incoming = await Incoming.Start("--resume-timeout", "1");
+        using var proxy = new FaultProxy(_ => new IPEndPoint(IPAddress.Loopback, incoming.Port), _ => new LinkFault(FaultKind.Cut, Direction.ToSource, 24));
+        string file = Path.Combine(Path.GetTempPath(), $"vmstate-postcopy-{Guid.NewGuid():N}.vmsnap");
+        try
+        {
+            (int rc, string output, string errors) = InProcessCli.Run(["migrate", "--to", "127.0.0.1:" + proxy.Port, .. Workload, "--save-on-failure", file]);
+            (int destinationRc, string destinationOutput, string destinationErrors) = await incoming.Exit();
+
+            Assert.True(rc == ExitCodes.PostcopyPaused, output + errors);
+            Assert.True(destinationRc == ExitCodes.PostcopyPaused, destinationOutput + destinationErrors);
+            Assert.Contains("neither side can run it alone", destinationErrors, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_resume_with_no_destination_is_still_paused_and_keeps_its_file()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"vmstate-postcopy-{Guid.NewGuid():N}.vmsnap");
+        try
+        {
+            using (var machine = new VirtualMachine(8L << 20))
+            {
+                machine.FillRandom(1, 0.5);
+                machine.SaveSnapshot(file);
+            }
+
+            byte[] before = File.ReadAllBytes(file);
+            using var closed = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            closed.Start();
+            int port = ((IPEndPoint)closed.LocalEndpoint).Port;
+            closed.Stop();
+
+            (int rc, string output, string errors) = InProcessCli.Run(["migrate", "--resume", file, "--to", "127.0.0.1:" + port, "--memory", "8M", "--idle-timeout", "2"]);
+
+            Assert.True(rc == ExitCodes.PostcopyPaused, output + errors);
+            Assert.Contains("still paused: ", errors, StringComparison.Ordinal);
+            Assert.Equal(before, File.ReadAllBytes(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static double ParseMiB(string value)
+    {
+        string[] parts = value.Split(' ');
+        double number = double.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        return parts[1] switch { "KiB" => number / 1024, "MiB" => number, "GiB" => number * 1024, _ => number / (1 << 20) };
     }
 
     [Fact]
@@ -145,10 +216,10 @@ public sealed class PostcopyMigrationTests
 
         public int Port { get; }
 
-        public static async Task<Incoming> Start()
+        public static async Task<Incoming> Start(params string[] options)
         {
             string dll = typeof(VirtualMachine).Assembly.Location;
-            var start = new ProcessStartInfo("dotnet", ["exec", dll, "incoming", "--listen", "127.0.0.1:0", "--memory", "8M", "--once"])
+            var start = new ProcessStartInfo("dotnet", ["exec", dll, "incoming", "--listen", "127.0.0.1:0", "--memory", "8M", "--once", .. options])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

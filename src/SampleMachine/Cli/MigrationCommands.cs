@@ -35,10 +35,14 @@ internal static class MigrationCommands
         var postcopyAfter = new Option<double?>("--postcopy-after") { Description = "With --postcopy: switch once precopy has run this many seconds, even mid-pass" };
         var postcopyPasses = new Option<int?>("--postcopy-passes") { Description = "With --postcopy: switch after this many precopy passes (default 1, unless --postcopy-after is given)" };
         var postcopyBandwidth = new Option<string>("--postcopy-bandwidth") { Description = "With --postcopy: bytes per second after the switch (QEMU's max-postcopy-bandwidth; 0 = unlimited)", DefaultValueFactory = _ => "0" };
+        var resume = new Option<FileInfo?>("--resume")
+        {
+            Description = "Resume a postcopy migration that broke after the switch: FILE is the copy the paused source saved (exit code 7); the destination, still waiting, gets every page it misses",
+        };
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
             to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle, strictDowntime,
-            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth,
+            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -67,17 +71,28 @@ internal static class MigrationCommands
                 throw new FormatException("--postcopy-after is 0 seconds or more and --postcopy-passes 1 or more");
             }
 
+            if (parse.GetValue(resume) is { } resumeFile)
+            {
+                return ResumePostcopy(resumeFile, endpoint, parameters with { Postcopy = true }, CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin), idleTimeout, parse.GetValue(strictDowntime));
+            }
+
             if (!parameters.Postcopy && (parameters.PostcopyAfter is not null || parameters.PostcopyPasses is not null || parameters.PostcopyBandwidth != 0))
             {
                 throw new FormatException("--postcopy-after, --postcopy-passes and --postcopy-bandwidth go with --postcopy");
             }
+
             using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             machine.Ram.Prefault();
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
 
-            // Before the guest runs: the switch must not wait for the devices' code to compile.
+            // Before the guest runs: the switch must not wait for the devices' code, or postcopy's, to compile.
             machine.Registry.RehearseDevices();
+            if (parameters.Postcopy)
+            {
+                VmState.Ram.PostcopyRehearsal.Run(machine.StreamOptions);
+            }
+
             guest.Resume();
             Thread.Sleep(TimeSpan.FromSeconds(parse.GetValue(warmup)));
             MigrationStats? stats = null;
@@ -91,7 +106,7 @@ internal static class MigrationCommands
                 catch (PostcopyPausedException e)
                 {
                     // The destination ran the guest; only here are its missing pages. Neither copy may run alone.
-                    Console.Error.WriteLine($"migration attempt {attempt + 1}: {PrintableText.OneLine(e.Message)}; the guest ran on the destination, which still needs this source's pages, so the source keeps its copy paused and does not retry");
+                    Console.Error.WriteLine($"migration attempt {attempt + 1}: {PrintableText.OneLine(e.Message)}; the guest ran on the destination, which still needs this source's pages, so the source keeps its copy paused and does not retry; once it is saved, resume with migrate --resume FILE");
                     GiveUp(machine, guest, parse.GetValue(saveOnFailure) ?? InDoubtFile());
                     return ExitCodes.PostcopyPaused;
                 }
@@ -149,6 +164,38 @@ internal static class MigrationCommands
             return DowntimeVerdict(stats, parse.GetValue(strictDowntime));
         }));
         return command;
+    }
+
+    // migrate --resume: the paused source's saved copy finishes the postcopy it started.
+    private static int ResumePostcopy(FileInfo file, IPEndPoint endpoint, MigrationParameters parameters, long memory, TimeSpan idleTimeout, bool strictDowntime)
+    {
+        using var machine = new VirtualMachine(memory);
+        machine.LoadSnapshot(file.FullName);
+
+        // Paused since the switch: it only replays, at the end, the steps the guest took on the destination.
+        using var guest = GuestWorkload.Attach(machine);
+        MigrationStats stats;
+        try
+        {
+            stats = Ui.WithProgress("resuming", progress =>
+                new MigrationSource(machine, guest, parameters) { Progress = progress, IdleTimeout = idleTimeout }.Resume(endpoint.Address.ToString(), endpoint.Port));
+        }
+        catch (Exception e) when (e is PostcopyPausedException or IOException or System.Net.Sockets.SocketException)
+        {
+            // Nothing of the saved copy was changed: it can be resumed again.
+            Console.Error.WriteLine($"resume failed: {PrintableText.OneLine(e.Message)}; still paused: {file.FullName} is unchanged, resume again");
+            return ExitCodes.PostcopyPaused;
+        }
+
+        Ui.Stats(stats);
+        Ui.Line("state sha256: " + stats.SourceHash);
+        if (stats.SourceHash != stats.DestinationHash)
+        {
+            Console.Error.WriteLine($"error: the destination's state differs (sha256 {PrintableText.Escape(stats.DestinationHash ?? "unknown")})");
+            return ExitCodes.HashMismatch;
+        }
+
+        return DowntimeVerdict(stats, strictDowntime);
     }
 
     // A completed migration over its downtime limit says so; with --strict-downtime that is its exit code too.
@@ -216,7 +263,12 @@ internal static class MigrationCommands
             Description = "Seconds a connection may stall before it is dropped as dead (0: never)",
             DefaultValueFactory = _ => 30,
         };
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, once, idle };
+        var resumeTimeout = new Option<double>("--resume-timeout")
+        {
+            Description = "Seconds a postcopy broken after the switch waits for its source to resume it (migrate --resume) before it gives up (0: at once)",
+            DefaultValueFactory = _ => 600,
+        };
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, once, idle, resumeTimeout };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             double idleSeconds = parse.GetValue(idle);
@@ -226,6 +278,12 @@ internal static class MigrationCommands
             }
 
             TimeSpan idleTimeout = idleSeconds == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(idleSeconds);
+            double resumeSeconds = parse.GetValue(resumeTimeout);
+            if (resumeSeconds < 0 || double.IsNaN(resumeSeconds) || resumeSeconds > 1e7)
+            {
+                throw new FormatException("--resume-timeout is a number of seconds, 0 to 10000000");
+            }
+
             if (parse.GetValue(machineOption) is { } name)
             {
                 return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once));
@@ -235,9 +293,12 @@ internal static class MigrationCommands
             using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory));
             machine.Ram.Prefault();
             machine.Registry.RehearseDevices();
+            VmState.Ram.PostcopyRehearsal.Run(machine.StreamOptions);
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
             {
                 IdleTimeout = idleTimeout,
+                ResumeTimeout = TimeSpan.FromSeconds(resumeSeconds),
+                Paused = why => Console.Error.WriteLine($"{why}; the guest waits here for the source's missing pages: resume it with migrate --resume (waiting {resumeSeconds:0} s)"),
             };
             Ui.Line($"waiting for a migration on {destination.LocalEndpoint}");
             while (true)
@@ -246,6 +307,11 @@ internal static class MigrationCommands
                 {
                     (var result, string hash) = destination.Accept(machine);
                     Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
+                    if (destination.Resumes > 0)
+                    {
+                        Ui.Line($"postcopy resumed {destination.Resumes} time(s)");
+                    }
+
                     if (destination.Postcopy is { } report)
                     {
                         Ui.Line(string.Create(

@@ -61,10 +61,18 @@ internal static class Ui
     // Fits beside the bar on an 80-column terminal; the plain lines carry every figure.
     private static string Short(MigrationProgress p) => string.Create(
         CultureInfo.InvariantCulture,
-        $"pass {p.Iteration}: {SizeParser.Format(p.Transferred)} sent, {SizeParser.Format(p.Remaining)} left, {p.DirtyRate:0} pg/s");
+        $"{(p.Postcopy ? "postcopy" : "pass " + p.Iteration.ToString(CultureInfo.InvariantCulture))}: {SizeParser.Format(p.Transferred)} sent, {SizeParser.Format(p.Remaining)} left, {p.DirtyRate:0} pg/s");
 
     public static string Describe(MigrationProgress p)
     {
+        if (p.Postcopy)
+        {
+            // After the switch the guest runs on the destination: what is left is the background pass, not dirt.
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"postcopy: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, {SizeParser.Format(p.Bandwidth)}/s, ETA {(p.Bandwidth > 0 ? p.Eta.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}");
+        }
+
         string text = string.Create(
             CultureInfo.InvariantCulture,
             $"iteration {p.Iteration}: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, dirty {p.DirtyRate:0} pages/s, {SizeParser.Format(p.Bandwidth)}/s, ETA {(p.Bandwidth > 0 ? p.Eta.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}");

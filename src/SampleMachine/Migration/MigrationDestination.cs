@@ -44,90 +44,202 @@ public sealed class MigrationDestination : IDisposable
     public (MigrationLoadResult Result, string Hash) Accept(VirtualMachine machine)
     {
         ArgumentNullException.ThrowIfNull(machine);
-        using TcpClient client = _listener.AcceptTcpClient();
-        client.ReceiveBufferSize = 4 << 20;
-        client.NoDelay = true;
-        client.ReceiveTimeout = client.SendTimeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
-        using NetworkStream stream = client.GetStream();
-        var returnPath = new ReturnPathWriter(stream);
+        var connection = new Connection(_listener.AcceptTcpClient(), IdleTimeout);
         GuestWorkload? guest = null;
         PostcopyPages? pages = null;
+
+        // Its thread is made now, while nothing waits: POSTCOPY_RUN only has to let it go.
+        GuestWorkload standby = GuestWorkload.Attach(machine);
         machine.RamSection.PostcopyPageRequested = (block, page) =>
         {
             // On the guest's thread. A request the broken connection cannot carry is not the guest's failure: the
-            // loader reads from the same socket, fails and pauses postcopy, and the guest waits for the page there.
+            // loader reads from the same socket, fails and pauses postcopy, and the guest waits for the page there
+            // (a resumed connection asks for it again).
             try
             {
-                returnPath.RequestPages(block.Id, (ulong)page << RamBlock.PageShift, RamBlock.PageSize);
+                Volatile.Read(ref connection).ReturnPath.RequestPages(block.Id, (ulong)page << RamBlock.PageShift, RamBlock.PageSize);
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
             {
             }
         };
         Postcopy = null;
+        PausedGuest = null;
+        Resumes = 0;
 
         // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
         // undo log only lists pages, since they were all zeros).
         MigrationLoadResult result;
+        var loader = new MigrationLoader(machine.Registry, machine.StreamOptions)
+        {
+            CommandReceived = command =>
+            {
+                ReturnPathWriter returnPath = Volatile.Read(ref connection).ReturnPath;
+                returnPath.OnCommand(command);
+                if (command.Command == QemuMigrationCommand.PostcopyResume)
+                {
+                    // Requests sent on the broken connection may be lost; the guest still waits for these.
+                    foreach ((RamBlock block, long page) in machine.RamSection.PendingPostcopyRequests())
+                    {
+                        returnPath.RequestPages(block.Id, (ulong)page << RamBlock.PageShift, RamBlock.PageSize);
+                    }
+                }
+            },
+            ReceivedBitmapRequested = (block, bitmap) => Volatile.Read(ref connection).ReturnPath.SendReceivedBitmap(block, bitmap),
+            PostcopyRun = () =>
+            {
+                // On the loader's thread: nothing here may touch guest RAM (the page might be the next to come).
+                pages = machine.Ram.Postcopy;
+                guest = standby;
+                guest.Resume();
+            },
+        };
         try
         {
-            result = new MigrationLoader(machine.Registry, machine.StreamOptions)
-            {
-                CommandReceived = returnPath.OnCommand,
-                PostcopyRun = () =>
-                {
-                    // On the loader's thread: nothing here may touch guest RAM (the page might be the next to come).
-                    pages = machine.Ram.Postcopy;
-                    guest = GuestWorkload.Attach(machine);
-                    guest.Resume();
-                },
-            }.Load(stream);
+            result = loader.Load(connection.Stream);
         }
         catch (VmStateLoadException e) when (e.PostcopyPaused)
         {
-            // The guest ran here and waits for pages only the source has: it is neither rolled back nor stopped.
-            PausedGuest = guest;
-            TryShut(returnPath);
-            throw;
+            // The guest ran here and waits for pages only the source has: it is neither rolled back nor stopped, and
+            // waits for the source to resume on a new connection.
+            result = AwaitResume(loader, e, ref connection);
         }
         catch (Exception e) when (e is VmStateLoadException or IOException)
         {
             // Tell a source still waiting for LOADED that it keeps the guest, if it can still hear it.
-            TryShut(returnPath);
-            TryReply(stream, "FAILED " + PrintableText.OneLine(e.Message) + "\n");
+            TryShut(connection.ReturnPath);
+            TryReply(connection.Stream, "FAILED " + PrintableText.OneLine(e.Message) + "\n");
+            connection.Dispose();
             throw;
         }
         finally
         {
             machine.RamSection.PostcopyPageRequested = null;
+            if (guest is null)
+            {
+                standby.Dispose();
+            }
+            else if (loader.IsPostcopyPaused)
+            {
+                PausedGuest = guest;
+            }
         }
 
         // Loaded: from here the guest is ours, whether or not the source hears about it.
-        ReplyError = null;
-        var reply = new HashReply("", -1, 0, 0, 0);
-        try
+        using (connection)
         {
-            returnPath.Shut(failed: false);
-            stream.Write("LOADED\n"u8);
-            stream.Flush();
-            reply = Hash(machine, guest, pages);
-            stream.Write(Encoding.ASCII.GetBytes(reply.Format() + "\n"));
-            stream.Flush();
-        }
-        catch (Exception e) when (e is IOException or SocketException)
-        {
-            ReplyError = PrintableText.OneLine(e.Message);
-            if (reply.Hash.Length == 0)
+            ReplyError = null;
+            var reply = new HashReply("", -1, 0, 0, 0);
+            try
             {
+                connection.ReturnPath.Shut(failed: false);
+                connection.Stream.Write("LOADED\n"u8);
+                connection.Stream.Flush();
                 reply = Hash(machine, guest, pages);
+                connection.Stream.Write(Encoding.ASCII.GetBytes(reply.Format() + "\n"));
+                connection.Stream.Flush();
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                ReplyError = PrintableText.OneLine(e.Message);
+                if (reply.Hash.Length == 0)
+                {
+                    reply = Hash(machine, guest, pages);
+                }
+            }
+            finally
+            {
+                guest?.Dispose();
+            }
+
+            return (result, reply.Hash);
+        }
+    }
+
+    /// <summary>
+    /// How long a paused postcopy waits for its source to come back (<c>migrate --resume</c>) before
+    /// <see cref="Accept"/> gives up with the pause (default 10 minutes; zero: it gives up at once).
+    /// </summary>
+    public TimeSpan ResumeTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Told when a postcopy pauses (why, as one line) and the destination starts waiting for a resume.</summary>
+    public Action<string>? Paused { get; init; }
+
+    /// <summary>How many times the last postcopy <see cref="Accept"/> took was resumed on a new connection.</summary>
+    public int Resumes { get; private set; }
+
+    // Each new connection within the resume timeout of the last pause goes on with the paused load; one that is not a
+    // resume (garbage, a new migration) pauses it again, which costs it nothing.
+    private MigrationLoadResult AwaitResume(MigrationLoader loader, VmStateLoadException pause, ref Connection connection)
+    {
+        while (true)
+        {
+            TryShut(connection.ReturnPath);
+            connection.Dispose();
+            Paused?.Invoke(PrintableText.OneLine(pause.Message));
+            TcpClient? next = AcceptWithin(ResumeTimeout);
+            if (next is null)
+            {
+                throw pause;
+            }
+
+            Volatile.Write(ref connection, new Connection(next, IdleTimeout));
+            try
+            {
+                MigrationLoadResult result = loader.Resume(connection.Stream);
+                Resumes++;
+                return result;
+            }
+            catch (VmStateLoadException e) when (e.PostcopyPaused)
+            {
+                Resumes++;
+                pause = e;
             }
         }
-        finally
+    }
+
+    private TcpClient? AcceptWithin(TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero)
         {
-            guest?.Dispose();
+            return null;
         }
 
-        return (result, reply.Hash);
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return _listener.AcceptTcpClientAsync(cancel.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    // One connection from a source: the stream and the return path on it.
+    private sealed class Connection : IDisposable
+    {
+        private readonly TcpClient _client;
+
+        public Connection(TcpClient client, TimeSpan idleTimeout)
+        {
+            _client = client;
+            client.ReceiveBufferSize = 4 << 20;
+            client.NoDelay = true;
+            client.ReceiveTimeout = client.SendTimeout = idleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, idleTimeout.TotalMilliseconds);
+            Stream = client.GetStream();
+            ReturnPath = new ReturnPathWriter(Stream);
+        }
+
+        public NetworkStream Stream { get; }
+
+        public ReturnPathWriter ReturnPath { get; }
+
+        public void Dispose()
+        {
+            Stream.Dispose();
+            _client.Dispose();
+        }
     }
 
     /// <summary>The last postcopy migration <see cref="Accept"/> took (null: precopy).</summary>

@@ -51,7 +51,8 @@ public sealed record MigrationParameters
 /// <param name="Bandwidth">Bytes per second: so far in the current pass, or over the whole pass once complete.</param>
 /// <param name="Throttle">Guest throttle in effect.</param>
 /// <param name="PassComplete">True for the report at the end of a pass (its figures are measured, not running).</param>
-public readonly record struct MigrationProgress(int Iteration, long Transferred, long Remaining, double DirtyRate, double Bandwidth, double Throttle, bool PassComplete = false)
+/// <param name="Postcopy">True after the switch to postcopy: the guest runs on the destination, the rest is sent once.</param>
+public readonly record struct MigrationProgress(int Iteration, long Transferred, long Remaining, double DirtyRate, double Bandwidth, double Throttle, bool PassComplete = false, bool Postcopy = false)
 {
     /// <summary>Estimated time to send what remains at the measured bandwidth.</summary>
     public TimeSpan Eta => Bandwidth > 0 ? TimeSpan.FromSeconds(Remaining / Bandwidth) : TimeSpan.Zero;

@@ -42,19 +42,41 @@ public sealed class MigrationSource
     /// <summary>Connects to <paramref name="host"/>:<paramref name="port"/> and migrates.</summary>
     public MigrationStats Migrate(string host, int port)
     {
-        int timeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
-        using var client = new TcpClient { NoDelay = true, SendBufferSize = 4 << 20, SendTimeout = timeout, ReceiveTimeout = timeout };
-        if (timeout == 0)
-        {
-            client.Connect(host, port);
-        }
-        else if (!client.ConnectAsync(host, port).Wait(timeout))
-        {
-            throw new IOException($"Could not connect to {host}:{port} within {IdleTimeout.TotalSeconds:0.###} s");
-        }
-
+        using TcpClient client = Connect(host, port);
         using NetworkStream stream = client.GetStream();
         return Migrate(stream, client.Client);
+    }
+
+    private TcpClient Connect(string host, int port)
+    {
+        int timeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
+        var client = new TcpClient { NoDelay = true, SendBufferSize = 4 << 20, SendTimeout = timeout, ReceiveTimeout = timeout };
+        try
+        {
+            if (timeout == 0)
+            {
+                client.Connect(host, port);
+                return client;
+            }
+
+            // GetResult, not Wait: a refused connection is its SocketException, not an AggregateException.
+            using var cancel = new CancellationTokenSource(timeout);
+            try
+            {
+                client.ConnectAsync(host, port, cancel.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                throw new IOException($"Could not connect to {host}:{port} within {IdleTimeout.TotalSeconds:0.###} s");
+            }
+
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Migrates over an open connection; <paramref name="socket"/> (optional) is shut down on give-up.</summary>
@@ -259,7 +281,6 @@ public sealed class MigrationSource
     // switch on pauses the migration: the guest has run there and only here are its missing pages.
     private MigrationStats CompletePostcopy(MigrationSaver saver, StreamBufferWriter output, Stream connection, SourceReturnPath returnPath, Stopwatch total, TimeSpan setup, int precopyPasses, double dirtyRate, List<IterationRecord> history)
     {
-        RamSection ram = _machine.RamSection;
         long stopped = Stopwatch.GetTimestamp();
         _guest?.Pause();
         long stepsAtSwitch = _guest?.Steps ?? 0;
@@ -268,86 +289,146 @@ public sealed class MigrationSource
         {
             saver.SaveStreamStartPostcopy();
             output.Flush();
-            var pass = Stopwatch.StartNew();
-            long passStart = output.BytesWritten;
-            int chunk = Math.Min(_parameters.ChunkBytes, 64 << 10);
-            bool done;
-            long budget = chunk;
-            do
-            {
-                done = saver.SaveStreamIterate(budget);
-                output.Flush();
-
-                // Woken by a request, the next PART carries the requested pages alone, ahead of the limit as in QEMU;
-                // the background pass keeps to the bandwidth.
-                budget = !done && Pace(output.BytesWritten - passStart, pass, _parameters.PostcopyBandwidth, returnPath.Wake) ? 0 : chunk;
-
-                FailIfReturnPathBroke(returnPath);
-                Progress?.Invoke(new MigrationProgress(precopyPasses + 1, output.BytesWritten, saver.SaveStreamPendingEstimate().Total, 0, (output.BytesWritten - passStart) / Math.Max(pass.Elapsed.TotalSeconds, 1e-6), 0));
-            }
-            while (!done);
-
-            saver.SaveStreamCompletePostcopy();
-            output.Flush();
-            TimeSpan wait = IdleTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(10) : IdleTimeout;
-            if (!returnPath.WaitEnded(wait))
-            {
-                throw new IOException($"The destination did not end its return path within {wait.TotalSeconds:0} s of the last page");
-            }
-
-            FailIfReturnPathBroke(returnPath);
-            if (returnPath.Shut != 0)
-            {
-                throw new IOException($"The destination ended its return path with SHUT {returnPath.Shut}: it failed to load the rest");
-            }
-
-            ReplyLines lines = returnPath.Lines(connection);
-            string? loaded = lines.ReadLine();
-            total.Stop();
-            if (loaded != "LOADED")
-            {
-                throw new IOException(loaded is null ? "The destination closed the connection before LOADED" : $"The destination answered {PrintableText.Escape(loaded)} instead of LOADED");
-            }
-
-            HashReply reply = HashReply.Parse(lines.ReadLine()) ?? throw new IOException("The destination's state hash did not arrive");
-
-            // The destination's guest ran on from the switch; the same steps on this copy give the same state.
-            long steps = reply.Steps - stepsAtSwitch;
-            if (steps < 0 || (_guest is null && steps != 0))
-            {
-                throw new IOException($"The destination reports {reply.Steps} guest steps, fewer than the {stepsAtSwitch} taken here");
-            }
-
-            _guest?.Step((int)Math.Min(steps, int.MaxValue));
-            long acknowledged = returnPath.RunAcknowledged;
-            return new MigrationStats
-            {
-                Completed = true,
-                Postcopy = true,
-                TotalTime = total.Elapsed,
-                Downtime = acknowledged == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(stopped, acknowledged),
-                DowntimeLimit = TimeSpan.FromMilliseconds(_parameters.DowntimeLimitMs),
-                SetupTime = setup,
-                Transferred = output.BytesWritten,
-                NormalPages = ram.NormalPages,
-                ZeroPages = ram.ZeroPages,
-                DirtyPagesRate = dirtyRate,
-                Iterations = precopyPasses,
-                PostcopyStart = switchedAt,
-                PostcopyRequests = ram.PostcopyRequests,
-                PostcopyFaults = reply.Faults,
-                PostcopyMeanWait = reply.Faults > 0 ? TimeSpan.FromMicroseconds(reply.WaitMicroseconds / (double)reply.Faults) : TimeSpan.Zero,
-                PostcopyMaxWait = TimeSpan.FromMicroseconds(reply.MaxWaitMicroseconds),
-                ReplayedSteps = steps,
-                SourceHash = _machine.StateHash(),
-                DestinationHash = reply.Hash,
-                History = history,
-            };
+            return FinishPostcopy(saver, output, connection, returnPath, total, setup, precopyPasses, dirtyRate, history, stopped, stepsAtSwitch, switchedAt);
         }
         catch (Exception e) when (e is IOException or SocketException or VmStateException)
         {
             throw new PostcopyPausedException($"postcopy paused: {PrintableText.OneLine(e.Message)}", e);
         }
+    }
+
+    /// <summary>
+    /// Resumes a postcopy that paused (<c>migrate --resume</c>): this machine is the source's copy as it was at the
+    /// switch (saved when it paused), the destination's guest ran on and waits for what it misses. On a new connection
+    /// the source asks for the destination's received bitmaps, sends every page not in them (those the guest waits
+    /// for first), and completes as postcopy does.
+    /// </summary>
+    /// <exception cref="PostcopyPausedException">The resumed connection failed too: still paused, resume again.</exception>
+    public MigrationStats Resume(string host, int port)
+    {
+        using var client = Connect(host, port);
+        using NetworkStream stream = client.GetStream();
+        client.Client.ReceiveTimeout = 0;
+        var output = new StreamBufferWriter(stream, 1 << 20);
+        var saver = new MigrationSaver(_machine.Registry, output, _machine.StreamOptions with { OpenReturnPath = true, Postcopy = true });
+        var total = Stopwatch.StartNew();
+        using var returnPath = new SourceReturnPath(stream, _machine.RamSection);
+        TimeSpan wait = IdleTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(10) : IdleTimeout;
+        try
+        {
+            IReadOnlyList<string> blocks = saver.SaveStreamResumeStart();
+            output.Flush();
+            for (int i = 0; i < blocks.Count; i++)
+            {
+                ReturnPathMessage bitmap = returnPath.NextBitmap(wait) ?? throw new IOException($"The destination sent {i} of {blocks.Count} received bitmaps within {wait.TotalSeconds:0} s");
+                saver.SaveStreamResumeBitmap(bitmap.Block!, bitmap.Bitmap);
+            }
+
+            saver.SaveStreamResumeContinue();
+            output.Flush();
+            if (!returnPath.WaitResumeAck(wait))
+            {
+                FailIfReturnPathBroke(returnPath);
+                throw new IOException($"The destination did not acknowledge POSTCOPY_RESUME within {wait.TotalSeconds:0} s");
+            }
+
+            return FinishPostcopy(saver, output, stream, returnPath, total, total.Elapsed, 0, 0, [], 0, _guest?.Steps ?? 0, TimeSpan.Zero);
+        }
+        catch (Exception e) when (e is IOException or SocketException or VmStateException)
+        {
+            throw new PostcopyPausedException($"postcopy paused: {PrintableText.OneLine(e.Message)}", e);
+        }
+        finally
+        {
+            saver.SaveStreamCleanup();
+            if (!returnPath.Ended)
+            {
+                client.Client.Shutdown(SocketShutdown.Both);
+                returnPath.WaitEnded(TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+
+    // After the switch, or a resume: the rest of RAM (requested pages first), then the destination's end of the
+    // return path, its LOADED and its hash; this copy then replays the steps the guest took there.
+    private MigrationStats FinishPostcopy(MigrationSaver saver, StreamBufferWriter output, Stream connection, SourceReturnPath returnPath, Stopwatch total, TimeSpan setup, int precopyPasses, double dirtyRate, List<IterationRecord> history, long stopped, long stepsAtSwitch, TimeSpan switchedAt)
+    {
+        RamSection ram = _machine.RamSection;
+        var pass = Stopwatch.StartNew();
+        long passStart = output.BytesWritten;
+        int chunk = Math.Min(_parameters.ChunkBytes, 64 << 10);
+        bool done;
+        long budget = chunk;
+        do
+        {
+            done = saver.SaveStreamIterate(budget);
+            output.Flush();
+
+            // Woken by a request, the next PART carries the requested pages alone, ahead of the limit as in QEMU;
+            // the background pass keeps to the bandwidth.
+            budget = !done && Pace(output.BytesWritten - passStart, pass, _parameters.PostcopyBandwidth, returnPath.Wake) ? 0 : chunk;
+
+            FailIfReturnPathBroke(returnPath);
+            Progress?.Invoke(new MigrationProgress(precopyPasses + 1, output.BytesWritten, saver.SaveStreamPendingEstimate().Total, 0, (output.BytesWritten - passStart) / Math.Max(pass.Elapsed.TotalSeconds, 1e-6), 0, Postcopy: true));
+        }
+        while (!done);
+
+        saver.SaveStreamCompletePostcopy();
+        output.Flush();
+        TimeSpan wait = IdleTimeout == Timeout.InfiniteTimeSpan ? TimeSpan.FromMinutes(10) : IdleTimeout;
+        if (!returnPath.WaitEnded(wait))
+        {
+            throw new IOException($"The destination did not end its return path within {wait.TotalSeconds:0} s of the last page");
+        }
+
+        FailIfReturnPathBroke(returnPath);
+        if (returnPath.Shut != 0)
+        {
+            throw new IOException($"The destination ended its return path with SHUT {returnPath.Shut}: it failed to load the rest");
+        }
+
+        ReplyLines lines = returnPath.Lines(connection);
+        string? loaded = lines.ReadLine();
+        total.Stop();
+        if (loaded != "LOADED")
+        {
+            throw new IOException(loaded is null ? "The destination closed the connection before LOADED" : $"The destination answered {PrintableText.Escape(loaded)} instead of LOADED");
+        }
+
+        HashReply reply = HashReply.Parse(lines.ReadLine()) ?? throw new IOException("The destination's state hash did not arrive");
+
+        // The destination's guest ran on from the switch; the same steps on this copy give the same state.
+        long steps = reply.Steps - stepsAtSwitch;
+        if (steps < 0 || (_guest is null && steps != 0))
+        {
+            throw new IOException($"The destination reports {reply.Steps} guest steps, fewer than the {stepsAtSwitch} taken here");
+        }
+
+        _guest?.Step((int)Math.Min(steps, int.MaxValue));
+        long acknowledged = returnPath.RunAcknowledged;
+        return new MigrationStats
+        {
+            Completed = true,
+            Postcopy = true,
+            TotalTime = total.Elapsed,
+            Downtime = stopped == 0 || acknowledged == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(stopped, acknowledged),
+            DowntimeLimit = TimeSpan.FromMilliseconds(_parameters.DowntimeLimitMs),
+            SetupTime = setup,
+            Transferred = output.BytesWritten,
+            NormalPages = ram.NormalPages,
+            ZeroPages = ram.ZeroPages,
+            DirtyPagesRate = dirtyRate,
+            Iterations = precopyPasses,
+            PostcopyStart = switchedAt,
+            PostcopyRequests = ram.PostcopyRequests,
+            PostcopyFaults = reply.Faults,
+            PostcopyMeanWait = reply.Faults > 0 ? TimeSpan.FromMicroseconds(reply.WaitMicroseconds / (double)reply.Faults) : TimeSpan.Zero,
+            PostcopyMaxWait = TimeSpan.FromMicroseconds(reply.MaxWaitMicroseconds),
+            ReplayedSteps = steps,
+            SourceHash = _machine.StateHash(),
+            DestinationHash = reply.Hash,
+            History = history,
+        };
     }
 
     private static void FailIfReturnPathBroke(SourceReturnPath? returnPath)

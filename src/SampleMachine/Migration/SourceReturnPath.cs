@@ -21,10 +21,34 @@ internal sealed class SourceReturnPath : IDisposable
 
     public SourceReturnPath(Stream connection, RamSection ram)
     {
-        _reader = new ReturnPathReader(connection, maxMessage: 64 << 10);
+        _reader = new ReturnPathReader(connection, maxMessage: 1 << 20);
         _ram = ram;
         _thread = new Thread(Run) { IsBackground = true, Name = "return path" };
         _thread.Start();
+    }
+
+    private readonly System.Collections.Concurrent.BlockingCollection<ReturnPathMessage> _bitmaps = new();
+    private readonly ManualResetEventSlim _resumeAcked = new(false);
+
+    /// <summary>The next RECV_BITMAP answer of a resume; null when none came within <paramref name="timeout"/> or the reader ended.</summary>
+    public ReturnPathMessage? NextBitmap(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            return _bitmaps.TryTake(out ReturnPathMessage? message, Timeout.Infinite, cancel.Token) ? message : null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Waits for RESUME_ACK; false when it did not come (or the reader ended first).</summary>
+    public bool WaitResumeAck(TimeSpan timeout)
+    {
+        WaitHandle.WaitAny([_resumeAcked.WaitHandle, _ended.WaitHandle], timeout);
+        return _resumeAcked.IsSet;
     }
 
     /// <summary>Released for every page request (and when the reader ends), so a pacing sender wakes up.</summary>
@@ -52,6 +76,8 @@ internal sealed class SourceReturnPath : IDisposable
     {
         _ended.Dispose();
         Wake.Dispose();
+        _bitmaps.Dispose();
+        _resumeAcked.Dispose();
     }
 
     private void Run()
@@ -69,6 +95,12 @@ internal sealed class SourceReturnPath : IDisposable
                         _ram.QueuePageRequest(message.Block, message.Start, message.Size);
                         Wake.Release();
                         break;
+                    case QemuReturnPathMessageType.RecvBitmap:
+                        _bitmaps.Add(message);
+                        break;
+                    case QemuReturnPathMessageType.ResumeAck:
+                        _resumeAcked.Set();
+                        break;
                     case QemuReturnPathMessageType.Shut:
                         Shut = message.Value;
                         return;
@@ -83,6 +115,7 @@ internal sealed class SourceReturnPath : IDisposable
         }
         finally
         {
+            _bitmaps.CompleteAdding();
             _ended.Set();
             try
             {

@@ -70,6 +70,35 @@ public abstract class LiveSectionHandler
     /// <summary>Writes the END payload of a postcopy migration: everything still pending (the guest runs elsewhere).</summary>
     public virtual void SaveCompletePostcopy(ref VmStateWriter writer) => SaveCompletePrecopy(ref writer);
 
+    /// <summary>
+    /// The names of this section's postcopy memory blocks: a resuming source asks the destination for each one's
+    /// received bitmap (RECV_BITMAP). Only asked when <see cref="HasPostcopy"/>.
+    /// </summary>
+    public virtual IReadOnlyList<string> PostcopyBlocks => [];
+
+    /// <summary>
+    /// A source resuming a paused postcopy, in a new process or after a new connection: prepares to send everything the
+    /// destination has not received, and nothing yet (the bitmaps follow, <see cref="SaveResumeBitmap"/>). The
+    /// guest here has been stopped since the switch, so its state is the one to complete.
+    /// </summary>
+    public virtual void SaveResumePrepare()
+    {
+    }
+
+    /// <summary>
+    /// The destination's received bitmap of <paramref name="block"/> (one bit a page, set where the page arrived,
+    /// little-endian 64-bit words as QEMU sends them): what is not set is sent again. Returns false for a block this
+    /// section does not have.
+    /// </summary>
+    /// <exception cref="VmStateLoadException">A bitmap whose size does not fit the block.</exception>
+    public virtual bool SaveResumeBitmap(string block, ReadOnlySpan<byte> bitmap) => false;
+
+    /// <summary>
+    /// The destination side of a resume: the received bitmap of <paramref name="block"/> in QEMU's layout, or null for a
+    /// block this section does not have.
+    /// </summary>
+    public virtual byte[]? LoadReceivedBitmap(string block) => null;
+
     /// <summary>Releases what the save side set up (runs after success and after failure).</summary>
     public virtual void SaveCleanup()
     {

@@ -14,6 +14,7 @@ public sealed class MigrationLoader
 {
     private readonly VmStateRegistry _registry;
     private readonly MigrationStreamOptions _options;
+    private Session? _paused;
 
     /// <summary>A loader for <paramref name="registry"/>; <paramref name="options"/> must match the source's.</summary>
     public MigrationLoader(VmStateRegistry registry, MigrationStreamOptions? options = null)
@@ -49,6 +50,31 @@ public sealed class MigrationLoader
     /// </summary>
     public Action? PostcopyRun { get; init; }
 
+    /// <summary>
+    /// A resuming source asked for the received bitmap of a block (RECV_BITMAP): send it on the return path
+    /// (<see cref="ReturnPathWriter.SendReceivedBitmap"/>). Called with the block's name and the bitmap in QEMU's layout.
+    /// </summary>
+    public Action<string, byte[]>? ReceivedBitmapRequested { get; init; }
+
+    /// <summary>True after a load failed with <see cref="VmStateLoadException.PostcopyPaused"/>: <see cref="Resume"/> can go on.</summary>
+    public bool IsPostcopyPaused => _paused is not null;
+
+    /// <summary>
+    /// Goes on with the paused postcopy load on a new connection from the resuming source (QEMU's postcopy recovery):
+    /// RECV_BITMAP for each block (answered through <see cref="ReceivedBitmapRequested"/>), POSTCOPY_RESUME (answered
+    /// with RESUME_ACK through <see cref="CommandReceived"/>), then the rest of the RAM and EOF, as the paused stream
+    /// would have gone on. A failure pauses it again, so it can be resumed once more.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No load is paused.</exception>
+    /// <exception cref="VmStateLoadException">Always <see cref="VmStateLoadException.PostcopyPaused"/>: the stream was bad or cut.</exception>
+    public MigrationLoadResult Resume(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        Session session = _paused ?? throw new InvalidOperationException("No postcopy load is paused");
+        _paused = null;
+        return session.Resume(new MigrationInput(stream, MaxStreamedFrame));
+    }
+
     /// <summary>Loads a whole stream held in memory.</summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, truncated or refused; nothing was changed.</exception>
     public MigrationLoadResult Load(ReadOnlyMemory<byte> stream) => new Session(this, new MigrationInput(stream)).Run();
@@ -72,10 +98,19 @@ public sealed class MigrationLoader
         Running,
     }
 
+    // Where a resumed postcopy stream is: bitmaps are asked for before POSTCOPY_RESUME, pages come after it.
+    private enum ResumeStep
+    {
+        None,
+        Bitmaps,
+        Resumed,
+    }
+
     private sealed class Session
     {
         private readonly MigrationLoader _owner;
-        private readonly MigrationInput _input;
+        private MigrationInput _input;
+        private ResumeStep _resume;
         private readonly Dictionary<int, SectionEntry> _sections = [];
         private readonly Dictionary<int, SectionHeader> _headers = [];
         private readonly Dictionary<int, SectionHeader> _skipped = [];
@@ -99,7 +134,6 @@ public sealed class MigrationLoader
 
         public MigrationLoadResult Run()
         {
-            bool committed = false;
             try
             {
                 Frame(ReadHeader);
@@ -108,47 +142,94 @@ public sealed class MigrationLoader
                     Frame(ReadConfiguration);
                 }
 
-                while (!Frame(ReadSection))
-                {
-                }
-
-                // QEMU sends no VMDESCRIPTION after postcopy.
-                if (_postcopy != PostcopyState.Running)
-                {
-                    Frame(ReadVmDescription);
-                }
-
-                Commit();
-                committed = true;
-                return new MigrationLoadResult
-                {
-                    Configuration = _configuration,
-                    FramesLoaded = _loaded,
-                    FramesSkipped = _skippedCount,
-                    BytesRead = _input.Offset,
-                    VmDescription = _vmdesc,
-                    Postcopy = _postcopy == PostcopyState.Running,
-                    Warnings = _warnings,
-                };
+                return Body();
             }
-            catch (Exception e) when (_postcopy == PostcopyState.Running && e is VmStateLoadException or IOException && !(e is VmStateLoadException { PostcopyPaused: true }))
+            catch (Exception e) when (_postcopy == PostcopyState.Running && e is VmStateLoadException or IOException)
             {
-                long at = e is VmStateLoadException load ? load.Offset : _input.Offset;
-                throw new VmStateLoadException($"Postcopy paused: {e.Message}", at, e) { PostcopyPaused = true };
+                throw Paused(e);
             }
             finally
             {
                 // After POSTCOPY_RUN the guest ran on what was loaded: there is nothing to go back to.
-                if (!committed && _postcopy != PostcopyState.Running)
+                if (_postcopy != PostcopyState.Running && !_committed)
                 {
                     Rollback();
                 }
 
-                foreach (LiveSectionEntry live in _started)
-                {
-                    live.Handler.LoadCleanup();
-                }
+                Cleanup();
             }
+        }
+
+        public MigrationLoadResult Resume(MigrationInput input)
+        {
+            _input = input;
+            _resume = ResumeStep.Bitmaps;
+            try
+            {
+                return Body();
+            }
+            catch (Exception e) when (e is VmStateLoadException or IOException)
+            {
+                throw Paused(e);
+            }
+            finally
+            {
+                Cleanup();
+            }
+        }
+
+        private bool _committed;
+
+        // A failure after POSTCOPY_RUN: the session waits for a resume.
+        private VmStateLoadException Paused(Exception e)
+        {
+            _owner._paused = this;
+            if (e is VmStateLoadException { PostcopyPaused: true } paused)
+            {
+                return paused;
+            }
+
+            long at = e is VmStateLoadException load ? load.Offset : _input.Offset;
+            return new VmStateLoadException($"Postcopy paused: {e.Message}", at, e) { PostcopyPaused = true };
+        }
+
+        private void Cleanup()
+        {
+            foreach (LiveSectionEntry live in _started)
+            {
+                live.Handler.LoadCleanup();
+            }
+        }
+
+        private MigrationLoadResult Body()
+        {
+            while (!Frame(ReadSection))
+            {
+            }
+
+            if (_resume == ResumeStep.Bitmaps)
+            {
+                VmStateThrow.LoadFailed("The resumed stream ended before POSTCOPY_RESUME", _input.Offset);
+            }
+
+            // QEMU sends no VMDESCRIPTION after postcopy.
+            if (_postcopy != PostcopyState.Running)
+            {
+                Frame(ReadVmDescription);
+            }
+
+            Commit();
+            _committed = true;
+            return new MigrationLoadResult
+            {
+                Configuration = _configuration,
+                FramesLoaded = _loaded,
+                FramesSkipped = _skippedCount,
+                BytesRead = _input.Offset,
+                VmDescription = _vmdesc,
+                Postcopy = _postcopy == PostcopyState.Running,
+                Warnings = _warnings,
+            };
         }
 
         // Parses one frame; over a stream that has not delivered all of it yet, waits for more and parses it again.
@@ -243,6 +324,11 @@ public sealed class MigrationLoader
 
         private void ReadStartOrFull(ref VmStateReader reader, QemuSectionType type, long at)
         {
+            if (_resume != ResumeStep.None)
+            {
+                VmStateThrow.LoadFailed("A START or FULL section in a resumed stream: its sections started before the pause", at);
+            }
+
             int sectionId = (int)reader.ReadUInt32();
             string idStr = reader.ReadCountedString();
             int instanceId = (int)reader.ReadUInt32();
@@ -307,6 +393,11 @@ public sealed class MigrationLoader
         private void ReadPartOrEnd(ref VmStateReader reader, QemuSectionType type, long at)
         {
             int sectionId = (int)reader.ReadUInt32();
+            if (_resume == ResumeStep.Bitmaps)
+            {
+                VmStateThrow.LoadFailed("A section before POSTCOPY_RESUME in a resumed stream", at);
+            }
+
             if (_skipped.TryGetValue(sectionId, out SectionHeader skippedHeader))
             {
                 try
@@ -372,10 +463,41 @@ public sealed class MigrationLoader
                 case QemuMigrationCommand.Packaged:
                     ReadPackage(ref reader, command, at);
                     break;
+                case QemuMigrationCommand.RecvBitmap:
+                    SendReceivedBitmap(command, at);
+                    break;
+                case QemuMigrationCommand.PostcopyResume:
+                    ExpectResume(command, at);
+                    _resume = ResumeStep.Resumed;
+                    _owner.CommandReceived?.Invoke(command);
+                    break;
                 default:
                     VmStateThrow.LoadFailed($"MIG_CMD {command.Name} is not supported by this loader", at);
                     break;
             }
+        }
+
+        private void ExpectResume(MigrationCommandFrame command, long at)
+        {
+            if (_resume != ResumeStep.Bitmaps)
+            {
+                VmStateThrow.LoadFailed($"{command.Name} outside the start of a resumed postcopy stream", at);
+            }
+        }
+
+        private void SendReceivedBitmap(MigrationCommandFrame command, long at)
+        {
+            ExpectResume(command, at);
+            foreach (LiveSectionEntry live in PostcopySections())
+            {
+                if (live.Handler.LoadReceivedBitmap(command.Block!) is { } bitmap)
+                {
+                    _owner.ReceivedBitmapRequested?.Invoke(command.Block!, bitmap);
+                    return;
+                }
+            }
+
+            VmStateThrow.LoadFailed($"RECV_BITMAP for unknown RAM block '{PrintableText.Escape(command.Block)}'", at);
         }
 
         private void Expect(MigrationCommandFrame command, PostcopyState state, long at)

@@ -40,6 +40,7 @@ public sealed class MigrationSaver
     {
         New,
         Setup,
+        Resuming,
         Postcopy,
         Complete,
         Failed,
@@ -152,6 +153,69 @@ public sealed class MigrationSaver
         }
 
         _phase = Phase.Setup;
+    }
+
+    /// <summary>
+    /// The first step of resuming a paused postcopy on a new connection (QEMU's postcopy recovery), instead of
+    /// <see cref="SaveStreamSetup"/>: no header; a RECV_BITMAP for every block of every postcopy section, after which the
+    /// destination sends each received bitmap on the return path. Pass them to <see cref="SaveStreamResumeBitmap"/>,
+    /// then call <see cref="SaveStreamResumeContinue"/>. The live sections' section ids must be the ones the paused
+    /// migration used (the same registry layout).
+    /// </summary>
+    /// <returns>The blocks asked for, each of which must be answered.</returns>
+    public IReadOnlyList<string> SaveStreamResumeStart()
+    {
+        Expect(Phase.New);
+        _phase = Phase.Failed;
+        var blocks = new List<string>();
+        var w = Writer();
+        foreach (SectionEntry e in _registry.Entries)
+        {
+            if (e is LiveSectionEntry live && live.Handler.IsActive && live.Handler.HasPostcopy)
+            {
+                _live.Add(live);
+                live.Handler.SaveResumePrepare();
+                foreach (string block in live.Handler.PostcopyBlocks)
+                {
+                    MigrationCommandFrame.WriteRecvBitmap(ref w, block);
+                    blocks.Add(block);
+                }
+            }
+        }
+
+        Flush(ref w);
+        _phase = Phase.Resuming;
+        return blocks;
+    }
+
+    /// <summary>Hands the destination's received bitmap of <paramref name="block"/> to the section that has the block.</summary>
+    /// <exception cref="VmStateLoadException">No postcopy section has the block, or the bitmap does not fit it.</exception>
+    public void SaveStreamResumeBitmap(string block, ReadOnlySpan<byte> bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        Expect(Phase.Resuming);
+        foreach (LiveSectionEntry live in _live)
+        {
+            if (live.Handler.SaveResumeBitmap(block, bitmap))
+            {
+                return;
+            }
+        }
+
+        VmStateThrow.LoadFailed($"The destination sent a received bitmap of unknown RAM block '{PrintableText.Escape(block)}'", -1);
+    }
+
+    /// <summary>
+    /// Writes POSTCOPY_RESUME; once the destination answers RESUME_ACK, <see cref="SaveStreamIterate"/> sends the
+    /// rest and <see cref="SaveStreamCompletePostcopy"/> ends the stream, as after a switch.
+    /// </summary>
+    public void SaveStreamResumeContinue()
+    {
+        Expect(Phase.Resuming);
+        var w = Writer();
+        MigrationCommandFrame.Write(ref w, QemuMigrationCommand.PostcopyResume);
+        Flush(ref w);
+        _phase = Phase.Postcopy;
     }
 
     /// <summary>

@@ -34,6 +34,11 @@ public sealed class ReturnPathWriter(Stream connection)
             case QemuMigrationCommand.Ping when IsOpen:
                 Send(new ReturnPathMessage { Type = QemuReturnPathMessageType.Pong, Length = 4, Value = command.Value });
                 break;
+            case QemuMigrationCommand.PostcopyResume:
+                // QEMU's acknowledgement carries 1.
+                IsOpen = true;
+                Send(new ReturnPathMessage { Type = QemuReturnPathMessageType.ResumeAck, Length = 4, Value = 1 });
+                break;
         }
     }
 
@@ -57,6 +62,21 @@ public sealed class ReturnPathWriter(Stream connection)
                 Size = size,
                 Block = named ? blockId : null,
             });
+        }
+    }
+
+    /// <summary>
+    /// Answers a resuming source's RECV_BITMAP (<see cref="MigrationLoader.ReceivedBitmapRequested"/>): the return path
+    /// of a resumed connection is open from its first command, without OPEN_RETURN_PATH.
+    /// </summary>
+    public void SendReceivedBitmap(string blockId, byte[] bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(blockId);
+        ArgumentNullException.ThrowIfNull(bitmap);
+        lock (_lock)
+        {
+            IsOpen = true;
+            Send(new ReturnPathMessage { Type = QemuReturnPathMessageType.RecvBitmap, Length = 1 + System.Text.Encoding.UTF8.GetByteCount(blockId), Block = blockId, Bitmap = bitmap });
         }
     }
 

@@ -213,6 +213,11 @@ public sealed class VmStateRegistry
                 continue;
             }
 
+            // As a migration saves it (the subsections' Needed tests run), then with every subsection, for the load.
+            buffer.ResetWrittenCount();
+            var needed = new VmStateWriter(buffer);
+            device.Save(ref needed);
+            needed.Flush();
             buffer.ResetWrittenCount();
             var writer = new VmStateWriter(buffer) { SaveAllSubsections = true };
             device.Save(ref writer);

@@ -64,11 +64,38 @@ public sealed class PostcopyPages
     /// <summary>True once page <paramref name="page"/> arrived (or was never discarded).</summary>
     public bool IsReceived(long page) => (Volatile.Read(ref _received[page >> 6]) & (1UL << (int)(page & 63))) != 0;
 
-    // The source will send the page again: its contents here are stale.
-    internal void Discard(long page)
+    // Pages a guest access asked for that have not arrived.
+    internal List<long> RequestedNotReceived()
     {
-        Interlocked.And(ref _received[page >> 6], ~(1UL << (int)(page & 63)));
-        Interlocked.And(ref _requested[page >> 6], ~(1UL << (int)(page & 63)));
+        var pages = new List<long>();
+        for (int w = 0; w < _requested.Length; w++)
+        {
+            ulong open = Volatile.Read(ref _requested[w]) & ~Volatile.Read(ref _received[w]);
+            while (open != 0)
+            {
+                pages.Add(((long)w << 6) + System.Numerics.BitOperations.TrailingZeroCount(open));
+                open &= open - 1;
+            }
+        }
+
+        return pages;
+    }
+
+    // The source will send pages [first, first + count) again: their contents here are stale. Word by word, since a
+    // discard of everything not yet sent covers most of the block and lands inside the guest's pause.
+    internal void Discard(long first, long count)
+    {
+        long end = first + count;
+        while (first < end)
+        {
+            int word = (int)(first >> 6);
+            int low = (int)(first & 63);
+            int bits = (int)Math.Min(64 - low, end - first);
+            ulong mask = bits == 64 ? ulong.MaxValue : ((1UL << bits) - 1) << low;
+            Interlocked.And(ref _received[word], ~mask);
+            Interlocked.And(ref _requested[word], ~mask);
+            first += bits;
+        }
     }
 
     // The stream placed the page (its bytes are written before this): wake whoever waits for it.

@@ -236,6 +236,114 @@ public sealed class RamSection : LiveSectionHandler
     public override void SaveCleanup() => _toSend = [];
 
     /// <inheritdoc/>
+    public override IReadOnlyList<string> PostcopyBlocks => [.. _blocks.Select(b => b.Id)];
+
+    /// <inheritdoc/>
+    public override void SaveResumePrepare()
+    {
+        // Nothing is known to be missing until the destination says so; what the guest wrote before it stopped here
+        // (a snapshot's load, too) is not new: the bitmaps decide what goes.
+        _requests.Clear();
+        _lastRequestBlock = null;
+        _toSend = new ulong[_blocks.Length][];
+        for (int i = 0; i < _blocks.Length; i++)
+        {
+            _toSend[i] = new ulong[(_blocks[i].PageCount + 63) / 64];
+            _blocks[i].ClearDirty();
+        }
+
+        _pendingPages = 0;
+        _cursorBlock = 0;
+        _cursorPage = 0;
+        _postcopyCapable = true;
+    }
+
+    /// <inheritdoc/>
+    public override bool SaveResumeBitmap(string block, ReadOnlySpan<byte> bitmap)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        int index = Array.FindIndex(_blocks, b => b.Id == block);
+        if (index < 0)
+        {
+            return false;
+        }
+
+        RamBlock target = _blocks[index];
+        if (bitmap.Length != ReceivedBitmapBytes(target))
+        {
+            VmStateThrow.LoadFailed(string.Create(CultureInfo.InvariantCulture, $"The received bitmap of block {PrintableText.Escape(block)} has {bitmap.Length} bytes; its {target.PageCount} pages take {ReceivedBitmapBytes(target)}"), -1);
+        }
+
+        ulong[] bits = _toSend[index];
+        long before = 0;
+        for (int w = 0; w < bits.Length; w++)
+        {
+            before += (long)ulong.PopCount(bits[w]);
+            bits[w] = ~System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bitmap.Slice(w * 8, 8));
+        }
+
+        if (target.PageCount % 64 != 0)
+        {
+            bits[^1] &= (1UL << (int)(target.PageCount % 64)) - 1;
+        }
+
+        long after = 0;
+        foreach (ulong w in bits)
+        {
+            after += (long)ulong.PopCount(w);
+        }
+
+        _pendingPages += after - before;
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public override byte[]? LoadReceivedBitmap(string block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        RamBlock? target = Find(block);
+        if (target is null)
+        {
+            return null;
+        }
+
+        byte[] bitmap = new byte[ReceivedBitmapBytes(target)];
+        for (long p = 0; p < target.PageCount; p++)
+        {
+            if (target.Postcopy is not { } pages || pages.IsReceived(p))
+            {
+                bitmap[p >> 3] |= (byte)(1 << (int)(p & 7));
+            }
+        }
+
+        return bitmap;
+    }
+
+    // QEMU's size: one bit a page, in whole 64-bit words.
+    private static int ReceivedBitmapBytes(RamBlock block) => (int)((block.PageCount + 63) / 64 * 8);
+
+    /// <summary>
+    /// The destination side, after a resume: the pages its guest asked for and still waits for (the requests sent on
+    /// the broken connection may never have arrived), to ask for again.
+    /// </summary>
+    public IReadOnlyList<(RamBlock Block, long Page)> PendingPostcopyRequests()
+    {
+        var pending = new List<(RamBlock, long)>();
+        foreach (RamBlock block in _blocks)
+        {
+            if (block.Postcopy is { } pages)
+            {
+                foreach (long page in pages.RequestedNotReceived())
+                {
+                    pending.Add((block, page));
+                }
+            }
+        }
+
+        return pending;
+    }
+
+    /// <inheritdoc/>
     public override void LoadSetup()
     {
         _postcopyLoad = false;
@@ -328,10 +436,7 @@ public sealed class RamSection : LiveSectionHandler
         foreach ((ulong start, ulong length) in discard.Ranges)
         {
             // The stale bytes stay: no guest access reaches them before the page's new copy overwrote them whole.
-            for (long p = (long)(start >> RamBlock.PageShift), last = p + (long)(length >> RamBlock.PageShift); p < last; p++)
-            {
-                pages.Discard(p);
-            }
+            pages.Discard((long)(start >> RamBlock.PageShift), (long)(length >> RamBlock.PageShift));
         }
 
         return true;

@@ -192,6 +192,26 @@ public sealed record MigrationCommandFrame
         }
     }
 
+    /// <summary>
+    /// Writes RECV_BITMAP for <paramref name="block"/> (the counted name alone): a resuming postcopy source asks for the
+    /// destination's received bitmap of that block.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name longer than 255 bytes.</exception>
+    public static void WriteRecvBitmap(ref VmStateWriter writer, string block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        int name = System.Text.Encoding.UTF8.GetByteCount(block);
+        if (name > 255)
+        {
+            throw new ArgumentException("A block name fits in 255 bytes", nameof(block));
+        }
+
+        writer.WriteUInt8((byte)QemuSectionType.Command);
+        writer.WriteUInt16((ushort)QemuMigrationCommand.RecvBitmap);
+        writer.WriteUInt16((ushort)(1 + name));
+        writer.WriteCountedString(block);
+    }
+
     /// <summary>One line about the frame, as <c>analyze --frames</c> prints it.</summary>
     public string Describe()
     {
