@@ -41,6 +41,50 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
     [QemuGuestFact]
     public Task On_pc_a_source_with_a_return_path_completes_into_our_incoming_and_the_guest_counts_on() => Migrate("pc", LiveWithReturnPath);
 
+    [QemuGuestFact]
+    public Task On_pc_our_incoming_forwards_the_guest_to_qemu_in_postcopy_and_qemu_asks_us_for_pages() => Migrate("pc", PostcopyToQemu);
+
+    // The forward leg in postcopy: the destination QEMU (postcopy-ram on, userfaultfd) takes the devices at once and
+    // the RAM at 256 KiB/s, asking on its return path for the pages it touches first (reading the guest's words
+    // through its monitor is such a touch); our incoming says how many it asked for.
+    private static async Task<QemuMonitor> PostcopyToQemu(QemuMonitor source, GuestRun run)
+    {
+        QemuMonitor destination = run.StartDestination("defer");
+        try
+        {
+            await destination.Send("migrate_set_capability postcopy-ram on");
+            Assert.Contains("postcopy-ram: on", await destination.Send("info migrate_capabilities"), StringComparison.Ordinal);
+            await destination.Send("migrate_incoming tcp:127.0.0.1:0");
+            string info = await destination.SendUntil("info migrate", "socket address");
+            int port = int.Parse(SocketPort().Match(info).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+            using Process ours = run.StartOurCli("incoming", "--machine", run.Machine, "--memory", "16M", "--listen", "127.0.0.1:0", "--forward-to", "127.0.0.1:" + port, "--forward-postcopy", "0", "--forward-bandwidth", "256K");
+            string? waiting = await ours.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(waiting is not null && waiting.StartsWith(Waiting, StringComparison.Ordinal), $"first line: '{waiting}'");
+            await source.Send("migrate tcp:" + waiting[Waiting.Length..]);
+            await source.SendUntil("info migrate", "Migration status: completed");
+            await source.Quit();
+
+            // While the rest of RAM trickles in, the destination (paused by -S after POSTCOPY_RUN) reads the guest's words.
+            GuestWords early = await CounterGuest.Read(destination);
+            run.Log("read during postcopy: " + early);
+            string text = await run.OutputOfOurCli(ours, "incoming");
+            System.Text.RegularExpressions.Match sent = PostcopyRequests().Match(text);
+            Assert.True(sent.Success, text);
+            Assert.True(int.Parse(sent.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > 0, text);
+            return destination;
+        }
+        catch
+        {
+            run.Log("destination stderr: " + destination.Errors);
+            destination.Dispose();
+            throw;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"in postcopy, (\d+) page\(s\) at its request")]
+    private static partial System.Text.RegularExpressions.Regex PostcopyRequests();
+
     // As the live hop, with the source's return-path capability on: it opens QEMU's return path, pings, and calls the
     // migration complete only once our incoming has said SHUT 0 on it (else "failed", and it would run the guest on).
     private static Task<QemuMonitor> LiveWithReturnPath(QemuMonitor source, GuestRun run) => LiveThroughOurIncoming(source, run, returnPath: true);
@@ -224,7 +268,10 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
         }
 
         /// <summary>Waits (60 s at most) for a CLI started with <see cref="StartOurCli"/>; fails the test, with its output, unless it exits 0.</summary>
-        public async Task WaitForOurCli(Process p, string what)
+        public async Task WaitForOurCli(Process p, string what) => await OutputOfOurCli(p, what);
+
+        /// <summary>As <see cref="WaitForOurCli"/>, and returns what it printed.</summary>
+        public async Task<string> OutputOfOurCli(Process p, string what)
         {
             Task<string> stdout = p.StandardOutput.ReadToEndAsync();
             Task<string> stderr = p.StandardError.ReadToEndAsync();
@@ -241,6 +288,7 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
             string text = $"sample-machine {what}: exit {p.ExitCode}\n{await stdout}{await stderr}";
             Log(text);
             Assert.True(p.ExitCode == 0, text);
+            return text;
         }
 
         /// <summary>Runs the SampleMachine CLI; fails the test, with its output, unless it exits 0.</summary>

@@ -268,7 +268,12 @@ internal static class MigrationCommands
             Description = "Seconds a postcopy broken after the switch waits for its source to resume it (migrate --resume) before it gives up (0: at once)",
             DefaultValueFactory = _ => 600,
         };
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, once, idle, resumeTimeout };
+        var forwardPostcopy = new Option<string>("--forward-postcopy")
+        {
+            Description = "With --forward-to: forward in postcopy, switching after this much RAM (e.g. 1M) and sending the rest at --forward-bandwidth, the pages QEMU asks for first (its postcopy-ram capability must be on)",
+        };
+        var forwardBandwidth = new Option<string>("--forward-bandwidth") { Description = "With --forward-postcopy: bytes per second after the switch (0 = unlimited)", DefaultValueFactory = _ => "0" };
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, once, idle, resumeTimeout };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             double idleSeconds = parse.GetValue(idle);
@@ -286,7 +291,13 @@ internal static class MigrationCommands
 
             if (parse.GetValue(machineOption) is { } name)
             {
-                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once));
+                long? postcopyAfter = parse.GetValue(forwardPostcopy) is null ? null : CommonOptions.Size(parse, forwardPostcopy, 0, long.MaxValue);
+                if (postcopyAfter is not null && parse.GetValue(forward) is null)
+                {
+                    throw new FormatException("--forward-postcopy goes with --forward-to");
+                }
+
+                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once), postcopyAfter, CommonOptions.Size(parse, forwardBandwidth, 0, long.MaxValue));
             }
 
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
@@ -346,7 +357,7 @@ internal static class MigrationCommands
     }
 
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
-    private static int FromQemu(string name, string listen, long memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once)
+    private static int FromQemu(string name, string listen, long memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once, long? postcopyAfter, long postcopyBandwidth)
     {
         QemuMachineKind kind = CommonOptions.MachineKind(name);
         IPEndPoint? next = forward is null ? null : CommonOptions.Endpoint(forward);
@@ -375,7 +386,12 @@ internal static class MigrationCommands
             listener.Dispose();
         }
 
-        if (next is not null)
+        if (next is not null && postcopyAfter is { } after)
+        {
+            (long bytes, long requests) = QemuPeer.SendPostcopy(machine, next, after, postcopyBandwidth);
+            Ui.Line($"sent {SizeParser.Format(bytes)} to {next} in postcopy, {requests} page(s) at its request; it loaded them (SHUT 0 on its return path)");
+        }
+        else if (next is not null)
         {
             long sent = QemuPeer.Send(machine, next);
             Ui.Line($"sent {SizeParser.Format(sent)} to {next}; it loaded them (SHUT 0 on its return path)");

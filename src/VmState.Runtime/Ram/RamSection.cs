@@ -199,6 +199,15 @@ public sealed class RamSection : LiveSectionHandler
                 page = end;
             }
         }
+
+        // QEMU 7.2's destination needs one discard at least: its LISTEN without any sets its state back to DISCARD
+        // and its RUN then fails. So when everything went in precopy, the first page goes once more, discarded first.
+        if (discards.Count == 0 && _blocks.Length > 0 && _blocks[0].PageCount > 0)
+        {
+            _toSend[0][0] |= 1;
+            _pendingPages++;
+            discards.Add(new PostcopyDiscardRange(_blocks[0].Id, 0, RamBlock.PageSize));
+        }
     }
 
     /// <summary>
