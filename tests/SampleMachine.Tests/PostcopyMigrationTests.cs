@@ -134,6 +134,33 @@ public sealed class PostcopyMigrationTests
         }
     }
 
+    [Fact]
+    public async Task With_switchover_ack_the_source_keeps_its_guest_running_until_the_destination_has_every_page()
+    {
+        await using var incoming = await Incoming.Start("--switchover-ack");
+
+        // The link holds the stream 1 MiB before the end of the first pass: the source has converged by then, but the
+        // destination lacks pages, so it cannot approve until the test lets the rest through a second later.
+        using var proxy = new FaultProxy(_ => new IPEndPoint(IPAddress.Loopback, incoming.Port), _ => new LinkFault(FaultKind.Hold, Direction.ToDestination, 7L << 20));
+        Task<(int, string, string)> migrate = Task.Run(() => InProcessCli.Run(["migrate", "--to", "127.0.0.1:" + proxy.Port, "--memory", "8M", "--fill", "1", "--dirty-rate", "200", "--warmup", "0", "--switchover-ack"]));
+        await proxy.Reached.WaitAsync(TimeSpan.FromSeconds(60));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(migrate.IsCompleted, migrate.IsCompleted ? (await migrate).ToString() : "");
+        proxy.Release();
+        (int rc, string output, string errors) = await migrate.WaitAsync(TimeSpan.FromSeconds(60));
+        (int destinationRc, string destinationOutput, string destinationErrors) = await incoming.Exit();
+
+        Assert.True(rc == ExitCodes.Ok, output + errors);
+        Assert.True(destinationRc == ExitCodes.Ok, destinationOutput + destinationErrors);
+        Assert.Equal(Line(output, "state sha256: "), Line(destinationOutput, "state sha256: "));
+
+        // It waited out the hold, iterating, instead of stopping the guest with pages still on their way.
+        System.Text.RegularExpressions.Match waited = System.Text.RegularExpressions.Regex.Match(Row(output, "switchover ack"), @"^waited (\d+) ms after converging$");
+        Assert.True(waited.Success, output);
+        Assert.True(int.Parse(waited.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 500, output);
+        Assert.True(int.Parse(Row(output, "iterations"), System.Globalization.CultureInfo.InvariantCulture) >= 2, output);
+    }
+
     private static double ParseMiB(string value)
     {
         string[] parts = value.Split(' ');

@@ -35,6 +35,7 @@ internal static class MigrationCommands
         var postcopyAfter = new Option<double?>("--postcopy-after") { Description = "With --postcopy: switch once precopy has run this many seconds, even mid-pass" };
         var postcopyPasses = new Option<int?>("--postcopy-passes") { Description = "With --postcopy: switch after this many precopy passes (default 1, unless --postcopy-after is given)" };
         var postcopyBandwidth = new Option<string>("--postcopy-bandwidth") { Description = "With --postcopy: bytes per second after the switch (QEMU's max-postcopy-bandwidth; 0 = unlimited)", DefaultValueFactory = _ => "0" };
+        var switchoverAck = new Option<bool>("--switchover-ack") { Description = "Stop the guest only after the destination approves (QEMU 8.1's switchover-ack; the destination needs --switchover-ack too)" };
         var resume = new Option<FileInfo?>("--resume")
         {
             Description = "Resume a postcopy migration that broke after the switch: FILE is the copy the paused source saved (exit code 7); the destination, still waiting, gets every page it misses",
@@ -42,7 +43,7 @@ internal static class MigrationCommands
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
             to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle, strictDowntime,
-            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume,
+            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume, switchoverAck,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -65,6 +66,7 @@ internal static class MigrationCommands
                 PostcopyAfter = parse.GetValue(postcopyAfter) is double after ? TimeSpan.FromSeconds(after) : null,
                 PostcopyPasses = parse.GetValue(postcopyPasses),
                 PostcopyBandwidth = CommonOptions.Size(parse, postcopyBandwidth, 0, long.MaxValue),
+                SwitchoverAck = parse.GetValue(switchoverAck),
             };
             if (parameters.PostcopyAfter is { } a && (a < TimeSpan.Zero || double.IsNaN(a.TotalSeconds)) || parameters.PostcopyPasses is < 1)
             {
@@ -273,7 +275,11 @@ internal static class MigrationCommands
             Description = "With --forward-to: forward in postcopy, switching after this much RAM (e.g. 1M) and sending the rest at --forward-bandwidth, the pages QEMU asks for first (its postcopy-ram capability must be on)",
         };
         var forwardBandwidth = new Option<string>("--forward-bandwidth") { Description = "With --forward-postcopy: bytes per second after the switch (0 = unlimited)", DefaultValueFactory = _ => "0" };
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, once, idle, resumeTimeout };
+        var incomingAck = new Option<bool>("--switchover-ack")
+        {
+            Description = "Approve the switchover (QEMU 8.1's SWITCHOVER_ACK) only once every page of RAM has arrived, so the source's pause carries no page seen for the first time (the source needs --switchover-ack too)",
+        };
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, once, idle, resumeTimeout, incomingAck };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             double idleSeconds = parse.GetValue(idle);
@@ -305,8 +311,10 @@ internal static class MigrationCommands
             machine.Ram.Prefault();
             machine.Registry.RehearseDevices();
             VmState.Ram.PostcopyRehearsal.Run(machine.StreamOptions);
+            machine.RamSection.SwitchoverAckWhenComplete = parse.GetValue(incomingAck);
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
             {
+                SwitchoverAck = parse.GetValue(incomingAck),
                 IdleTimeout = idleTimeout,
                 ResumeTimeout = TimeSpan.FromSeconds(resumeSeconds),
                 Paused = why => Console.Error.WriteLine($"{why}; the guest waits here for the source's missing pages: resume it with migrate --resume (waiting {resumeSeconds:0} s)"),

@@ -96,6 +96,11 @@ internal static class Ui
             ("iterations", s.Iterations.ToString(CultureInfo.InvariantCulture)),
             ("throttle", s.Throttle.ToString("P0", CultureInfo.InvariantCulture)),
         };
+        if (s.SwitchoverAckWait is { } ackWait)
+        {
+            rows.Add(("switchover ack", $"waited {Ms(ackWait)} after converging"));
+        }
+
         if (s.Postcopy)
         {
             // Postcopy's pause ends when the destination has loaded the devices (its PONG to the package's PING).

@@ -33,6 +33,9 @@ public sealed class MigrationDestination : IDisposable
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>Take the switchover-ack capability: say SWITCHOVER_ACK once every live section approves.</summary>
+    public bool SwitchoverAck { get; init; }
+
     /// <summary>
     /// Accepts one migration into <paramref name="machine"/>; returns its state hash after the load. A postcopy
     /// migration starts the machine's guest (<see cref="GuestWorkload.Attach"/>) at POSTCOPY_RUN, asks the source for
@@ -70,8 +73,9 @@ public sealed class MigrationDestination : IDisposable
         // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
         // undo log only lists pages, since they were all zeros).
         MigrationLoadResult result;
-        var loader = new MigrationLoader(machine.Registry, machine.StreamOptions)
+        var loader = new MigrationLoader(machine.Registry, machine.StreamOptions with { SwitchoverAck = SwitchoverAck })
         {
+            SwitchoverApproved = () => Volatile.Read(ref connection).ReturnPath.SwitchoverAck(),
             CommandReceived = command =>
             {
                 ReturnPathWriter returnPath = Volatile.Read(ref connection).ReturnPath;

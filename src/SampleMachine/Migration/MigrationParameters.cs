@@ -31,6 +31,12 @@ public sealed record MigrationParameters
     public bool Postcopy { get; init; }
 
     /// <summary>
+    /// QEMU 8.1's <c>switchover-ack</c>: stop the guest only after the destination said SWITCHOVER_ACK on the return
+    /// path; until then a converged migration keeps iterating.
+    /// </summary>
+    public bool SwitchoverAck { get; init; }
+
+    /// <summary>
     /// With <see cref="Postcopy"/>: switch after this many precopy passes, at the end of the pass (null: after the first
     /// unless <see cref="PostcopyAfter"/> is set).
     /// </summary>
@@ -122,6 +128,9 @@ public sealed record MigrationStats
 
     /// <summary>True when the migration switched to postcopy.</summary>
     public bool Postcopy { get; init; }
+
+    /// <summary>With switchover ack: how long a migration that had converged waited for the destination's ack (null: no ack asked).</summary>
+    public TimeSpan? SwitchoverAckWait { get; init; }
 
     /// <summary>Postcopy: when the switch came, from the start.</summary>
     public TimeSpan PostcopyStart { get; init; }

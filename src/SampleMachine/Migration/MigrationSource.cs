@@ -89,6 +89,11 @@ public sealed class MigrationSource
         ArgumentNullException.ThrowIfNull(connection);
         var output = new StreamBufferWriter(connection, 1 << 20);
         MigrationStreamOptions options = _parameters.Postcopy ? _machine.StreamOptions with { OpenReturnPath = true, Postcopy = true } : _machine.StreamOptions;
+        if (_parameters.SwitchoverAck)
+        {
+            options = options with { OpenReturnPath = true, SwitchoverAck = true };
+        }
+
         var saver = new MigrationSaver(_machine.Registry, output, options);
         var total = Stopwatch.StartNew();
         var history = new List<IterationRecord>();
@@ -101,7 +106,7 @@ public sealed class MigrationSource
         {
             saver.SaveStreamSetup();
             output.Flush();
-            if (_parameters.Postcopy)
+            if (_parameters.Postcopy || _parameters.SwitchoverAck)
             {
                 // The return path is read all along (page requests come at any time), so it has no idle timeout of
                 // its own; the waits for its messages have.
@@ -110,7 +115,7 @@ public sealed class MigrationSource
                     socket.ReceiveTimeout = 0;
                 }
 
-                returnPath = new SourceReturnPath(connection, ram);
+                returnPath = new SourceReturnPath(connection, ram, _parameters.SwitchoverAck);
             }
 
             TimeSpan setup = total.Elapsed;
@@ -119,6 +124,7 @@ public sealed class MigrationSource
             double dirtyRate = 0;
             long remaining = saver.SaveStreamPendingEstimate().Total;
             bool postcopyNow = false;
+            long convergedAt = 0;
             while (true)
             {
                 iteration++;
@@ -152,7 +158,27 @@ public sealed class MigrationSource
                 double threshold = bandwidth * _parameters.DowntimeLimitMs / 1000.0;
                 if (remaining <= threshold)
                 {
-                    break;
+                    // With switchover ack the guest stops only once the destination approves; until then it iterates on.
+                    if (returnPath is null || !_parameters.SwitchoverAck || returnPath.SwitchoverAcked)
+                    {
+                        break;
+                    }
+
+                    convergedAt = convergedAt == 0 ? Stopwatch.GetTimestamp() : convergedAt;
+                    FailIfReturnPathBroke(returnPath);
+                    if (returnPath.WaitSwitchoverAck(TimeSpan.FromMilliseconds(50)))
+                    {
+                        break;
+                    }
+
+                    // Passes while waiting do not count against --max-iterations; the idle timeout bounds the wait.
+                    if (IdleTimeout != Timeout.InfiniteTimeSpan && Stopwatch.GetElapsedTime(convergedAt) > IdleTimeout)
+                    {
+                        return GiveUp(saver, socket, total, iteration, output, history, dirtyRate,
+                            $"converged, but the destination did not approve the switchover (no SWITCHOVER_ACK) within {IdleTimeout.TotalSeconds:0} s");
+                    }
+
+                    continue;
                 }
 
                 if (postcopyNow || (_parameters.Postcopy && iteration >= (_parameters.PostcopyPasses ?? (_parameters.PostcopyAfter is null ? 1 : int.MaxValue))))
@@ -179,6 +205,7 @@ public sealed class MigrationSource
             // Switchover: stop the guest, send the rest and every device. What the pause should take, from the bytes
             // left and the bandwidth the last pass measured, is kept to set beside what it took.
             TimeSpan estimated = TimeSpan.FromSeconds(bandwidth > 0 ? remaining / bandwidth : 0);
+            TimeSpan? ackWait = _parameters.SwitchoverAck ? (convergedAt == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(convergedAt)) : null;
             _guest?.Pause();
             paused = true;
             var downtime = Stopwatch.StartNew();
@@ -240,6 +267,7 @@ public sealed class MigrationSource
                 DirtyPagesRate = dirtyRate,
                 Iterations = iteration,
                 Throttle = throttle,
+                SwitchoverAckWait = ackWait,
                 SourceHash = sourceHash,
                 DestinationHash = reply?.Hash,
                 History = history,

@@ -18,9 +18,22 @@ internal sealed class SourceReturnPath : IDisposable
     private readonly Thread _thread;
     private readonly ManualResetEventSlim _ended = new(false);
     private long _runAcknowledged;
+    private readonly bool _switchoverAck;
+    private readonly ManualResetEventSlim _switchoverAcked = new(false);
 
-    public SourceReturnPath(Stream connection, RamSection ram)
+    /// <summary>True once SWITCHOVER_ACK came.</summary>
+    public bool SwitchoverAcked => _switchoverAcked.IsSet;
+
+    /// <summary>Waits for SWITCHOVER_ACK; false when it did not come in time (or the reader ended).</summary>
+    public bool WaitSwitchoverAck(TimeSpan timeout)
     {
+        WaitHandle.WaitAny([_switchoverAcked.WaitHandle, _ended.WaitHandle], timeout);
+        return _switchoverAcked.IsSet;
+    }
+
+    public SourceReturnPath(Stream connection, RamSection ram, bool switchoverAck = false)
+    {
+        _switchoverAck = switchoverAck;
         _reader = new ReturnPathReader(connection, maxMessage: 1 << 20);
         _ram = ram;
         _thread = new Thread(Run) { IsBackground = true, Name = "return path" };
@@ -78,13 +91,14 @@ internal sealed class SourceReturnPath : IDisposable
         Wake.Dispose();
         _bitmaps.Dispose();
         _resumeAcked.Dispose();
+        _switchoverAcked.Dispose();
     }
 
     private void Run()
     {
         try
         {
-            while (_reader.Read() is { } message)
+            while (_reader.Read(allowSwitchoverAck: _switchoverAck) is { } message)
             {
                 switch (message.Type)
                 {
@@ -100,6 +114,9 @@ internal sealed class SourceReturnPath : IDisposable
                         break;
                     case QemuReturnPathMessageType.ResumeAck:
                         _resumeAcked.Set();
+                        break;
+                    case QemuReturnPathMessageType.SwitchoverAck:
+                        _switchoverAcked.Set();
                         break;
                     case QemuReturnPathMessageType.Shut:
                         Shut = message.Value;

@@ -99,6 +99,15 @@ public abstract class LiveSectionHandler
     /// </summary>
     public virtual byte[]? LoadReceivedBitmap(string block) => null;
 
+    /// <summary>
+    /// With <see cref="MigrationStreamOptions.SwitchoverAck"/>: the destination must not be switched to before this
+    /// section approves (<see cref="LoadSwitchoverApproved"/>), e.g. until it holds data it needs first.
+    /// </summary>
+    public virtual bool LoadSwitchoverAckNeeded => false;
+
+    /// <summary>True once this section, on the destination, lets the source switch over (asked after every frame).</summary>
+    public virtual bool LoadSwitchoverApproved => true;
+
     /// <summary>Releases what the save side set up (runs after success and after failure).</summary>
     public virtual void SaveCleanup()
     {

@@ -56,6 +56,12 @@ public sealed class MigrationLoader
     /// </summary>
     public Action<string, byte[]>? ReceivedBitmapRequested { get; init; }
 
+    /// <summary>
+    /// With <see cref="MigrationStreamOptions.SwitchoverAck"/>: called once, as soon as every registered live section
+    /// that needs it approves the switchover; answer with <see cref="ReturnPathWriter.SwitchoverAck"/>.
+    /// </summary>
+    public Action? SwitchoverApproved { get; init; }
+
     /// <summary>True after a load failed with <see cref="VmStateLoadException.PostcopyPaused"/>: <see cref="Resume"/> can go on.</summary>
     public bool IsPostcopyPaused => _paused is not null;
 
@@ -201,10 +207,33 @@ public sealed class MigrationLoader
             }
         }
 
+        private bool _switchoverApproved;
+
+        // The approval goes once, after the frame that completed it (the return path is open by then).
+        private void ApproveSwitchoverWhenReady()
+        {
+            if (_switchoverApproved || !Options.SwitchoverAck)
+            {
+                return;
+            }
+
+            foreach (SectionEntry e in _owner._registry.Entries)
+            {
+                if (e is LiveSectionEntry live && live.Handler.LoadSwitchoverAckNeeded && !live.Handler.LoadSwitchoverApproved)
+                {
+                    return;
+                }
+            }
+
+            _switchoverApproved = true;
+            _owner.SwitchoverApproved?.Invoke();
+        }
+
         private MigrationLoadResult Body()
         {
             while (!Frame(ReadSection))
             {
+                ApproveSwitchoverWhenReady();
             }
 
             if (_resume == ResumeStep.Bitmaps)

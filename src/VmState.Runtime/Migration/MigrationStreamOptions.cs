@@ -38,6 +38,13 @@ public sealed record MigrationStreamOptions
     /// </summary>
     public bool Postcopy { get; init; }
 
+    /// <summary>
+    /// QEMU 8.1's <c>switchover-ack</c> capability, on both sides: the destination says SWITCHOVER_ACK on the return
+    /// path once every live section that needs it approves (<see cref="LiveSectionHandler.LoadSwitchoverAckNeeded"/>),
+    /// and the source stops its guest only after that. Needs <see cref="OpenReturnPath"/>. QEMU 7.2 has no such message.
+    /// </summary>
+    public bool SwitchoverAck { get; init; }
+
     /// <summary>Defaults: configuration, footers and VMDESCRIPTION on.</summary>
     public static MigrationStreamOptions Default { get; } = new();
 }

@@ -80,6 +80,15 @@ public sealed class ReturnPathWriter(Stream connection)
         }
     }
 
+    /// <summary>QEMU 8.1's SWITCHOVER_ACK (no data): the source may stop its guest now (<see cref="MigrationLoader.SwitchoverApproved"/>).</summary>
+    public void SwitchoverAck()
+    {
+        if (IsOpen)
+        {
+            Send(new ReturnPathMessage { Type = QemuReturnPathMessageType.SwitchoverAck, Length = 0 });
+        }
+    }
+
     /// <summary>Ends the return path: SHUT with 0 after a load that succeeded, 1 after one that failed.</summary>
     public void Shut(bool failed)
     {

@@ -94,6 +94,34 @@ public sealed class RamSection : LiveSectionHandler
     /// </summary>
     public Action<RamBlock, long>? PostcopyPageRequested { get; set; }
 
+    /// <summary>
+    /// The destination side, with <see cref="MigrationStreamOptions.SwitchoverAck"/>: approve the switchover only once
+    /// every page of every block has arrived in this load, so the source's pause never carries a page seen for the
+    /// first time (set before the load).
+    /// </summary>
+    public bool SwitchoverAckWhenComplete { get; set; }
+
+    private ulong[][]? _arrived;
+    private long _arrivedMissing;
+
+    /// <inheritdoc/>
+    public override bool LoadSwitchoverAckNeeded => SwitchoverAckWhenComplete;
+
+    /// <inheritdoc/>
+    public override bool LoadSwitchoverApproved => !SwitchoverAckWhenComplete || (_arrived is not null && _arrivedMissing == 0);
+
+    // First arrival of a page in this load, counted for the switchover's approval.
+    private void Arrived(RamBlock block, long page)
+    {
+        ulong[] bits = _arrived![Array.IndexOf(_blocks, block)];
+        ulong bit = 1UL << (int)(page & 63);
+        if ((bits[page >> 6] & bit) == 0)
+        {
+            bits[page >> 6] |= bit;
+            _arrivedMissing--;
+        }
+    }
+
     /// <summary>Total bytes of all blocks.</summary>
     public long TotalBytes => _blocks.Sum(b => b.Length);
 
@@ -360,6 +388,8 @@ public sealed class RamSection : LiveSectionHandler
         _lastLoadBlock = null;
         _haveLoadBlock = false;
         _undo = TransactionalLoad ? new UndoLog() : null;
+        _arrived = SwitchoverAckWhenComplete ? [.. _blocks.Select(b => new ulong[(b.PageCount + 63) / 64])] : null;
+        _arrivedMissing = SwitchoverAckWhenComplete ? _blocks.Sum(b => b.PageCount) : 0;
     }
 
     /// <inheritdoc/>
@@ -572,6 +602,11 @@ public sealed class RamSection : LiveSectionHandler
         }
 
         long page = (long)(address >> RamBlock.PageShift);
+        if (_arrived is not null)
+        {
+            Arrived(block, page);
+        }
+
         PostcopyPages? postcopy = _listening ? block.Postcopy : null;
         if (postcopy is not null && postcopy.IsReceived(page))
         {
