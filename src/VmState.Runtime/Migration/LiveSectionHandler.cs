@@ -21,6 +21,12 @@ namespace VmState.Migration;
 /// </remarks>
 public abstract class LiveSectionHandler
 {
+    /// <summary>
+    /// During a load (from <see cref="LoadSetup"/> on): the loader's worker pool, to hand work to from
+    /// <see cref="LoadState"/>; the load completes only when all of it has, and fails if any of it fails. Null outside a load.
+    /// </summary>
+    public LoadThreads? LoadThreads { get; internal set; }
+
     /// <summary>False to leave the section out of this migration (QEMU's <c>is_active</c>).</summary>
     public virtual bool IsActive => true;
 

@@ -27,6 +27,9 @@ public sealed class MigrationLoader
     /// <summary>Consumes sections that have no registered entry; null (the default) makes them an error, as in QEMU.</summary>
     public IUnknownSectionSkipper? UnknownSections { get; init; }
 
+    /// <summary>How many pieces of work live sections' <see cref="LoadThreads"/> run at once (default 2).</summary>
+    public int LoadThreadCount { get; init; } = 2;
+
     /// <summary>The largest frame buffered when loading from a <see cref="Stream"/> (default 1 GiB).</summary>
     public int MaxStreamedFrame { get; init; } = 1 << 30;
 
@@ -112,6 +115,7 @@ public sealed class MigrationLoader
         Resumed,
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Its load threads are disposed in the finally of every run (Cleanup).")]
     private sealed class Session
     {
         private readonly MigrationLoader _owner;
@@ -156,6 +160,12 @@ public sealed class MigrationLoader
             }
             finally
             {
+                // No worker may write into what is rolled back.
+                if (!_committed)
+                {
+                    _threads?.CancelAndWait();
+                }
+
                 // After POSTCOPY_RUN the guest ran on what was loaded: there is nothing to go back to.
                 if (_postcopy != PostcopyState.Running && !_committed)
                 {
@@ -170,6 +180,12 @@ public sealed class MigrationLoader
         {
             _input = input;
             _resume = ResumeStep.Bitmaps;
+            _threads = new LoadThreads(Math.Max(1, _owner.LoadThreadCount));
+            foreach (LiveSectionEntry live in _started)
+            {
+                live.Handler.LoadThreads = _threads;
+            }
+
             try
             {
                 return Body();
@@ -180,6 +196,11 @@ public sealed class MigrationLoader
             }
             finally
             {
+                if (!_committed)
+                {
+                    _threads?.CancelAndWait();
+                }
+
                 Cleanup();
             }
         }
@@ -204,10 +225,15 @@ public sealed class MigrationLoader
             foreach (LiveSectionEntry live in _started)
             {
                 live.Handler.LoadCleanup();
+                live.Handler.LoadThreads = null;
             }
+
+            _threads?.Dispose();
+            _threads = null;
         }
 
         private bool _switchoverApproved;
+        private LoadThreads? _threads;
 
         // The approval goes once, after the frame that completed it (the return path is open by then).
         private void ApproveSwitchoverWhenReady()
@@ -241,6 +267,9 @@ public sealed class MigrationLoader
                 VmStateThrow.LoadFailed("The resumed stream ended before POSTCOPY_RESUME", _input.Offset);
             }
 
+            // The work sections handed to the load threads is part of the load.
+            _threads?.WaitAll();
+
             // QEMU sends no VMDESCRIPTION after postcopy.
             if (_postcopy != PostcopyState.Running)
             {
@@ -271,10 +300,12 @@ public sealed class MigrationLoader
                 {
                     bool result = parse(ref reader);
                     _input.Consume(reader.Position - _input.Offset);
+                    _threads?.Launch();
                     return result;
                 }
                 catch (VmStateLoadException e) when (e.IsEndOfInput && !_input.AtEnd)
                 {
+                    _threads?.DropPending();
                     // The frame cannot parse before the bytes it is missing arrive (they belong to this frame, so
                     // the peer sends them without waiting for us): read that many before parsing it again, or a
                     // peer that trickles a big frame a few bytes at a time costs a parse per packet.
@@ -734,6 +765,7 @@ public sealed class MigrationLoader
             if (!_started.Contains(live))
             {
                 _started.Add(live);
+                live.Handler.LoadThreads = _threads ??= new LoadThreads(Math.Max(1, _owner.LoadThreadCount));
                 live.Handler.LoadSetup();
             }
         }
