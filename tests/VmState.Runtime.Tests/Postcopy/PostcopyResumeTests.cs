@@ -17,7 +17,7 @@ public sealed class PostcopyResumeTests
     [Fact]
     public void Recv_bitmap_is_the_counted_block_name_and_reads_back()
     {
-        byte[] written = Written((ref VmStateWriter w) => MigrationCommandFrame.WriteRecvBitmap(ref w, "pc.ram"));
+        byte[] written = PostcopyWireTests.Written((ref VmStateWriter w) => MigrationCommandFrame.WriteRecvBitmap(ref w, "pc.ram"));
 
         Assert.Equal<byte>([0x08, 0x00, 0x0a, 0x00, 0x07, 0x06, .. "pc.ram"u8], written);
         var reader = new VmStateReader(written.AsSpan(1));
@@ -148,16 +148,5 @@ public sealed class PostcopyResumeTests
         {
             saver.SaveStreamCleanup();
         }
-    }
-
-    private delegate void WriteAction(ref VmStateWriter writer);
-
-    private static byte[] Written(WriteAction write)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        var writer = new VmStateWriter(output);
-        write(ref writer);
-        writer.Flush();
-        return output.WrittenSpan.ToArray();
     }
 }

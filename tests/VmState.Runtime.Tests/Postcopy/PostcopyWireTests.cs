@@ -15,9 +15,10 @@ public sealed class PostcopyWireTests
     private static readonly byte[] Stream = File.ReadAllBytes(QemuFixtures.PathOf(Path.Combine("postcopy", "postcopy.migration")));
     private static readonly byte[] ReturnPath = File.ReadAllBytes(QemuFixtures.PathOf(Path.Combine("postcopy", "postcopy.return-path")));
 
-    private delegate void Frame(ref VmStateWriter writer);
+    internal delegate void Frame(ref VmStateWriter writer);
 
-    private static byte[] Written(Frame frame)
+    // One frame's bytes as a writer writes them (shared with the other postcopy tests).
+    internal static byte[] Written(Frame frame)
     {
         var output = new ArrayBufferWriter<byte>();
         var writer = new VmStateWriter(output);
