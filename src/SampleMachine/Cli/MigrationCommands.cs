@@ -85,6 +85,12 @@ internal static class MigrationCommands
 
             using var machine = new VirtualMachine(CommonOptions.MemoryBytes(parse, memory, CommonOptions.GuestMemoryMin));
             machine.Ram.Prefault();
+            if (parse.GetValue(fill) > 0)
+            {
+                // Seconds for gigabytes: say what the wait is for.
+                Ui.Line($"filling {parse.GetValue(fill):P0} of {SizeParser.Format(machine.Ram.Length)} of RAM with random bytes");
+            }
+
             machine.FillRandom(parse.GetValue(seed), parse.GetValue(fill));
             using var guest = new GuestWorkload(machine, parse.GetValue(seed), parse.GetValue(rate));
 

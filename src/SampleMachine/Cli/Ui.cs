@@ -54,6 +54,9 @@ internal static class Ui
                     task.Description = Markup.Escape(Short(p));
                 });
                 task.Value = task.MaxValue;
+
+                // Its last figures were those before the switchover; the summary has the totals.
+                task.Description = Markup.Escape(title + ": done");
             });
         return result;
     }
@@ -61,7 +64,11 @@ internal static class Ui
     // Fits beside the bar on an 80-column terminal; the plain lines carry every figure.
     private static string Short(MigrationProgress p) => string.Create(
         CultureInfo.InvariantCulture,
-        $"{(p.Postcopy ? "postcopy" : "pass " + p.Iteration.ToString(CultureInfo.InvariantCulture))}: {SizeParser.Format(p.Transferred)} sent, {SizeParser.Format(p.Remaining)} left, {p.DirtyRate:0} pg/s");
+        $"{(p.Postcopy ? "postcopy" : "pass " + p.Iteration.ToString(CultureInfo.InvariantCulture))}: {SizeParser.Format(p.Transferred)} sent, {SizeParser.Format(p.Remaining)} left, {Dirty(p)}");
+
+    // The dirty rate is measured at the end of a pass: before the first one ends there is none yet.
+    private static string Dirty(MigrationProgress p) =>
+        p.Iteration == 1 && !p.PassComplete ? "dirty rate after the first pass" : string.Create(CultureInfo.InvariantCulture, $"dirty {p.DirtyRate:0} pages/s");
 
     public static string Describe(MigrationProgress p)
     {
@@ -75,7 +82,7 @@ internal static class Ui
 
         string text = string.Create(
             CultureInfo.InvariantCulture,
-            $"iteration {p.Iteration}: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, dirty {p.DirtyRate:0} pages/s, {SizeParser.Format(p.Bandwidth)}/s, ETA {(p.Bandwidth > 0 ? p.Eta.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}");
+            $"pass {p.Iteration}{(p.PassComplete ? " done" : "")}: sent {SizeParser.Format(p.Transferred)}, remaining {SizeParser.Format(p.Remaining)}, {Dirty(p)}, {SizeParser.Format(p.Bandwidth)}/s, ETA {(p.Bandwidth > 0 ? p.Eta.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s" : "-")}");
         return p.Throttle > 0 ? text + ", throttle " + p.Throttle.ToString("P0", CultureInfo.InvariantCulture) : text;
     }
 
@@ -89,7 +96,7 @@ internal static class Ui
             ("downtime", s.Completed ? Ms(s.Downtime) + $" (limit {Ms(s.DowntimeLimit)}{(s.DowntimeExceeded ? ", EXCEEDED" : "")}; estimated {Ms(s.EstimatedDowntime)})" : "-"),
             ("setup", Ms(s.SetupTime)),
             ("transferred", SizeParser.Format(s.Transferred)),
-            ("throughput", s.Mbps.ToString("0.0", CultureInfo.InvariantCulture) + " Mbps"),
+            ("throughput", SizeParser.Format((long)(s.Mbps * 1e6 / 8)) + "/s (" + s.Mbps.ToString("0.0", CultureInfo.InvariantCulture) + " Mbps, as QEMU's query-migrate)"),
             ("normal pages", s.NormalPages.ToString(CultureInfo.InvariantCulture)),
             ("zero pages", s.ZeroPages.ToString(CultureInfo.InvariantCulture)),
             ("dirty pages rate", s.DirtyPagesRate.ToString("0", CultureInfo.InvariantCulture) + " pages/s"),
