@@ -36,4 +36,16 @@ public sealed class ProgressLineTests
 
         Assert.Contains("  throughput         16.0 MiB/s (134.2 Mbps, as QEMU's query-migrate)", output.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_reports_title_gives_a_completed_runs_downtime_beside_its_limit_and_none_for_a_run_that_gave_up()
+    {
+        var completed = new MigrationStats { Completed = true, Iterations = 2, Downtime = TimeSpan.FromMilliseconds(41), DowntimeLimit = TimeSpan.FromMilliseconds(300) };
+        var failed = new MigrationStats { Completed = false, Iterations = 5, FailureReason = "did not converge" };
+
+        Assert.Contains("Live migration: completed after 2 pass(es), downtime 41 ms (limit 300 ms)", SvgReport.Render(completed), StringComparison.Ordinal);
+        string gaveUp = SvgReport.Render(failed);
+        Assert.Contains("Live migration: gave up after 5 pass(es); the source kept running", gaveUp, StringComparison.Ordinal);
+        Assert.DoesNotContain("downtime", gaveUp, StringComparison.Ordinal);
+    }
 }

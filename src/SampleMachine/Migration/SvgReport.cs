@@ -18,7 +18,11 @@ public static class SvgReport
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" font-family=\"sans-serif\" font-size=\"11\">\n");
         svg.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin}\" y=\"20\" font-size=\"14\">Live migration: {(stats.Completed ? "completed" : "gave up")} after {stats.Iterations} iteration(s), downtime {stats.Downtime.TotalMilliseconds:0} ms</text>\n");
+        // A migration that gave up had no downtime: the guest never stopped.
+        string outcome = stats.Completed
+            ? string.Create(CultureInfo.InvariantCulture, $"completed after {stats.Iterations} pass(es), downtime {stats.Downtime.TotalMilliseconds:0} ms (limit {stats.DowntimeLimit.TotalMilliseconds:0} ms)")
+            : string.Create(CultureInfo.InvariantCulture, $"gave up after {stats.Iterations} pass(es); the source kept running");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Margin}\" y=\"20\" font-size=\"14\">Live migration: {outcome}</text>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Margin}\" y1=\"{Height - Margin}\" x2=\"{Width - Margin}\" y2=\"{Height - Margin}\" stroke=\"black\"/>\n");
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Margin}\" y1=\"{Margin}\" x2=\"{Margin}\" y2=\"{Height - Margin}\" stroke=\"black\"/>\n");
         if (h.Count > 0)
