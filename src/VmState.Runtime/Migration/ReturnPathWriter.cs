@@ -19,8 +19,14 @@ public sealed class ReturnPathWriter(Stream connection)
     /// <summary>True once the source opened the return path.</summary>
     public bool IsOpen { get; private set; }
 
-    /// <summary>The messages written, in order (for reports and tests).</summary>
+    /// <summary>
+    /// The first <see cref="MaxRecorded"/> messages written, in order (for reports and tests; a long postcopy sends
+    /// a page request per page it misses, which this must not hold on to).
+    /// </summary>
     public List<ReturnPathMessage> Sent { get; } = [];
+
+    /// <summary>How many messages <see cref="Sent"/> keeps at most.</summary>
+    public const int MaxRecorded = 4096;
 
     /// <summary>Answers a command the loader took (<see cref="MigrationLoader.CommandReceived"/>).</summary>
     public void OnCommand(MigrationCommandFrame command)
@@ -117,7 +123,10 @@ public sealed class ReturnPathWriter(Stream connection)
             writer.Flush();
             connection.Write(_buffer.WrittenSpan);
             connection.Flush();
-            Sent.Add(message);
+            if (Sent.Count < MaxRecorded)
+            {
+                Sent.Add(message);
+            }
         }
     }
 }

@@ -532,6 +532,9 @@ public sealed class RamSection : LiveSectionHandler
         _undo?.Dispose();
         _undo = null;
         _lastLoadBlock = null;
+
+        // A resumed stream's first record must name its block (CONTINUE refers to nothing on a new connection).
+        _haveLoadBlock = false;
     }
 
     private void LoadBlockList(ref VmStateReader reader, ulong total, long at)

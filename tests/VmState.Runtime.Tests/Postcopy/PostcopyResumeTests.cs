@@ -90,6 +90,27 @@ public sealed class PostcopyResumeTests
     }
 
     [Fact]
+    public void A_resumed_stream_whose_first_page_continues_a_block_of_the_broken_connection_is_refused()
+    {
+        using var source = new PostcopyMachine(seed: 1);
+        using var destination = new PostcopyMachine(seed: 7);
+        (byte[] stream, _) = source.SavePostcopy(PrecopyBytes, dirtied: 3);
+        var loader = new MigrationLoader(destination.Registry, PostcopyMachine.Options);
+        Assert.Throws<VmStateLoadException>(() => loader.Load(new MemoryStream(stream, 0, CutAfterRun(source, stream))));
+        (byte[] resumed, _) = Resumed(source, destination);
+
+        // The first PART after POSTCOPY_RESUME: type, be32 id, then the first record's be64 header and its block name.
+        int header = resumed.AsSpan().IndexOf(new byte[] { 0x08, 0x00, 0x09, 0x00, 0x00 }) + 5 + 5;
+        int nameLength = resumed[header + 8];
+        byte[] continued = [.. resumed.AsSpan(0, header + 8), .. resumed.AsSpan(header + 8 + 1 + nameLength)];
+        continued[header + 7] |= 0x20;
+
+        var e = Assert.Throws<VmStateLoadException>(() => loader.Resume(new MemoryStream(continued)));
+        Assert.True(e.PostcopyPaused);
+        Assert.Contains("RAM page continues a block, but no block came before it", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_switch_after_everything_was_sent_still_discards_one_page_for_qemu_and_sends_it_again()
     {
         using var source = new PostcopyMachine(seed: 1);
