@@ -11,7 +11,8 @@ namespace SampleMachine.Migration;
 /// <summary>
 /// The destination side: accepts one connection, loads the stream into a fresh machine, acknowledges with
 /// <c>LOADED</c> (the end of the downtime) and then <c>HASH</c> with its state hash. If the stream fails or is cut,
-/// everything received is rolled back.
+/// everything received is rolled back; after POSTCOPY_RUN, when the guest already runs here, it waits for the source
+/// to resume on a new connection instead (<see cref="ResumeTimeout"/>).
 /// </summary>
 public sealed class MigrationDestination : IDisposable
 {

@@ -510,7 +510,7 @@ public sealed class MigrationSource
     }
 
     // Holds the sender to the bandwidth; a request on the return path (wake) cuts the wait short: then true.
-    private static bool Pace(long sent, Stopwatch pass, long bandwidth, SemaphoreSlim? wake)
+    internal static bool Pace(long sent, Stopwatch pass, long bandwidth, SemaphoreSlim? wake)
     {
         double ahead = bandwidth <= 0 ? 0 : (sent / (double)bandwidth) - pass.Elapsed.TotalSeconds;
         if (wake is null)

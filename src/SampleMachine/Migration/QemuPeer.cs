@@ -116,8 +116,7 @@ public static class QemuPeer
             do
             {
                 // Woken by a request, the next PART carries the requested pages alone; the rest keeps to the bandwidth.
-                double ahead = bandwidth <= 0 ? 0 : ((output.BytesWritten - start) / (double)bandwidth) - clock.Elapsed.TotalSeconds;
-                bool woken = ahead > 0.001 && returnPath.Wake.Wait(TimeSpan.FromSeconds(ahead));
+                bool woken = MigrationSource.Pace(output.BytesWritten - start, clock, bandwidth, returnPath.Wake);
                 done = saver.SaveStreamIterate(woken ? 0 : 64 << 10);
                 output.Flush();
                 if (returnPath.Error is { } error)
