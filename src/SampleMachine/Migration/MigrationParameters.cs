@@ -70,7 +70,9 @@ public readonly record struct MigrationProgress(int Iteration, long Transferred,
 /// <param name="DirtyPagesPerSecond">Pages dirtied per second during the pass.</param>
 /// <param name="BandwidthBytesPerSecond">Measured send rate during the pass.</param>
 /// <param name="Throttle">Guest throttle during the pass.</param>
-public readonly record struct IterationRecord(int Iteration, long RemainingBytes, double DirtyPagesPerSecond, double BandwidthBytesPerSecond, double Throttle);
+/// <param name="At">When the pass ended, from the start of the migration (pass 0: when the first began).</param>
+/// <param name="Transferred">Bytes sent by then.</param>
+public readonly record struct IterationRecord(int Iteration, long RemainingBytes, double DirtyPagesPerSecond, double BandwidthBytesPerSecond, double Throttle, TimeSpan At = default, long Transferred = 0);
 
 /// <summary>The figures of a finished (or abandoned) migration, as QEMU's <c>query-migrate</c> reports them.</summary>
 public sealed record MigrationStats
@@ -150,6 +152,12 @@ public sealed record MigrationStats
     /// <summary>Postcopy: steps the destination's guest ran before its hash; the source replayed as many on its copy.</summary>
     public long ReplayedSteps { get; init; }
 
-    /// <summary>Per-pass record, for the SVG report.</summary>
+    /// <summary>The run's limits, for the report's caption (null: not known).</summary>
+    public MigrationParameters? Parameters { get; init; }
+
+    /// <summary>Guest RAM in bytes, for the report's caption (0: not known).</summary>
+    public long RamBytes { get; init; }
+
+    /// <summary>Per-pass record, for the SVG report; the first entry (pass 0) is the state before the first pass.</summary>
     public IReadOnlyList<IterationRecord> History { get; init; } = [];
 }

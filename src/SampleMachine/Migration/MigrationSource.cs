@@ -125,6 +125,7 @@ public sealed class MigrationSource
             long remaining = saver.SaveStreamPendingEstimate().Total;
             bool postcopyNow = false;
             long convergedAt = 0;
+            history.Add(new IterationRecord(0, remaining, 0, 0, throttle, total.Elapsed, output.BytesWritten));
             while (true)
             {
                 iteration++;
@@ -152,7 +153,7 @@ public sealed class MigrationSource
                 bandwidth = (output.BytesWritten - passStart) / seconds;
                 remaining = saver.SaveStreamPendingExact().Total;
                 dirtyRate = ram.LastDirtyPages / seconds;
-                history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle));
+                history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle, total.Elapsed, output.BytesWritten));
                 Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, remaining, dirtyRate, bandwidth, throttle, PassComplete: true));
 
                 double threshold = bandwidth * _parameters.DowntimeLimitMs / 1000.0;
@@ -271,6 +272,8 @@ public sealed class MigrationSource
                 SourceHash = sourceHash,
                 DestinationHash = reply?.Hash,
                 History = history,
+                Parameters = _parameters,
+                RamBytes = ram.TotalBytes,
             };
         }
         catch (Exception e) when (e is not MigrationInDoubtException and not PostcopyPausedException)
@@ -456,6 +459,8 @@ public sealed class MigrationSource
             SourceHash = _machine.StateHash(),
             DestinationHash = reply.Hash,
             History = history,
+            Parameters = _parameters,
+            RamBytes = _machine.RamSection.TotalBytes,
         };
     }
 
@@ -506,6 +511,8 @@ public sealed class MigrationSource
             DirtyPagesRate = dirtyRate,
             Iterations = iterations,
             History = history,
+            Parameters = _parameters,
+            RamBytes = _machine.RamSection.TotalBytes,
         };
     }
 

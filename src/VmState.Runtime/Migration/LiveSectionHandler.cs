@@ -127,6 +127,14 @@ public abstract class LiveSectionHandler
     /// <summary>Reads one START, PART or END payload written at <paramref name="versionId"/>.</summary>
     public abstract void LoadState(ref VmStateReader reader, int versionId);
 
+    /// <summary>
+    /// How many bytes a PART or END payload that begins with <paramref name="body"/> takes, as far as those bytes
+    /// show: its exact length once its end is among them, more than <c>body.Length</c> (at least through the next
+    /// record) while it is not, or -1 when the handler cannot tell (the default). A loader reading a stream first
+    /// waits for that many bytes, so a large payload is parsed once instead of again after every packet that arrives.
+    /// </summary>
+    public virtual long LoadMeasure(ReadOnlySpan<byte> body) => -1;
+
     /// <summary>POSTCOPY_ADVISE arrived: postcopy may follow, so start tracking what has been received.</summary>
     public virtual void LoadPostcopyAdvise()
     {

@@ -481,12 +481,35 @@ public sealed class MigrationLoader
 
             try
             {
+                AwaitWholePayload(ref reader, live.Handler);
                 live.Handler.LoadState(ref reader, _headers[sectionId].VersionId);
                 _loaded++;
                 ReadFooter(ref reader, sectionId, live.IdStr);
             }
             catch (VmStateException e) when (e.InSection(live.IdStr))
             {
+            }
+        }
+
+        // Over a stream, waits until the handler's payload has arrived whole when the handler can measure it: a RAM
+        // part parsed while it trickles in fails at its end, is parsed again after each packet, and copies its pages
+        // again each time.
+        private void AwaitWholePayload(ref VmStateReader reader, LiveSectionHandler handler)
+        {
+            while (!_input.AtEnd)
+            {
+                long inFrame = reader.Position - _input.Offset;
+                ReadOnlySpan<byte> body = _input.Available[(int)inFrame..];
+                long need = handler.LoadMeasure(body);
+                if (need <= body.Length || inFrame + need > _owner.MaxStreamedFrame)
+                {
+                    // Unknown (-1), all there, or beyond the frame limit: the parse decides (and names the failure).
+                    return;
+                }
+
+                _input.ReadMore(need - body.Length);
+                reader = new VmStateReader(_input.Available, _input.Offset);
+                reader.Skip(inFrame);
             }
         }
 

@@ -442,6 +442,47 @@ public sealed class RamSection : LiveSectionHandler
     }
 
     /// <inheritdoc/>
+    /// <remarks>Walks the record headers without touching the pages: 8 bytes read per 4 KiB page.</remarks>
+    public override long LoadMeasure(ReadOnlySpan<byte> body)
+    {
+        long at = 0;
+        while (true)
+        {
+            if (body.Length - at < sizeof(ulong))
+            {
+                return at + sizeof(ulong);
+            }
+
+            var flags = (QemuRamRecordKinds)(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(body[(int)at..]) & FlagMask);
+            at += sizeof(ulong);
+            switch (flags & ~QemuRamRecordKinds.Continue)
+            {
+                case QemuRamRecordKinds.Eos:
+                    return at;
+                case QemuRamRecordKinds.MultifdFlush:
+                    break;
+                case QemuRamRecordKinds.Zero:
+                case QemuRamRecordKinds.Page:
+                    if ((flags & QemuRamRecordKinds.Continue) == 0)
+                    {
+                        if (at >= body.Length)
+                        {
+                            return at + 1;
+                        }
+
+                        at += 1 + body[(int)at];
+                    }
+
+                    at += (flags & QemuRamRecordKinds.Zero) != 0 ? 1 : RamBlock.PageSize;
+                    break;
+                default:
+                    // The block list, or a combination the parse will reject with its own message.
+                    return -1;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public override void LoadPostcopyAdvise()
     {
         foreach (RamBlock block in _blocks)
@@ -781,12 +822,22 @@ public sealed class RamSection : LiveSectionHandler
         private readonly List<(RamBlock Block, long Page, int Slot)> _kept = [];
         private int _copies;
 
+        private RamBlock? _lastBlock;
+        private int[] _lastSlots = [];
+
         public void Keep(RamBlock block, long page)
         {
-            if (!_slots.TryGetValue(block, out int[]? slots))
+            // Consecutive pages are nearly always of one block: no dictionary look-up per page.
+            int[] slots = _lastSlots;
+            if (!ReferenceEquals(block, _lastBlock))
             {
-                slots = new int[block.PageCount];
-                _slots[block] = slots;
+                if (!_slots.TryGetValue(block, out int[]? found))
+                {
+                    found = new int[block.PageCount];
+                    _slots[block] = found;
+                }
+
+                (_lastBlock, _lastSlots, slots) = (block, found, found);
             }
 
             if (slots[page] != 0)
