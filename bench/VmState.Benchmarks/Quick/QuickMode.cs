@@ -20,28 +20,46 @@ public static class QuickMode
         string? only = OptionText(args, "--only");
 
         var rows = new List<QuickRow>();
+        var allocations = new List<(string Name, long Bytes)>();
+        if (only is null or "devices")
+        {
+            foreach ((string operation, IReadOnlyList<QuickDevices.Way> ways) in new DeviceCases().All())
+            {
+                (IReadOnlyList<QuickRow> deviceRows, long allocated) = QuickDevices.Run(operation, ways, output);
+                rows.AddRange(deviceRows);
+                allocations.Add((operation, allocated));
+            }
+        }
+
         if (only is null or "ram")
         {
             rows.AddRange(QuickRam.Run(ram, repetitions, directory, OptionText(args, "--filter"), output));
         }
 
-        Print(rows, output);
+        Print(rows, allocations, output);
         return 0;
     }
 
-    private static void Print(IReadOnlyList<QuickRow> rows, TextWriter output)
+    private static void Print(IReadOnlyList<QuickRow> rows, IReadOnlyList<(string Name, long Bytes)> allocations, TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine($"{"figure",-36} {"ours",-24} {"anchor",-24} {"ratio",6}");
+        output.WriteLine($"{"figure",-36} {"measured (runs)",-44} {"anchor (runs, same run)",-44} {"ratio",6}");
         foreach (QuickRow row in rows)
         {
-            output.WriteLine($"{row.Name,-36} {QuickRow.Runs(row.Ours) + " " + row.Unit,-24} {QuickRow.Runs(row.Anchor) + " " + row.Unit,-24} {row.Ratio.ToString("0.00", CultureInfo.InvariantCulture),6}");
+            string ours = $"{row.OursName}: {QuickRow.Runs(row.Ours)} {row.Unit}";
+            string anchor = $"{row.AnchorName}: {QuickRow.Runs(row.Anchor)} {row.Unit}";
+            output.WriteLine($"{row.Name,-36} {ours,-44} {anchor,-44} {row.Ratio.ToString("0.00", CultureInfo.InvariantCulture),6}");
         }
 
         output.WriteLine();
         foreach (QuickRow row in rows)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio {row.Name} {row.Ratio:0.000}"));
+        }
+
+        foreach ((string name, long bytes) in allocations)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"alloc {name} {bytes}"));
         }
     }
 

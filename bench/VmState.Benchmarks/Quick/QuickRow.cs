@@ -6,6 +6,9 @@ namespace VmState.Benchmarks.Quick;
 /// <summary>One figure of the quick mode: ours beside its anchor, every repetition kept so the spread shows.</summary>
 public sealed record QuickRow(string Name, string Unit, IReadOnlyList<double> Ours, IReadOnlyList<double> Anchor, string AnchorName, bool HigherIsBetter)
 {
+    /// <summary>What the first column measures.</summary>
+    public string OursName { get; init; } = "ours";
+
     /// <summary>Median of ours ÷ median of the anchor (throughputs: ours/anchor; times: ours/anchor as well).</summary>
     public double Ratio => Median(Ours) / Median(Anchor);
 
@@ -22,7 +25,14 @@ public sealed record QuickRow(string Name, string Unit, IReadOnlyList<double> Ou
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
-    /// <summary>"a / b / c" with two decimals.</summary>
-    public static string Runs(IReadOnlyList<double> values) =>
-        string.Join(" / ", values.Select(v => v.ToString("0.00", CultureInfo.InvariantCulture)));
+    /// <summary>"a / b / c" for up to three runs; "median (min–max)" for more.</summary>
+    public static string Runs(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        string format = values.Count > 0 && values.Max() >= 100 ? "0" : values.Count > 0 && values.Max() >= 10 ? "0.0" : "0.00";
+        string F(double v) => v.ToString(format, CultureInfo.InvariantCulture);
+        return values.Count <= 3
+            ? string.Join(" / ", values.Select(F))
+            : $"{F(Median(values))} ({F(values.Min())}–{F(values.Max())}, {values.Count} runs)";
+    }
 }

@@ -14,7 +14,7 @@ public sealed unsafe class RamGuest : IDisposable
     {
         Block = new RamBlock("pc.ram", bytes);
         Block.Prefault();
-        Section = new RamSection([Block]) { TransactionalLoad = Environment.GetEnvironmentVariable("NOUNDO") is null };
+        Section = new RamSection([Block]);
         Registry = new VmStateRegistry();
         Registry.RegisterLive(RamSection.IdStr, Section, RamSection.SectionVersion);
     }
