@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using MemoryPack;
+using VmState.Benchmarks.HandWritten;
 using VmState.Description;
 
 namespace VmState.Benchmarks;
@@ -27,16 +28,11 @@ public sealed partial class RegisterFile
         BinaryPrimitives.WriteUInt32BigEndian(o[p..], Status); p += 4;
         o[p++] = Irq ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteInt64BigEndian(o[p..], Clock); p += 8;
-        foreach (uint r in Regs)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(o[p..], r); p += 4;
-        }
 
-        Ring.CopyTo(o[p..]); p += Ring.Length;
-        foreach (ushort v in Phy)
-        {
-            BinaryPrimitives.WriteUInt16BigEndian(o[p..], v); p += 2;
-        }
+        // Arrays: one bulk (vectorised) byte swap each, not a store per element.
+        Be.U32s(o, ref p, Regs.AsSpan(0, 64));
+        Be.Bytes(o, ref p, Ring.AsSpan(0, 256));
+        Be.U16s(o, ref p, Phy.AsSpan(0, 32));
 
         foreach (Channel c in Channels)
         {
@@ -57,16 +53,9 @@ public sealed partial class RegisterFile
         Status = BinaryPrimitives.ReadUInt32BigEndian(i[p..]); p += 4;
         Irq = i[p++] != 0;
         Clock = BinaryPrimitives.ReadInt64BigEndian(i[p..]); p += 8;
-        for (int k = 0; k < Regs.Length; k++)
-        {
-            Regs[k] = BinaryPrimitives.ReadUInt32BigEndian(i[p..]); p += 4;
-        }
-
-        i.Slice(p, Ring.Length).CopyTo(Ring); p += Ring.Length;
-        for (int k = 0; k < Phy.Length; k++)
-        {
-            Phy[k] = BinaryPrimitives.ReadUInt16BigEndian(i[p..]); p += 2;
-        }
+        Be.ReadU32s(i, ref p, Regs.AsSpan(0, 64));
+        Be.ReadBytes(i, ref p, Ring.AsSpan(0, 256));
+        Be.ReadU16s(i, ref p, Phy.AsSpan(0, 32));
 
         foreach (Channel c in Channels)
         {
