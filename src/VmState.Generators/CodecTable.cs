@@ -61,6 +61,13 @@ internal static class CodecTable
         table.FirstOrDefault(r => string.Equals(r.Type, type, StringComparison.Ordinal))?.Codec;
 
     /// <summary>
+    /// True for the runtime's codecs that implement <c>IVmStateFixedCodec</c> (every plain one but the timer): the
+    /// generated code writes runs of them at constant offsets. A user's codec is asked through its interfaces.
+    /// </summary>
+    public static bool IsFixed(string codec) =>
+        Plain.Any(r => r.Codec == codec) && !codec.EndsWith(".TimerCodec", StringComparison.Ordinal);
+
+    /// <summary>
     /// Bytes of one element the codec <paramref name="codec"/> (<c>global::</c>-qualified) writes, when it is one of the
     /// runtime's rows; null for a user's codec, whose size only it knows. The compatibility analyzer compares it with a
     /// shipped size.

@@ -36,6 +36,7 @@ internal static class KnownTypes
 
     public const string GeneratedCodeAttribute = "global::System.CodeDom.Compiler.GeneratedCode";
     public const string ReadOnlySpan = "global::System.ReadOnlySpan";
+    public const string Span = "global::System.Span";
     public const string ImmutableArray = "global::System.Collections.Immutable.ImmutableArray";
     public const string MemoryMarshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     public const string MemoryExtensions = "global::System.MemoryExtensions";
@@ -54,6 +55,7 @@ internal static class KnownTypes
         public const string IVmStateTmp = "VmState.Description.IVmStateTmp`1";
         public const string MigrationPriority = "VmState.Description.MigrationPriority";
         public const string IVmStateCodec = "VmState.Codecs.IVmStateCodec`2";
+        public const string IVmStateFixedCodec = "VmState.Codecs.IVmStateFixedCodec`2";
     }
 
     /// <summary>The hooks, named as their attributes are without the <c>Attribute</c> suffix (<c>PreSaveAttribute</c>).</summary>

@@ -23,6 +23,13 @@ public sealed partial class VmStateGenerator
                 w.Open("try");
                 for (int i = 0; i < d.Fields.Count; i++)
                 {
+                    if (RunLength(d, i) is int run and > 0)
+                    {
+                        LoadRun(w, ds, d, marks, i, run);
+                        i += run - 1;
+                        continue;
+                    }
+
                     marks.Field(w, i);
                     LoadField(w, ds, d.Fields[i]);
                 }
@@ -35,7 +42,8 @@ public sealed partial class VmStateGenerator
             {
                 // The stream says which subsection comes next; QEMU's rules decide which of them are this description's.
                 string index = children.Length > 1 ? "out int __sub" : "out _";
-                w.Open($"while ({KnownTypes.VmStateSubsections}.TryReadHeader(ref reader, {Lit(d.Name)}, {ds.SubsectionNames(k)}, {index}, out int __subVersion))");
+                w.Line("int __next = 0;");
+                w.Open($"while ({KnownTypes.VmStateSubsections}.TryReadHeader(ref reader, {Lit(d.Name)}, {ds.SubsectionNames(k)}, ref __next, {index}, out int __subVersion))");
                 w.Open("try");
                 if (children.Length == 1)
                 {

@@ -35,6 +35,13 @@ public sealed partial class VmStateGenerator
             for (int i = 0; i < d.Fields.Count; i++)
             {
                 marks.Field(w, i);
+                if (RunLength(d, i) is int run and > 0)
+                {
+                    SaveRun(w, d, i, run);
+                    i += run - 1;
+                    continue;
+                }
+
                 SaveField(w, ds, d.Fields[i], ver);
             }
 

@@ -174,6 +174,7 @@ public sealed partial class VmStateGenerator
                 ElementIsValueType = valueType.IsValueType,
                 Codec = name,
                 ValueSize = CodecTable.SizeOf(name) ?? ConstantSize(codec),
+                FixedCodec = codec.AllInterfaces.Any(i => IsType(i, KnownTypes.Metadata.IVmStateFixedCodec)),
             };
         }
 
@@ -244,6 +245,7 @@ public sealed partial class VmStateGenerator
                 ElementIsValueType = true,
                 Codec = codec,
                 ValueSize = CodecTable.SizeOf(codec),
+                FixedCodec = CodecTable.IsFixed(codec),
                 CastTo = cast,
             };
         }
@@ -272,7 +274,7 @@ public sealed partial class VmStateGenerator
                 return null;
             }
 
-            return field with { Codec = codec, ValueSize = CodecTable.SizeOf(codec) };
+            return field with { Codec = codec, ValueSize = CodecTable.SizeOf(codec), FixedCodec = false };
         }
 
         private static bool HasVmState(INamedTypeSymbol t) =>

@@ -45,7 +45,7 @@ public sealed class EmitterTests
                 {
                     Kind = FieldKind.Value, Shape = FieldShape.Single, Name = "ctrl", VmDescriptionName = "ctrl", MemberName = "Ctrl",
                     CanWrite = true, ElementType = "uint", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt32Codec",
-                    ValueSize = 4,
+                    ValueSize = 4, FixedCodec = true,
                 },
                 new FieldSpec
                 {
@@ -55,7 +55,7 @@ public sealed class EmitterTests
                 {
                     Kind = FieldKind.Value, Shape = FieldShape.Fixed, Name = "words", VmDescriptionName = "words", MemberName = "Words",
                     CanWrite = true, Length = 2, ElementType = "ushort", ElementIsValueType = true, Codec = "global::VmState.Codecs.UInt16Codec",
-                    ValueSize = 2,
+                    ValueSize = 2, FixedCodec = true,
                 },
             }.ToEquatableArray(),
         },

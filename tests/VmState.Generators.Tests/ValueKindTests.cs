@@ -55,7 +55,8 @@ public sealed class ValueKindTests
         string source = run.Source("Kinds.Dev");
         for (int i = 0; i < rows.Length; i++)
         {
-            Assert.Contains($"{rows[i].Codec}.Save(ref writer, this.M{i});", source, StringComparison.Ordinal);
+            // One value at a time, or at its offset in a run of fixed-size values.
+            Assert.Matches($@"{System.Text.RegularExpressions.Regex.Escape(rows[i].Codec)}\.(Save\(ref writer|Put\(__run\d+(\[\(\d+\)\.\.\])?), this\.M{i}\);", source);
         }
     }
 

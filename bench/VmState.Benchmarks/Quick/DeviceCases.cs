@@ -81,8 +81,7 @@ public sealed class DeviceCases
         E1000Nic dev = DeviceFixtures.FilledE1000(1);
         byte[] saved = VmStateSerializer.Save(dev);
         int version = E1000Nic.VmStateDescription.Version;
-        var plain = new E1000Plain();
-        E1000ByHand.Load(plain, saved, version);
+        E1000Plain plain = DeviceFixtures.PlainOf(dev);
         var interpreter = DescriptionInterpreter<E1000Nic>.Create();
         E1000Pack? pack = E1000Pack.From(plain);
         byte[] packed = MemoryPackSerializer.Serialize(pack);
@@ -110,8 +109,7 @@ public sealed class DeviceCases
         X86Cpu dev = DeviceFixtures.FilledX86Cpu(1);
         byte[] saved = VmStateSerializer.Save(dev);
         int version = X86Cpu.VmStateDescription.Version;
-        var plain = new X86CpuPlain();
-        X86CpuByHand.Load(plain, saved, version);
+        X86CpuPlain plain = DeviceFixtures.PlainOf(dev);
         var interpreter = DescriptionInterpreter<X86Cpu>.Create();
         X86CpuPack? pack = X86CpuPack.From(plain);
         byte[] packed = MemoryPackSerializer.Serialize(pack);

@@ -62,6 +62,12 @@ internal sealed record FieldSpec
     /// </summary>
     public int? ValueSize { get; init; }
 
+    /// <summary>
+    /// The codec implements <c>IVmStateFixedCodec</c>: a fixed size and no load checks, so a run of such fields is
+    /// written into (and read from) one span at constant offsets.
+    /// </summary>
+    public bool FixedCodec { get; init; }
+
     /// <summary>For enums: the underlying keyword the codec works on; values are cast.</summary>
     public string? CastTo { get; init; }
 

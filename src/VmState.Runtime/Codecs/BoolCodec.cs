@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>bool</c>: one byte; any non-zero byte reads as true.</summary>
-public readonly struct BoolCodec : IVmStateCodec<BoolCodec, bool>
+public readonly struct BoolCodec : IVmStateFixedCodec<BoolCodec, bool>
 {
     /// <inheritdoc/>
     public static string TypeName => "bool";
@@ -13,6 +13,10 @@ public readonly struct BoolCodec : IVmStateCodec<BoolCodec, bool>
     public static void Save(ref VmStateWriter writer, bool value) => writer.WriteBool(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref bool value) => value = reader.ReadBool();
+    /// <inheritdoc/>
+    public static void Put(Span<byte> destination, bool value) => destination[0] = value ? (byte)1 : (byte)0;
+    /// <inheritdoc/>
+    public static bool Get(ReadOnlySpan<byte> source) => source[0] != 0;
     /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<bool> values) => writer.WriteArray(values);
     /// <inheritdoc/>

@@ -3,7 +3,7 @@ using VmState.Wire;
 namespace VmState.Codecs;
 
 /// <summary><c>int8</c>: 1 byte(s), big-endian.</summary>
-public readonly struct Int8Codec : IVmStateCodec<Int8Codec, sbyte>
+public readonly struct Int8Codec : IVmStateFixedCodec<Int8Codec, sbyte>
 {
     /// <inheritdoc/>
     public static string TypeName => "int8";
@@ -14,13 +14,17 @@ public readonly struct Int8Codec : IVmStateCodec<Int8Codec, sbyte>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref sbyte value) => value = reader.ReadInt8();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, sbyte value) => destination[0] = (byte)value;
+    /// <inheritdoc/>
+    public static sbyte Get(ReadOnlySpan<byte> source) => (sbyte)source[0];
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<sbyte> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<sbyte> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint8</c>: 1 byte(s), big-endian.</summary>
-public readonly struct UInt8Codec : IVmStateCodec<UInt8Codec, byte>
+public readonly struct UInt8Codec : IVmStateFixedCodec<UInt8Codec, byte>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint8";
@@ -31,13 +35,17 @@ public readonly struct UInt8Codec : IVmStateCodec<UInt8Codec, byte>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref byte value) => value = reader.ReadUInt8();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, byte value) => destination[0] = value;
+    /// <inheritdoc/>
+    public static byte Get(ReadOnlySpan<byte> source) => source[0];
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<byte> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<byte> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>int16</c>: 2 byte(s), big-endian.</summary>
-public readonly struct Int16Codec : IVmStateCodec<Int16Codec, short>
+public readonly struct Int16Codec : IVmStateFixedCodec<Int16Codec, short>
 {
     /// <inheritdoc/>
     public static string TypeName => "int16";
@@ -48,13 +56,17 @@ public readonly struct Int16Codec : IVmStateCodec<Int16Codec, short>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref short value) => value = reader.ReadInt16();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, short value) => System.Buffers.Binary.BinaryPrimitives.WriteInt16BigEndian(destination, value);
+    /// <inheritdoc/>
+    public static short Get(ReadOnlySpan<byte> source) => System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(source);
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<short> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<short> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint16</c>: 2 byte(s), big-endian.</summary>
-public readonly struct UInt16Codec : IVmStateCodec<UInt16Codec, ushort>
+public readonly struct UInt16Codec : IVmStateFixedCodec<UInt16Codec, ushort>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint16";
@@ -65,13 +77,17 @@ public readonly struct UInt16Codec : IVmStateCodec<UInt16Codec, ushort>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref ushort value) => value = reader.ReadUInt16();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, ushort value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(destination, value);
+    /// <inheritdoc/>
+    public static ushort Get(ReadOnlySpan<byte> source) => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(source);
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<ushort> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<ushort> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>int32</c>: 4 byte(s), big-endian.</summary>
-public readonly struct Int32Codec : IVmStateCodec<Int32Codec, int>
+public readonly struct Int32Codec : IVmStateFixedCodec<Int32Codec, int>
 {
     /// <inheritdoc/>
     public static string TypeName => "int32";
@@ -82,13 +98,17 @@ public readonly struct Int32Codec : IVmStateCodec<Int32Codec, int>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref int value) => value = reader.ReadInt32();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, int value) => System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(destination, value);
+    /// <inheritdoc/>
+    public static int Get(ReadOnlySpan<byte> source) => System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(source);
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<int> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<int> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint32</c>: 4 byte(s), big-endian.</summary>
-public readonly struct UInt32Codec : IVmStateCodec<UInt32Codec, uint>
+public readonly struct UInt32Codec : IVmStateFixedCodec<UInt32Codec, uint>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint32";
@@ -99,13 +119,17 @@ public readonly struct UInt32Codec : IVmStateCodec<UInt32Codec, uint>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref uint value) => value = reader.ReadUInt32();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, uint value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(destination, value);
+    /// <inheritdoc/>
+    public static uint Get(ReadOnlySpan<byte> source) => System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(source);
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<uint> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<uint> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>int64</c>: 8 byte(s), big-endian.</summary>
-public readonly struct Int64Codec : IVmStateCodec<Int64Codec, long>
+public readonly struct Int64Codec : IVmStateFixedCodec<Int64Codec, long>
 {
     /// <inheritdoc/>
     public static string TypeName => "int64";
@@ -116,13 +140,17 @@ public readonly struct Int64Codec : IVmStateCodec<Int64Codec, long>
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref long value) => value = reader.ReadInt64();
     /// <inheritdoc/>
+    public static void Put(Span<byte> destination, long value) => System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(destination, value);
+    /// <inheritdoc/>
+    public static long Get(ReadOnlySpan<byte> source) => System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(source);
+    /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<long> values) => writer.WriteArray(values);
     /// <inheritdoc/>
     public static void LoadArray(ref VmStateReader reader, scoped Span<long> values) => reader.ReadArray(values);
 }
 
 /// <summary><c>uint64</c>: 8 byte(s), big-endian.</summary>
-public readonly struct UInt64Codec : IVmStateCodec<UInt64Codec, ulong>
+public readonly struct UInt64Codec : IVmStateFixedCodec<UInt64Codec, ulong>
 {
     /// <inheritdoc/>
     public static string TypeName => "uint64";
@@ -132,6 +160,10 @@ public readonly struct UInt64Codec : IVmStateCodec<UInt64Codec, ulong>
     public static void Save(ref VmStateWriter writer, ulong value) => writer.WriteUInt64(value);
     /// <inheritdoc/>
     public static void Load(ref VmStateReader reader, ref ulong value) => value = reader.ReadUInt64();
+    /// <inheritdoc/>
+    public static void Put(Span<byte> destination, ulong value) => System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(destination, value);
+    /// <inheritdoc/>
+    public static ulong Get(ReadOnlySpan<byte> source) => System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(source);
     /// <inheritdoc/>
     public static void SaveArray(ref VmStateWriter writer, scoped ReadOnlySpan<ulong> values) => writer.WriteArray(values);
     /// <inheritdoc/>

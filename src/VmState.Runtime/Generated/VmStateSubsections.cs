@@ -16,6 +16,17 @@ public static class VmStateSubsections
     /// </summary>
     public static bool TryReadHeader(ref VmStateReader reader, string parent, string[] names, out int index, out int version)
     {
+        int next = 0;
+        return TryReadHeader(ref reader, parent, names, ref next, out index, out version);
+    }
+
+    /// <summary>
+    /// As the other overload, searching the names from <paramref name="next"/> on (wrapping round) and leaving it
+    /// after the match: subsections come in their save order, so a body with many finds each at the first look.
+    /// </summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    public static bool TryReadHeader(ref VmStateReader reader, string parent, string[] names, ref int next, out int index, out int version)
+    {
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(names);
         index = -1;
@@ -50,11 +61,14 @@ public static class VmStateSubsections
             return false;
         }
 
-        for (int i = 0; i < names.Length; i++)
+        int start = (uint)next < (uint)names.Length ? next : 0;
+        for (int k = 0; k < names.Length; k++)
         {
-            if (Ascii.Equals(name, names[i]))
+            int i = start + k < names.Length ? start + k : start + k - names.Length;
+            if (names[i].Length == length && Ascii.Equals(name, names[i]))
             {
                 index = i;
+                next = i + 1;
                 break;
             }
         }

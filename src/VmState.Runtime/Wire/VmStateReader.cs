@@ -112,6 +112,24 @@ public ref struct VmStateReader
         VmStateThrow.Truncated(Position, 1, 0);
     }
 
+    /// <summary>
+    /// The next <paramref name="size"/> bytes, consumed, when they lie in the current span; false (consuming nothing)
+    /// otherwise, and the caller reads them one value at a time, so a short input fails naming its exact field.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryTake(int size, out ReadOnlySpan<byte> bytes)
+    {
+        if ((uint)size <= (uint)(_span.Length - _pos))
+        {
+            bytes = _span.Slice(_pos, size);
+            _pos += size;
+            return true;
+        }
+
+        bytes = default;
+        return false;
+    }
+
     /// <summary>One byte.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public byte ReadUInt8()

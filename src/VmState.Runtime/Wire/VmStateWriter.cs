@@ -60,6 +60,13 @@ public ref struct VmStateWriter
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="size"/> bytes of the output, counted as written: the caller fills them now (the
+    /// generated code writes a run of fixed-size fields this way).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<byte> Take(int size) => Reserve(size);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Span<byte> Reserve(int size)
     {
