@@ -31,8 +31,13 @@ public sealed unsafe class RamGuest : IDisposable
     /// <summary>The whole block as one span (a raw copy reads or writes it directly).</summary>
     public Span<byte> Memory => new(Unsafe.AsPointer(ref Block.Page(0)[0]), checked((int)Block.Length));
 
-    /// <summary>A zeroed, prefaulted guest (a destination).</summary>
-    public static RamGuest Empty(long bytes) => new(bytes);
+    /// <summary>A zeroed, prefaulted guest (a destination, as the sample machine's incoming prepares one).</summary>
+    public static RamGuest Empty(long bytes)
+    {
+        var guest = new RamGuest(bytes);
+        guest.Section.LoadOntoZeroedRam = true;
+        return guest;
+    }
 
     /// <summary>A prefaulted guest filled as <paramref name="fill"/> says, deterministically from <paramref name="seed"/>.</summary>
     public static RamGuest Filled(long bytes, RamFill fill, int seed)

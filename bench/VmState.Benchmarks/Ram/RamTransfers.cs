@@ -63,13 +63,22 @@ public static partial class RamTransfers
             return source.Block.Length;
         });
 
-    /// <summary>Saves the guest to a snapshot file (written to a temporary name, flushed to disk, renamed).</summary>
-    public static Transfer SaveToFile(RamGuest guest, string path) =>
-        Transfer.Time(guest.Block.Length, () => SnapshotFile.Save(path, guest.Registry));
+    /// <summary>
+    /// Saves the guest to a snapshot file at a path that does not exist yet (written to a temporary name, flushed to
+    /// disk, renamed). The file of the previous run is deleted first, untimed, as for the raw copy: freeing 1 GiB of
+    /// an old file is the file system's cost, not the writer's (docs/performance.md measures replacing one).
+    /// </summary>
+    public static Transfer SaveToFile(RamGuest guest, string path)
+    {
+        File.Delete(path);
+        return Transfer.Time(guest.Block.Length, () => SnapshotFile.Save(path, guest.Registry));
+    }
 
     /// <summary>The raw copy to a file: the guest's bytes in 1 MiB writes, then flushed to disk (dd bs=1M conv=fsync).</summary>
-    public static Transfer RawToFile(RamGuest guest, string path) =>
-        Transfer.Time(guest.Block.Length, () =>
+    public static Transfer RawToFile(RamGuest guest, string path)
+    {
+        File.Delete(path);
+        return Transfer.Time(guest.Block.Length, () =>
         {
             using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None);
             Span<byte> memory = guest.Memory;
@@ -81,6 +90,7 @@ public static partial class RamTransfers
             file.Flush(flushToDisk: true);
             return memory.Length;
         });
+    }
 
     /// <summary>Loads a snapshot file into a fresh guest, after dropping the file from the page cache.</summary>
     public static Transfer LoadFromFile(string path, RamGuest destination)

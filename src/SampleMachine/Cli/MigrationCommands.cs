@@ -318,6 +318,10 @@ internal static class MigrationCommands
             machine.Registry.RehearseDevices();
             VmState.Ram.PostcopyRehearsal.Run(machine.StreamOptions);
             machine.RamSection.SwitchoverAckWhenComplete = parse.GetValue(incomingAck);
+
+            // Nothing has written the new machine's RAM (the rehearsals run on scratch machines): a load need not read
+            // a page before it writes it, and a rejected connection's rollback brings back the zeros.
+            machine.RamSection.LoadOntoZeroedRam = true;
             using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
             {
                 SwitchoverAck = parse.GetValue(incomingAck),

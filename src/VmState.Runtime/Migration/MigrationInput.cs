@@ -10,6 +10,7 @@ namespace VmState.Migration;
 internal sealed class MigrationInput
 {
     private const int InitialBuffer = 1 << 16;
+    private const int MaxRead = 1 << 20;
 
     private readonly Stream? _stream;
     private readonly int _maxFrame;
@@ -106,7 +107,8 @@ internal sealed class MigrationInput
 
         // One read: it returns what has arrived (a socket's peer may be waiting for our answer, so never ask for more
         // than it sent). The buffer has room for at least as much again as is buffered, so reads grow with the frame.
-        int got = _stream.Read(_buffer.AsSpan(_end));
+        // At most 1 MiB a read: from a file, the kernel's read-ahead then keeps the disk busy while a frame parses.
+        int got = _stream.Read(_buffer.AsSpan(_end, Math.Min(_buffer.Length - _end, MaxRead)));
         _end += got;
         if (got == 0)
         {

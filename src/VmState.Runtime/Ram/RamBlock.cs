@@ -135,6 +135,9 @@ public sealed unsafe class RamBlock : IDisposable
         GuestMemory.Prefault(_base, Length);
     }
 
+    // During a load onto zeroed RAM: the pages this load has not written yet (set bits), so known to be zero.
+    internal ulong[]? Pristine { get; set; }
+
     // A postcopy destination starts tracking which pages it holds (all of them, until discards arrive).
     internal PostcopyPages BeginPostcopy() => _postcopy ??= new PostcopyPages(this);
 

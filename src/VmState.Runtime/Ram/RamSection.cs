@@ -65,6 +65,13 @@ public sealed class RamSection : LiveSectionHandler
     public bool TransactionalLoad { get; set; } = true;
 
     /// <summary>
+    /// The owner's promise that every page is zero when the next load starts (a machine just created, or a destination
+    /// whose failed load was rolled back): the undo log then records a page without reading it first, and a zero page
+    /// that is still untouched is not even looked at. A commit clears it (the RAM holds the loaded state then).
+    /// </summary>
+    public bool LoadOntoZeroedRam { get; set; }
+
+    /// <summary>
     /// Accept blocks on load that this section does not have, and skip their pages (an import option for taking
     /// some of a foreign machine's RAM, e.g. only <c>pc.ram</c> of a QEMU stream). Off: an unknown block is an error.
     /// </summary>
@@ -388,6 +395,10 @@ public sealed class RamSection : LiveSectionHandler
         _lastLoadBlock = null;
         _haveLoadBlock = false;
         _undo = TransactionalLoad ? new UndoLog() : null;
+        foreach (RamBlock block in _blocks)
+        {
+            block.Pristine = LoadOntoZeroedRam ? AllPages(block) : null;
+        }
         _arrived = SwitchoverAckWhenComplete ? [.. _blocks.Select(b => new ulong[(b.PageCount + 63) / 64])] : null;
         _arrivedMissing = SwitchoverAckWhenComplete ? _blocks.Sum(b => b.PageCount) : 0;
     }
@@ -485,6 +496,8 @@ public sealed class RamSection : LiveSectionHandler
     /// <inheritdoc/>
     public override void LoadPostcopyAdvise()
     {
+        // Discards zero pages behind the tracking's back: postcopy loads without it.
+        ForgetPristine(keep: true);
         foreach (RamBlock block in _blocks)
         {
             block.BeginPostcopy();
@@ -541,10 +554,66 @@ public sealed class RamSection : LiveSectionHandler
         _undo = null;
     }
 
+    private static ulong[] AllPages(RamBlock block)
+    {
+        var bits = new ulong[(block.PageCount + 63) / 64];
+        Array.Fill(bits, ulong.MaxValue);
+        return bits;
+    }
+
+    // Ends the tracking of untouched pages. With keep set, the pages this load wrote are handed to the undo log
+    // (as zero pages, which they were), so that a rollback still clears them.
+    private void ForgetPristine(bool keep = false)
+    {
+        foreach (RamBlock block in _blocks)
+        {
+            if (keep && _undo is not null && block.Pristine is { } pristine)
+            {
+                for (long page = 0; page < block.PageCount; page++)
+                {
+                    if ((pristine[page >> 6] & (1UL << (int)(page & 63))) == 0)
+                    {
+                        _undo.Keep(block, page, knownZero: true);
+                    }
+                }
+            }
+
+            block.Pristine = null;
+        }
+    }
+
+    // A rollback of a load onto zeroed RAM: every page it wrote is zeroed again, a 64-page word at a time.
+    private void ZeroWrittenPages()
+    {
+        foreach (RamBlock block in _blocks)
+        {
+            if (block.Pristine is not { } pristine)
+            {
+                continue;
+            }
+
+            for (int word = 0; word < pristine.Length; word++)
+            {
+                ulong written = ~pristine[word];
+                while (written != 0)
+                {
+                    long page = ((long)word << 6) + System.Numerics.BitOperations.TrailingZeroCount(written);
+                    written &= written - 1;
+                    if (page < block.PageCount)
+                    {
+                        block.Page(page).Clear();
+                    }
+                }
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public override void LoadCommit()
     {
         _undo?.Discard();
+        LoadOntoZeroedRam = false;
+        ForgetPristine();
         if (_postcopyLoad)
         {
             foreach (RamBlock block in _blocks)
@@ -565,13 +634,25 @@ public sealed class RamSection : LiveSectionHandler
     }
 
     /// <inheritdoc/>
-    public override void LoadRollback() => _undo?.Restore();
+    public override void LoadRollback()
+    {
+        // The undo log brings back the zeros; without one the pages keep what the failed load wrote.
+        LoadOntoZeroedRam &= _undo is not null;
+        if (_undo is not null)
+        {
+            ZeroWrittenPages();
+        }
+
+        _undo?.Restore();
+        ForgetPristine();
+    }
 
     /// <inheritdoc/>
     public override void LoadCleanup()
     {
         _undo?.Dispose();
         _undo = null;
+        ForgetPristine();
         _lastLoadBlock = null;
 
         // A resumed stream's first record must name its block (CONTINUE refers to nothing on a new connection).
@@ -661,21 +742,49 @@ public sealed class RamSection : LiveSectionHandler
             return;
         }
 
+        // A page of a zeroed machine that this load has not written yet is known to be zero without reading it.
+        ulong[]? pristine = block.Pristine;
+        ulong bit = 1UL << (int)(page & 63);
+        bool untouched = pristine is not null && (pristine[page >> 6] & bit) != 0;
         if ((flags & QemuRamRecordKinds.Zero) != 0)
         {
             byte fill = reader.ReadUInt8();
-            Span<byte> target = block.Page(page);
-            if (target.ContainsAnyExcept(fill))
+            if (!untouched || fill != 0)
             {
-                _undo?.Keep(block, page);
-                target.Fill(fill);
+                Span<byte> target = block.Page(page);
+                if (untouched || target.ContainsAnyExcept(fill))
+                {
+                    // An untouched page's undo is its cleared bit (a rollback zeroes it again).
+                    if (!untouched)
+                    {
+                        _undo?.Keep(block, page, knownZero: false);
+                    }
+
+                    target.Fill(fill);
+                }
             }
         }
         else
         {
             reader.EnsureAvailable(RamBlock.PageSize, 1);
-            _undo?.Keep(block, page);
-            reader.ReadBytes(block.Page(page));
+            if (!untouched)
+            {
+                _undo?.Keep(block, page, knownZero: false);
+            }
+
+            if (reader.TryTake(RamBlock.PageSize, out ReadOnlySpan<byte> data))
+            {
+                PageCopy.Store(data, block.Page(page));
+            }
+            else
+            {
+                reader.ReadBytes(block.Page(page));
+            }
+        }
+
+        if (untouched)
+        {
+            pristine![page >> 6] &= ~bit;
         }
 
         postcopy?.MarkReceived(page);
@@ -825,7 +934,7 @@ public sealed class RamSection : LiveSectionHandler
         private RamBlock? _lastBlock;
         private int[] _lastSlots = [];
 
-        public void Keep(RamBlock block, long page)
+        public void Keep(RamBlock block, long page, bool knownZero)
         {
             // Consecutive pages are nearly always of one block: no dictionary look-up per page.
             int[] slots = _lastSlots;
@@ -847,7 +956,7 @@ public sealed class RamSection : LiveSectionHandler
 
             // A page that was all zeros (every page of a fresh destination) is remembered without a copy.
             Span<byte> original = block.Page(page);
-            if (!original.ContainsAnyExcept((byte)0))
+            if (knownZero || !original.ContainsAnyExcept((byte)0))
             {
                 slots[page] = -1;
                 _kept.Add((block, page, -1));
