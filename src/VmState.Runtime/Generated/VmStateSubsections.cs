@@ -31,6 +31,14 @@ public static class VmStateSubsections
         ArgumentNullException.ThrowIfNull(names);
         index = -1;
         version = 0;
+
+        // Most headers lie whole in the current span: match them in place, without copying.
+        ReadOnlySpan<byte> unread = reader.UnreadInSpan;
+        if (unread.Length >= 2 && unread[0] == (byte)QemuSectionType.Subsection && unread.Length >= 2 + unread[1] + 4)
+        {
+            return MatchInPlace(ref reader, unread, parent, names, ref next, out index, out version);
+        }
+
         if (reader.PeekByte() != (int)QemuSectionType.Subsection)
         {
             return false;
@@ -55,31 +63,48 @@ public static class VmStateSubsections
             VmStateThrow.Truncated(reader.Position, 2 + length, reader.Remaining);
         }
 
-        ReadOnlySpan<byte> name = head.Slice(2, length);
-        if (!Ascii.Equals(name[..parent.Length], parent))
+        if (!Ascii.Equals(head.Slice(2, parent.Length), parent))
         {
             return false;
         }
 
+        index = Find(head.Slice(2, length), parent, names, ref next, reader.Position);
+        reader.Skip(2 + length);
+        version = (byte)reader.ReadUInt32();
+        return true;
+    }
+
+    private static bool MatchInPlace(ref VmStateReader reader, ReadOnlySpan<byte> unread, string parent, string[] names, ref int next, out int index, out int version)
+    {
+        int length = unread[1];
+        index = -1;
+        version = 0;
+        if (length < parent.Length + 1 || !Ascii.Equals(unread.Slice(2, parent.Length), parent))
+        {
+            return false;
+        }
+
+        index = Find(unread.Slice(2, length), parent, names, ref next, reader.Position);
+        version = unread[2 + length + 3];
+        reader.Skip(2 + length + 4);
+        return true;
+    }
+
+    // The index of the subsection called name, searched from next on; an unknown name is an error.
+    private static int Find(ReadOnlySpan<byte> name, string parent, string[] names, ref int next, long position)
+    {
         int start = (uint)next < (uint)names.Length ? next : 0;
         for (int k = 0; k < names.Length; k++)
         {
             int i = start + k < names.Length ? start + k : start + k - names.Length;
-            if (names[i].Length == length && Ascii.Equals(name, names[i]))
+            if (names[i].Length == name.Length && Ascii.Equals(name, names[i]))
             {
-                index = i;
                 next = i + 1;
-                break;
+                return i;
             }
         }
 
-        if (index < 0)
-        {
-            VmStateThrow.LoadFailed($"Subsection '{PrintableText.Escape(name)}' does not exist in '{PrintableText.Escape(parent)}'", reader.Position);
-        }
-
-        reader.Skip(2 + length);
-        version = (byte)reader.ReadUInt32();
-        return true;
+        VmStateThrow.LoadFailed($"Subsection '{PrintableText.Escape(name)}' does not exist in '{PrintableText.Escape(parent)}'", position);
+        return -1;
     }
 }

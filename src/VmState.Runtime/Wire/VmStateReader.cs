@@ -112,6 +112,9 @@ public ref struct VmStateReader
         VmStateThrow.Truncated(Position, 1, 0);
     }
 
+    /// <summary>The unread bytes of the current span, unconsumed: the rest of the input may lie in later segments.</summary>
+    internal readonly ReadOnlySpan<byte> UnreadInSpan => _span[_pos..];
+
     /// <summary>
     /// The next <paramref name="size"/> bytes, consumed, when they lie in the current span; false (consuming nothing)
     /// otherwise, and the caller reads them one value at a time, so a short input fails naming its exact field.
