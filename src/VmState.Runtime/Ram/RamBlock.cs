@@ -64,6 +64,18 @@ public sealed unsafe class RamBlock : IDisposable
         return new Span<byte>(_base + (pageIndex << PageShift), PageSize);
     }
 
+    // Consecutive pages as one span (multifd sends and receives runs of pages with one call).
+    internal Span<byte> Pages(long first, int count)
+    {
+        ObjectDisposedException.ThrowIf(_base is null, this);
+        if (first < 0 || count < 0 || first > PageCount - count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(first));
+        }
+
+        return new Span<byte>(_base + (first << PageShift), count << PageShift);
+    }
+
     /// <summary>
     /// The pages a postcopy destination holds while postcopy runs (null otherwise). While it is set, <see cref="Read"/>
     /// and <see cref="Write"/> wait for pages that have not arrived; <see cref="Page"/> does not (it is the loader's and

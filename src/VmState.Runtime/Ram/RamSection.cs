@@ -43,6 +43,7 @@ public sealed class RamSection : LiveSectionHandler
     private bool _postcopyLoad;
     private bool _listening;
     private long _requestsReceived;
+    private readonly object _loadLock = new();
 
     /// <summary>A section over <paramref name="blocks"/> (their ids must be distinct).</summary>
     public RamSection(IEnumerable<RamBlock> blocks)
@@ -135,11 +136,25 @@ public sealed class RamSection : LiveSectionHandler
     /// <inheritdoc/>
     public override bool HasPostcopy => true;
 
+    /// <summary>
+    /// Multifd channels for saving (null: none). While set, precopy sends every non-zero page on them; zero pages and
+    /// the records' framing stay on the main stream, and each RAM EOS syncs the channels first, as QEMU 7.2 does.
+    /// Postcopy does not use multifd.
+    /// </summary>
+    public MultifdSender? MultifdSender { get; set; }
+
+    /// <summary>The multifd channels of the load in progress (null: none); set by <see cref="Ram.MultifdReceiver"/>.</summary>
+    public MultifdReceiver? MultifdReceiver { get; internal set; }
+
     /// <inheritdoc/>
     public override void SavePrepare(MigrationStreamOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _postcopyCapable = options.Postcopy;
+        if (_postcopyCapable && MultifdSender is not null)
+        {
+            throw new InvalidOperationException("multifd does not carry postcopy migrations: send them without channels");
+        }
     }
 
     /// <inheritdoc/>
@@ -181,6 +196,13 @@ public sealed class RamSection : LiveSectionHandler
             writer.WriteUInt64((ulong)block.Length);
         }
 
+        EndOfSection(ref writer);
+    }
+
+    // Every RAM EOS is a multifd sync point: the destination waits there until each channel's SYNC packet arrived.
+    private void EndOfSection(ref VmStateWriter writer)
+    {
+        MultifdSender?.Sync();
         writer.WriteUInt64((ulong)QemuRamRecordKinds.Eos);
     }
 
@@ -188,7 +210,7 @@ public sealed class RamSection : LiveSectionHandler
     public override bool SaveIterate(ref VmStateWriter writer, long budget)
     {
         SendPages(ref writer, budget);
-        writer.WriteUInt64((ulong)QemuRamRecordKinds.Eos);
+        EndOfSection(ref writer);
         return _pendingPages == 0;
     }
 
@@ -208,7 +230,7 @@ public sealed class RamSection : LiveSectionHandler
     {
         CollectDirty();
         SendPages(ref writer, long.MaxValue);
-        writer.WriteUInt64((ulong)QemuRamRecordKinds.Eos);
+        EndOfSection(ref writer);
     }
 
     /// <inheritdoc/>
@@ -430,11 +452,24 @@ public sealed class RamSection : LiveSectionHandler
                         break;
                     case QemuRamRecordKinds.Zero:
                     case QemuRamRecordKinds.Page:
-                        LoadPage(ref reader, flags, address, at);
+                        if (MultifdReceiver is null)
+                        {
+                            LoadPage(ref reader, flags, address, at);
+                        }
+                        else
+                        {
+                            // The channels' threads update the same undo log and page tracking.
+                            lock (_loadLock)
+                            {
+                                LoadPage(ref reader, flags, address, at);
+                            }
+                        }
+
                         break;
                     case QemuRamRecordKinds.MultifdFlush:
                         break;
                     case QemuRamRecordKinds.Eos:
+                        MultifdReceiver?.Sync(at);
                         done = true;
                         break;
                     default:
@@ -636,6 +671,9 @@ public sealed class RamSection : LiveSectionHandler
     /// <inheritdoc/>
     public override void LoadRollback()
     {
+        // Channels still writing pages would write past the rollback.
+        MultifdReceiver?.Stop();
+
         // The undo log brings back the zeros; without one the pages keep what the failed load wrote.
         LoadOntoZeroedRam &= _undo is not null;
         if (_undo is not null)
@@ -790,6 +828,35 @@ public sealed class RamSection : LiveSectionHandler
         postcopy?.MarkReceived(page);
     }
 
+    internal RamBlock? FindBlock(string id) => Find(id);
+
+    // A multifd channel is about to read these pages of `block` into place: what a main-stream page record does
+    // before its copy (undo, untouched-page tracking, arrival), under the lock the main stream takes too.
+    internal void PrepareMultifdPages(RamBlock block, ReadOnlySpan<long> pages)
+    {
+        lock (_loadLock)
+        {
+            ulong[]? pristine = block.Pristine;
+            foreach (long page in pages)
+            {
+                if (_arrived is not null)
+                {
+                    Arrived(block, page);
+                }
+
+                ulong bit = 1UL << (int)(page & 63);
+                if (pristine is not null && (pristine[page >> 6] & bit) != 0)
+                {
+                    pristine[page >> 6] &= ~bit;
+                }
+                else
+                {
+                    _undo?.Keep(block, page, knownZero: false);
+                }
+            }
+        }
+    }
+
     private RamBlock? Find(string id)
     {
         foreach (RamBlock b in _blocks)
@@ -845,6 +912,9 @@ public sealed class RamSection : LiveSectionHandler
             return;
         }
 
+        // Pages handed to multifd channels count against the budget too.
+        MultifdSender? multifd = MultifdSender;
+        long offMain = 0;
         for (int visited = 0; visited <= _blocks.Length && _pendingPages > 0; visited++)
         {
             RamBlock block = _blocks[_cursorBlock];
@@ -863,10 +933,25 @@ public sealed class RamSection : LiveSectionHandler
                 page = ((long)word << 6) + System.Numerics.BitOperations.TrailingZeroCount(w);
                 bits[word] &= ~(1UL << (int)(page & 63));
                 _pendingPages--;
-                WritePage(ref writer, block, page, ReferenceEquals(block, last));
-                last = block;
+                if (multifd is null)
+                {
+                    WritePage(ref writer, block, page, ReferenceEquals(block, last));
+                    last = block;
+                }
+                else if (block.Page(page).ContainsAnyExcept((byte)0))
+                {
+                    multifd.Queue(block, page);
+                    NormalPages++;
+                    offMain += RamBlock.PageSize;
+                }
+                else
+                {
+                    WritePage(ref writer, block, page, ReferenceEquals(block, last), knownZero: true);
+                    last = block;
+                }
+
                 page++;
-                if (writer.Position - start >= budget)
+                if (writer.Position - start + offMain >= budget)
                 {
                     _cursorPage = page;
                     return;
@@ -897,10 +982,10 @@ public sealed class RamSection : LiveSectionHandler
         return end;
     }
 
-    private void WritePage(ref VmStateWriter writer, RamBlock block, long page, bool sameBlock)
+    private void WritePage(ref VmStateWriter writer, RamBlock block, long page, bool sameBlock, bool knownZero = false)
     {
         ReadOnlySpan<byte> data = block.Page(page);
-        bool zero = !data.ContainsAnyExcept((byte)0);
+        bool zero = knownZero || !data.ContainsAnyExcept((byte)0);
         ulong header = ((ulong)page << RamBlock.PageShift)
             | (ulong)(zero ? QemuRamRecordKinds.Zero : QemuRamRecordKinds.Page)
             | (ulong)(sameBlock ? QemuRamRecordKinds.Continue : QemuRamRecordKinds.None);
