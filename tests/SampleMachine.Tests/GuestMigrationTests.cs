@@ -44,6 +44,65 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
     [QemuGuestFact]
     public Task On_pc_our_incoming_forwards_the_guest_to_qemu_in_postcopy_and_qemu_asks_us_for_pages() => Migrate("pc", PostcopyToQemu);
 
+    [QemuGuestFact]
+    public Task On_pc_qemu_migrates_the_guest_over_multifd_into_our_incoming_which_forwards_it_over_multifd_to_qemu() => Migrate("pc", MultifdThroughOurIncoming);
+
+    // Both legs with QEMU's multifd capability (two channels besides the main connection): QEMU's channels into our
+    // incoming, which reads their packets straight into RAM, then ours into the second QEMU, which loads our packets.
+    private static async Task<QemuMonitor> MultifdThroughOurIncoming(QemuMonitor source, GuestRun run)
+    {
+        QemuMonitor destination = run.StartDestination("defer");
+        try
+        {
+            foreach (QemuMonitor qemu in new[] { source, destination })
+            {
+                await qemu.Send("migrate_set_capability multifd on");
+                await qemu.Send("migrate_set_parameter multifd-channels 2");
+                Assert.Contains("multifd: on", await qemu.Send("info migrate_capabilities"), StringComparison.Ordinal);
+                Assert.Contains("multifd-channels: 2", await qemu.Send("info migrate_parameters"), StringComparison.Ordinal);
+            }
+
+            await destination.Send("migrate_incoming tcp:127.0.0.1:0");
+            string info = await destination.SendUntil("info migrate", "socket address");
+            int port = int.Parse(SocketPort().Match(info).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+            using Process ours = run.StartOurCli("incoming", "--machine", run.Machine, "--memory", "16M", "--listen", "127.0.0.1:0", "--channels", "2", "--forward-to", "127.0.0.1:" + port, "--forward-channels", "2");
+            string? waiting = await ours.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(waiting is not null && waiting.StartsWith(Waiting, StringComparison.Ordinal), $"first line: '{waiting}'");
+            await source.Send("migrate tcp:" + waiting[Waiting.Length..]);
+            string done = await source.SendUntil("info migrate", "Migration status: completed");
+            await source.Quit();
+            string text = await run.OutputOfOurCli(ours, "incoming");
+            Assert.Contains("on the main connection and 2 multifd channel(s) from QEMU", text, StringComparison.Ordinal);
+            Assert.Contains("over 2 multifd channel(s) and the main connection", text, StringComparison.Ordinal);
+
+            // QEMU counted every normal page as sent on the channels (with their packet headers): the guest's RAM
+            // really went that way.
+            long normal = Kbytes(NormalBytes(), done);
+            Assert.True(normal > 0 && Kbytes(MultifdBytes(), done) >= normal, done);
+            return destination;
+        }
+        catch
+        {
+            run.Log("destination stderr: " + destination.Errors);
+            destination.Dispose();
+            throw;
+        }
+    }
+
+    private static long Kbytes(System.Text.RegularExpressions.Regex line, string info)
+    {
+        System.Text.RegularExpressions.Match m = line.Match(info);
+        Assert.True(m.Success, info);
+        return long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"multifd bytes: (\d+) kbytes")]
+    private static partial System.Text.RegularExpressions.Regex MultifdBytes();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"normal bytes: (\d+) kbytes")]
+    private static partial System.Text.RegularExpressions.Regex NormalBytes();
+
     // The forward leg in postcopy: the destination QEMU (postcopy-ram on, userfaultfd) takes the devices at once and
     // the RAM at 256 KiB/s, asking on its return path for the pages it touches first (reading the guest's words
     // through its monitor is such a touch); our incoming says how many it asked for.

@@ -70,6 +70,24 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 1,
     };
 
+    public static Option<int> Channels(string description, string name = "--channels") => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => 0,
+    };
+
+    // A multifd channel count: 0 (no multifd) to 255 (a channel id is one byte on the wire).
+    public static int ChannelCount(ParseResult parse, Option<int> option)
+    {
+        int n = parse.GetValue(option);
+        if (n is < 0 or > 255)
+        {
+            throw new FormatException($"{option.Name} is 0 to 255 multifd channels");
+        }
+
+        return n;
+    }
+
     public static Option<double> DirtyRate(double dflt) => new("--dirty-rate")
     {
         Description = "Pages per second the guest workload writes",

@@ -285,7 +285,9 @@ internal static class MigrationCommands
         {
             Description = "Approve the switchover (QEMU 8.1's SWITCHOVER_ACK) only once every page of RAM has arrived, so the source's pause carries no page seen for the first time (the source needs --switchover-ack too)",
         };
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, once, idle, resumeTimeout, incomingAck };
+        var channels = CommonOptions.Channels("Receive RAM on this many multifd channels besides the main connection (QEMU's multifd capability with multifd-channels N on the source; 0: none)");
+        var forwardChannels = CommonOptions.Channels("With --forward-to: send RAM on this many multifd channels (the destination QEMU needs the multifd capability and the same multifd-channels; 0: none)", "--forward-channels");
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, forwardChannels, channels, once, idle, resumeTimeout, incomingAck };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             double idleSeconds = parse.GetValue(idle);
@@ -304,12 +306,18 @@ internal static class MigrationCommands
             if (parse.GetValue(machineOption) is { } name)
             {
                 long? postcopyAfter = parse.GetValue(forwardPostcopy) is null ? null : CommonOptions.Size(parse, forwardPostcopy, 0, long.MaxValue);
-                if (postcopyAfter is not null && parse.GetValue(forward) is null)
+                if ((postcopyAfter is not null || CommonOptions.ChannelCount(parse, forwardChannels) > 0) && parse.GetValue(forward) is null)
                 {
-                    throw new FormatException("--forward-postcopy goes with --forward-to");
+                    throw new FormatException("--forward-postcopy and --forward-channels go with --forward-to");
                 }
 
-                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), parse.GetValue(forward), idleTimeout, parse.GetValue(once), postcopyAfter, CommonOptions.Size(parse, forwardBandwidth, 0, long.MaxValue));
+                if (postcopyAfter is not null && CommonOptions.ChannelCount(parse, forwardChannels) > 0)
+                {
+                    throw new FormatException("--forward-postcopy and --forward-channels do not go together: multifd does not carry postcopy");
+                }
+
+                var forwarding = new Forwarding(parse.GetValue(forward), postcopyAfter, CommonOptions.Size(parse, forwardBandwidth, 0, long.MaxValue), CommonOptions.ChannelCount(parse, forwardChannels));
+                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), idleTimeout, parse.GetValue(once), CommonOptions.ChannelCount(parse, channels), forwarding);
             }
 
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
@@ -374,14 +382,21 @@ internal static class MigrationCommands
         return command;
     }
 
+    // Where `incoming --machine` sends the machine on: to a QEMU at Forward (null: nowhere), in postcopy after
+    // PostcopyAfter bytes, or over Channels multifd channels.
+    private sealed record Forwarding(string? Forward, long? PostcopyAfter, long PostcopyBandwidth, int Channels);
+
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
-    private static int FromQemu(string name, string listen, long memory, bool noSerial, string? forward, TimeSpan idleTimeout, bool once, long? postcopyAfter, long postcopyBandwidth)
+    private static int FromQemu(string name, string listen, long memory, bool noSerial, TimeSpan idleTimeout, bool once, int channels, Forwarding forwarding)
     {
         QemuMachineKind kind = CommonOptions.MachineKind(name);
-        IPEndPoint? next = forward is null ? null : CommonOptions.Endpoint(forward);
+        IPEndPoint? next = forwarding.Forward is null ? null : CommonOptions.Endpoint(forwarding.Forward);
+        long? postcopyAfter = forwarding.PostcopyAfter;
         using QemuMachine machine = QemuMachine.Create(QemuMachineLayout.Default(kind, memory, serial: !noSerial));
         var listener = new System.Net.Sockets.TcpListener(CommonOptions.Endpoint(listen));
-        listener.Start(1);
+
+        // Room for the multifd channels, which connect at once after the main connection.
+        listener.Start(channels + 1);
         try
         {
             while (true)
@@ -389,8 +404,9 @@ internal static class MigrationCommands
                 Ui.Line($"waiting for a migration on {listener.LocalEndpoint}");
                 try
                 {
-                    VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine, idleTimeout);
-                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} from QEMU: {PrintableText.Escape(machine.Layout.MachineType)}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
+                    VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine, idleTimeout, channels);
+                    string onChannels = channels > 0 ? $" on the main connection and {channels} multifd channel(s)" : "";
+                    Ui.Line($"received {SizeParser.Format(result.BytesRead)}{onChannels} from QEMU: {PrintableText.Escape(machine.Layout.MachineType)}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
                     break;
                 }
                 catch (Exception e) when (!once && e is VmState.Wire.VmStateLoadException or IOException)
@@ -406,13 +422,14 @@ internal static class MigrationCommands
 
         if (next is not null && postcopyAfter is { } after)
         {
-            (long bytes, long requests) = QemuPeer.SendPostcopy(machine, next, after, postcopyBandwidth);
+            (long bytes, long requests) = QemuPeer.SendPostcopy(machine, next, after, forwarding.PostcopyBandwidth);
             Ui.Line($"sent {SizeParser.Format(bytes)} to {next} in postcopy, {requests} page(s) at its request; it loaded them (SHUT 0 on its return path)");
         }
         else if (next is not null)
         {
-            long sent = QemuPeer.Send(machine, next);
-            Ui.Line($"sent {SizeParser.Format(sent)} to {next}; it loaded them (SHUT 0 on its return path)");
+            long sent = QemuPeer.Send(machine, next, channels: forwarding.Channels);
+            string onChannels = forwarding.Channels > 0 ? $" over {forwarding.Channels} multifd channel(s) and the main connection" : "";
+            Ui.Line($"sent {SizeParser.Format(sent)} to {next}{onChannels}; it loaded them (SHUT 0 on its return path)");
         }
 
         return 0;

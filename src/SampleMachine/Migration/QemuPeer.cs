@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using VmState.Migration;
 using VmState.Qemu.Machines;
+using VmState.Ram;
 using VmState.Wire;
 
 namespace SampleMachine.Migration;
@@ -19,7 +20,7 @@ public static class QemuPeer
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream does not fit the machine, or was damaged or cut.</exception>
     /// <exception cref="IOException">The peer stalled longer than <paramref name="idleTimeout"/> or the connection broke.</exception>
-    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine, TimeSpan idleTimeout)
+    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine, TimeSpan idleTimeout, int channels = 0)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(machine);
@@ -29,22 +30,48 @@ public static class QemuPeer
         using NetworkStream stream = client.GetStream();
         var returnPath = new ReturnPathWriter(stream);
         MigrationLoadResult result;
+        MultifdReceiver? multifd = null;
         try
         {
+            if (channels > 0)
+            {
+                // QEMU 7.2 with the multifd capability: its channels connect right after the main connection.
+                multifd = MultifdConnections.Accept(listener, machine.RamSection, channels, idleTimeout);
+
+                // A failed channel ends the main connection too: the source stops sending on it once a channel stalls.
+                multifd.Failed = _ => client.Client.Shutdown(SocketShutdown.Both);
+                multifd.Start();
+            }
+
             result = new MigrationLoader(machine.Registry, machine.StreamOptions) { CommandReceived = returnPath.OnCommand }.Load(stream);
         }
-        catch (Exception e) when (e is VmStateException or IOException)
+        catch (Exception e) when (e is VmStateException or IOException or SocketException)
         {
+            // The main connection's failure may only be the echo of a channel's: that one says what went wrong.
+            if (multifd?.Error is { } cause && e is not VmStateLoadException { Section: RamSection.IdStr })
+            {
+                e = cause;
+            }
+
             // Told so, QEMU's source fails the migration and keeps its guest running (best effort: the link may be gone).
             try
             {
                 returnPath.Shut(failed: true);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or SocketException)
             {
             }
 
+            if (ReferenceEquals(e, multifd?.Error))
+            {
+                throw new VmStateLoadException(multifd!.Error!.Reason, -1, multifd.Error);
+            }
+
             throw;
+        }
+        finally
+        {
+            multifd?.Dispose();
         }
 
         // Without this SHUT a source with a return path would call the migration failed and run the guest again.
@@ -60,7 +87,7 @@ public static class QemuPeer
     /// </summary>
     /// <exception cref="IOException">QEMU said SHUT with an error (it did not load the stream), closed the connection
     /// without SHUT, or stayed silent past the timeout.</exception>
-    public static long Send(QemuMachine machine, IPEndPoint destination, TimeSpan? replyTimeout = null)
+    public static long Send(QemuMachine machine, IPEndPoint destination, TimeSpan? replyTimeout = null, int channels = 0)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(destination);
@@ -69,7 +96,37 @@ public static class QemuPeer
         client.ReceiveTimeout = (int)(replyTimeout ?? TimeSpan.FromSeconds(60)).TotalMilliseconds;
         using NetworkStream stream = client.GetStream();
         var output = new StreamBufferWriter(stream, 1 << 20);
-        long bytes = MigrationSaver.SaveSnapshot(machine.Registry, output, machine.StreamOptions with { OpenReturnPath = true });
+        long bytes;
+        if (channels == 0)
+        {
+            bytes = MigrationSaver.SaveSnapshot(machine.Registry, output, machine.StreamOptions with { OpenReturnPath = true });
+        }
+        else
+        {
+            // QEMU 7.2 with multifd on (and the same multifd-channels): the channels connect after the main connection.
+            using MultifdSender multifd = MultifdConnections.Connect(destination, channels, client.ReceiveTimeout);
+            machine.RamSection.MultifdSender = multifd;
+            var saver = new MigrationSaver(machine.Registry, output, machine.StreamOptions with { OpenReturnPath = true });
+            try
+            {
+                // Each RAM EOS is flushed at once: QEMU's channels wait for it before they read on.
+                saver.SaveStreamSetup();
+                output.Flush();
+                while (!saver.SaveStreamIterate(64 << 20))
+                {
+                    output.Flush();
+                }
+
+                saver.SaveStreamCompletePrecopy();
+                bytes = saver.BytesWritten + multifd.BytesSent;
+            }
+            finally
+            {
+                saver.SaveStreamCleanup();
+                machine.RamSection.MultifdSender = null;
+            }
+        }
+
         output.Flush();
 
         // Closing our side tells QEMU the stream is over; it loads what it has, answers SHUT and closes its side.
