@@ -40,10 +40,11 @@ internal static class MigrationCommands
         {
             Description = "Resume a postcopy migration that broke after the switch: FILE is the copy the paused source saved (exit code 7); the destination, still waiting, gets every page it misses",
         };
+        var channels = CommonOptions.Channels("Send RAM on this many multifd channels besides the main connection, as QEMU's multifd does (the incoming side needs the same --channels; 0: none)");
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
             to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle, strictDowntime,
-            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume, switchoverAck,
+            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume, switchoverAck, channels,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -67,7 +68,13 @@ internal static class MigrationCommands
                 PostcopyPasses = parse.GetValue(postcopyPasses),
                 PostcopyBandwidth = CommonOptions.Size(parse, postcopyBandwidth, 0, long.MaxValue),
                 SwitchoverAck = parse.GetValue(switchoverAck),
+                Channels = CommonOptions.ChannelCount(parse, channels),
             };
+            if (parameters.Channels > 0 && parameters.Postcopy)
+            {
+                throw new FormatException("--channels and --postcopy do not go together: multifd does not carry postcopy");
+            }
+
             if (parameters.PostcopyAfter is { } a && (a < TimeSpan.Zero || double.IsNaN(a.TotalSeconds)) || parameters.PostcopyPasses is < 1)
             {
                 throw new FormatException("--postcopy-after is 0 seconds or more and --postcopy-passes 1 or more");
@@ -330,7 +337,7 @@ internal static class MigrationCommands
             // Nothing has written the new machine's RAM (the rehearsals run on scratch machines): a load need not read
             // a page before it writes it, and a rejected connection's rollback brings back the zeros.
             machine.RamSection.LoadOntoZeroedRam = true;
-            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!))
+            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!), CommonOptions.ChannelCount(parse, channels))
             {
                 SwitchoverAck = parse.GetValue(incomingAck),
                 IdleTimeout = idleTimeout,
@@ -343,7 +350,8 @@ internal static class MigrationCommands
                 try
                 {
                     (var result, string hash) = destination.Accept(machine);
-                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections; guest started");
+                    string onChannels = destination.Channels > 0 ? $" and {SizeParser.Format(destination.MultifdBytes)} on {destination.Channels} multifd channel(s)" : "";
+                    Ui.Line($"received {SizeParser.Format(result.BytesRead)} in {result.FramesLoaded} sections{onChannels}; guest started");
                     if (destination.Resumes > 0)
                     {
                         Ui.Line($"postcopy resumed {destination.Resumes} time(s)");

@@ -18,12 +18,25 @@ public sealed class MigrationDestination : IDisposable
 {
     private readonly TcpListener _listener;
 
-    /// <summary>Listens on <paramref name="endpoint"/> (port 0 picks a free port).</summary>
-    public MigrationDestination(IPEndPoint endpoint)
+    /// <summary>
+    /// Listens on <paramref name="endpoint"/> (port 0 picks a free port) for migrations with <paramref name="channels"/>
+    /// multifd channels besides the main connection (0: none).
+    /// </summary>
+    public MigrationDestination(IPEndPoint endpoint, int channels = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(channels);
+        Channels = channels;
         _listener = new TcpListener(endpoint);
-        _listener.Start(1);
+
+        // Room for the channels, which connect at once after the main connection.
+        _listener.Start(channels + 1);
     }
+
+    /// <summary>Multifd channels each migration comes with (0: none).</summary>
+    public int Channels { get; }
+
+    /// <summary>Bytes the last migration <see cref="Accept"/> took read on its multifd channels.</summary>
+    public long MultifdBytes { get; private set; }
 
     /// <summary>The endpoint actually bound.</summary>
     public IPEndPoint LocalEndpoint => (IPEndPoint)_listener.LocalEndpoint;
@@ -74,6 +87,7 @@ public sealed class MigrationDestination : IDisposable
         // The load is transactional: a stream cut short leaves the machine as it was (for a fresh machine the RAM
         // undo log only lists pages, since they were all zeros).
         MigrationLoadResult result;
+        MultifdReceiver? multifd = null;
         var loader = new MigrationLoader(machine.Registry, machine.StreamOptions with { SwitchoverAck = SwitchoverAck })
         {
             SwitchoverApproved = () => Volatile.Read(ref connection).ReturnPath.SwitchoverAck(),
@@ -101,6 +115,16 @@ public sealed class MigrationDestination : IDisposable
         };
         try
         {
+            if (Channels > 0)
+            {
+                multifd = MultifdConnections.Accept(_listener, machine.RamSection, Channels, IdleTimeout);
+
+                // A failed channel ends the main connection too, so that its load stops at once.
+                Connection main = connection;
+                multifd.Failed = _ => main.Shutdown();
+                multifd.Start();
+            }
+
             result = loader.Load(connection.Stream);
         }
         catch (VmStateLoadException e) when (e.PostcopyPaused)
@@ -111,14 +135,23 @@ public sealed class MigrationDestination : IDisposable
         }
         catch (Exception e) when (e is VmStateLoadException or IOException)
         {
-            // Tell a source still waiting for LOADED that it keeps the guest, if it can still hear it.
+            // Tell a source still waiting for LOADED that it keeps the guest, if it can still hear it. The main
+            // connection's failure may only be the echo of a channel's: that one says what went wrong.
+            Exception cause = multifd?.Error is { } channel && e is not VmStateLoadException { Section: RamSection.IdStr } ? channel : e;
             TryShut(connection.ReturnPath);
-            TryReply(connection.Stream, "FAILED " + PrintableText.OneLine(e.Message) + "\n");
+            TryReply(connection.Stream, "FAILED " + PrintableText.OneLine(cause.Message) + "\n");
             connection.Dispose();
+            if (!ReferenceEquals(cause, e))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(cause);
+            }
+
             throw;
         }
         finally
         {
+            MultifdBytes = multifd?.BytesReceived ?? 0;
+            multifd?.Dispose();
             machine.RamSection.PostcopyPageRequested = null;
             if (guest is null)
             {
@@ -239,6 +272,18 @@ public sealed class MigrationDestination : IDisposable
         public NetworkStream Stream { get; }
 
         public ReturnPathWriter ReturnPath { get; }
+
+        // Ends both directions at once (a failed multifd channel ends the load this way); safe from any thread.
+        public void Shutdown()
+        {
+            try
+            {
+                _client.Client.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+            }
+        }
 
         public void Dispose()
         {

@@ -25,6 +25,12 @@ public sealed record MigrationParameters
     public int ChunkBytes { get; init; } = 256 << 10;
 
     /// <summary>
+    /// Multifd channels besides the main connection (QEMU's <c>multifd</c> capability and <c>multifd-channels</c>;
+    /// 0: none). The destination must be told the same number. Not with <see cref="Postcopy"/>.
+    /// </summary>
+    public int Channels { get; init; }
+
+    /// <summary>
     /// Switch to postcopy when precopy has not converged (QEMU's <c>postcopy-ram</c> and <c>migrate-start-postcopy</c>):
     /// the guest moves at once and its missing pages follow, each page the guest touches first fetched on demand.
     /// </summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Net.Sockets;
 using SampleMachine.Machine;
 using VmState.Migration;
@@ -44,7 +45,23 @@ public sealed class MigrationSource
     {
         using TcpClient client = Connect(host, port);
         using NetworkStream stream = client.GetStream();
-        return Migrate(stream, client.Client);
+        if (_parameters.Channels == 0)
+        {
+            return Migrate(stream, client.Client);
+        }
+
+        // The channels connect after the main connection: the destination tells them apart by that order.
+        int timeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
+        using MultifdSender multifd = MultifdConnections.Connect((IPEndPoint)client.Client.RemoteEndPoint!, _parameters.Channels, timeout);
+        _machine.RamSection.MultifdSender = multifd;
+        try
+        {
+            return Migrate(stream, client.Client);
+        }
+        finally
+        {
+            _machine.RamSection.MultifdSender = null;
+        }
     }
 
     private TcpClient Connect(string host, int port)
@@ -88,6 +105,17 @@ public sealed class MigrationSource
     {
         ArgumentNullException.ThrowIfNull(connection);
         var output = new StreamBufferWriter(connection, 1 << 20);
+        MultifdSender? multifd = _machine.RamSection.MultifdSender;
+        if (multifd is not null && _parameters.Postcopy)
+        {
+            throw new InvalidOperationException("multifd does not carry postcopy: migrate without channels");
+        }
+
+        // What went out on the main connection and the channels together.
+        long Sent() => output.BytesWritten + (multifd?.BytesSent ?? 0);
+
+        // A pass syncs every channel at its end, so with channels each PART is larger: the drain costs once per chunk.
+        int chunk = multifd is null ? _parameters.ChunkBytes : Math.Max(_parameters.ChunkBytes, 32 << 20);
         MigrationStreamOptions options = _parameters.Postcopy ? _machine.StreamOptions with { OpenReturnPath = true, Postcopy = true } : _machine.StreamOptions;
         if (_parameters.SwitchoverAck)
         {
@@ -125,22 +153,28 @@ public sealed class MigrationSource
             long remaining = saver.SaveStreamPendingEstimate().Total;
             bool postcopyNow = false;
             long convergedAt = 0;
-            history.Add(new IterationRecord(0, remaining, 0, 0, throttle, total.Elapsed, output.BytesWritten));
+            history.Add(new IterationRecord(0, remaining, 0, 0, throttle, total.Elapsed, Sent()));
             while (true)
             {
                 iteration++;
                 var pass = Stopwatch.StartNew();
-                long passStart = output.BytesWritten;
+                long passStart = Sent();
                 bool done;
                 do
                 {
-                    done = saver.SaveStreamIterate(_parameters.ChunkBytes);
-                    Pace(output.BytesWritten - passStart, pass, _parameters.Bandwidth, null);
+                    done = saver.SaveStreamIterate(chunk);
+                    if (multifd is not null)
+                    {
+                        // The destination's channels wait at each RAM EOS until it arrives on the main connection.
+                        output.Flush();
+                    }
+
+                    Pace(Sent() - passStart, pass, _parameters.Bandwidth, null);
                     if (Progress is not null)
                     {
                         // Until the first pass ends there is no measured bandwidth; the pass's own rate so far serves.
-                        double running = pass.Elapsed.TotalSeconds > 0.01 ? (output.BytesWritten - passStart) / pass.Elapsed.TotalSeconds : bandwidth;
-                        Progress(new MigrationProgress(iteration, output.BytesWritten, saver.SaveStreamPendingEstimate().Total, dirtyRate, running, throttle));
+                        double running = pass.Elapsed.TotalSeconds > 0.01 ? (Sent() - passStart) / pass.Elapsed.TotalSeconds : bandwidth;
+                        Progress(new MigrationProgress(iteration, Sent(), saver.SaveStreamPendingEstimate().Total, dirtyRate, running, throttle));
                     }
 
                     postcopyNow = _parameters.Postcopy && _parameters.PostcopyAfter is { } after && total.Elapsed >= after;
@@ -150,11 +184,11 @@ public sealed class MigrationSource
 
                 output.Flush();
                 double seconds = Math.Max(pass.Elapsed.TotalSeconds, 1e-6);
-                bandwidth = (output.BytesWritten - passStart) / seconds;
+                bandwidth = (Sent() - passStart) / seconds;
                 remaining = saver.SaveStreamPendingExact().Total;
                 dirtyRate = ram.LastDirtyPages / seconds;
-                history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle, total.Elapsed, output.BytesWritten));
-                Progress?.Invoke(new MigrationProgress(iteration, output.BytesWritten, remaining, dirtyRate, bandwidth, throttle, PassComplete: true));
+                history.Add(new IterationRecord(iteration, remaining, dirtyRate, bandwidth, throttle, total.Elapsed, Sent()));
+                Progress?.Invoke(new MigrationProgress(iteration, Sent(), remaining, dirtyRate, bandwidth, throttle, PassComplete: true));
 
                 double threshold = bandwidth * _parameters.DowntimeLimitMs / 1000.0;
                 if (remaining <= threshold)
@@ -262,7 +296,7 @@ public sealed class MigrationSource
                 DowntimeLimit = TimeSpan.FromMilliseconds(_parameters.DowntimeLimitMs),
                 EstimatedDowntime = estimated,
                 SetupTime = setup,
-                Transferred = output.BytesWritten,
+                Transferred = Sent(),
                 NormalPages = ram.NormalPages,
                 ZeroPages = ram.ZeroPages,
                 DirtyPagesRate = dirtyRate,
@@ -505,7 +539,7 @@ public sealed class MigrationSource
             Completed = false,
             FailureReason = reason,
             TotalTime = total.Elapsed,
-            Transferred = output.BytesWritten,
+            Transferred = output.BytesWritten + (_machine.RamSection.MultifdSender?.BytesSent ?? 0),
             NormalPages = _machine.RamSection.NormalPages,
             ZeroPages = _machine.RamSection.ZeroPages,
             DirtyPagesRate = dirtyRate,

@@ -17,6 +17,12 @@ internal static class MultifdConnections
     /// <summary>Opens <paramref name="count"/> channel connections to <paramref name="destination"/>.</summary>
     public static MultifdSender Connect(IPEndPoint destination, int count, int timeoutMs = 0)
     {
+        // The main connection's peer address may come back IPv4-mapped ([::ffff:a.b.c.d]): connect as IPv4 then.
+        if (destination.Address.IsIPv4MappedToIPv6)
+        {
+            destination = new IPEndPoint(destination.Address.MapToIPv4(), destination.Port);
+        }
+
         var streams = new List<Stream>();
         try
         {

@@ -64,7 +64,7 @@ public static class QemuPeer
 
             if (ReferenceEquals(e, multifd?.Error))
             {
-                throw new VmStateLoadException(multifd!.Error!.Reason, -1, multifd.Error);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
             }
 
             throw;
