@@ -60,16 +60,19 @@ internal static class MultifdConnections
     /// Accepts <paramref name="count"/> channel connections on <paramref name="listener"/>, reads their hellos and
     /// attaches them, in channel-id order, to <paramref name="ram"/> (not started).
     /// </summary>
-    /// <exception cref="IOException">Fewer channels came within <see cref="ChannelWait"/>.</exception>
+    /// <exception cref="IOException">Fewer channels came within <see cref="ChannelWait"/> (or the idle timeout, if shorter).</exception>
     /// <exception cref="VmStateLoadException">A connection was not a channel of this migration, or named a channel twice.</exception>
     public static MultifdReceiver Accept(TcpListener listener, RamSection ram, int count, TimeSpan idleTimeout)
     {
         var streams = new Stream?[count];
+
+        // The source opens its channels at once: a missing one is waited for no longer than a stalled read.
+        TimeSpan wait = idleTimeout == Timeout.InfiniteTimeSpan || idleTimeout > ChannelWait ? ChannelWait : idleTimeout;
         try
         {
             for (int accepted = 0; accepted < count; accepted++)
             {
-                using var cancel = new CancellationTokenSource(ChannelWait);
+                using var cancel = new CancellationTokenSource(wait);
                 Socket socket;
                 try
                 {
@@ -77,7 +80,7 @@ internal static class MultifdConnections
                 }
                 catch (OperationCanceledException)
                 {
-                    throw new IOException($"the source opened {accepted} of {count} multifd channel(s) within {ChannelWait.TotalSeconds:0} s: is its multifd capability on, with multifd-channels {count}?");
+                    throw new IOException($"the source opened {accepted} of {count} multifd channel(s) within {wait.TotalSeconds:0.###} s: is its multifd capability on, with multifd-channels {count}?");
                 }
 
                 socket.ReceiveBufferSize = 4 << 20;

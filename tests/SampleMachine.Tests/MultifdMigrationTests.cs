@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using SampleMachine.Machine;
+using SampleMachine.Migration;
+using VmState.Ram;
+
+namespace SampleMachine.Tests;
+
+/// <summary>
+/// The sample machine's own live migration over multifd channels: equal state with the guest writing throughout,
+/// every channel's bytes counted, and a channel that fails or never comes fails the migration with the source running
+/// and the destination as it was.
+/// </summary>
+public sealed class MultifdMigrationTests
+{
+    [Fact]
+    public async Task A_live_migration_over_two_channels_with_the_guest_writing_ends_with_equal_state()
+    {
+        using var source = new VirtualMachine(16L << 20);
+        source.FillRandom(seed: 3, fraction: 0.5);
+        using var guest = new GuestWorkload(source, seed: 11, dirtyPagesPerSecond: 20_000);
+        guest.Resume();
+        Thread.Sleep(200);
+        using var target = new VirtualMachine(16L << 20);
+        using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0), channels: 2);
+        var incoming = Task.Run(() => destination.Accept(target));
+
+        MigrationStats stats = new MigrationSource(source, guest, new MigrationParameters { Channels = 2 }).Migrate("127.0.0.1", destination.LocalEndpoint.Port);
+        (_, string destinationHash) = await incoming.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(stats.Completed, stats.FailureReason);
+        Assert.Equal(stats.SourceHash, destinationHash);
+        Assert.Equal(source.StateHash(), target.StateHash());
+
+        // Half of RAM is random: at least that went on the channels, and the source counts it as sent.
+        Assert.True(destination.MultifdBytes >= 8L << 20, $"{destination.MultifdBytes} bytes on the channels");
+        Assert.True(stats.Transferred >= destination.MultifdBytes, $"{stats.Transferred} bytes counted as sent");
+        Assert.Null(source.RamSection.MultifdSender);
+        Assert.Null(target.RamSection.MultifdReceiver);
+    }
+
+    [Fact]
+    public async Task A_destination_waiting_for_more_channels_than_come_rejects_it_and_the_source_runs_on()
+    {
+        using var source = new VirtualMachine(16L << 20);
+        source.FillRandom(seed: 3, fraction: 0.5);
+        using var guest = new GuestWorkload(source, seed: 11, dirtyPagesPerSecond: 1_000);
+        guest.Resume();
+        using var target = new VirtualMachine(16L << 20);
+        string before = target.StateHash();
+        using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0), channels: 2) { IdleTimeout = TimeSpan.FromSeconds(2) };
+        var incoming = Task.Run(() => destination.Accept(target));
+
+        var source1 = new MigrationSource(source, guest, new MigrationParameters { Channels = 1 }) { IdleTimeout = TimeSpan.FromSeconds(10) };
+        Exception? failure = Record.Exception(() => source1.Migrate("127.0.0.1", destination.LocalEndpoint.Port));
+
+        var e = await Assert.ThrowsAsync<IOException>(() => incoming.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("the source opened 1 of 2 multifd channel(s) within 2 s", e.Message, StringComparison.Ordinal);
+        Assert.True(failure is IOException or SocketException, failure?.ToString());
+        Assert.True(guest.IsRunning);
+        Assert.Equal(before, target.StateHash());
+    }
+
+    [Fact]
+    public async Task A_channel_that_breaks_mid_migration_fails_it_with_the_channel_named_and_the_source_running()
+    {
+        using var source = new VirtualMachine(16L << 20);
+        source.FillRandom(seed: 3, fraction: 1);
+        using var guest = new GuestWorkload(source, seed: 11, dirtyPagesPerSecond: 1_000);
+        guest.Resume();
+
+        // A destination that takes the main connection and two channels, reads 1 MiB from channel 1 and hangs it up.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start(3);
+        Task fake = Task.Run(async () =>
+        {
+            using TcpClient main = await listener.AcceptTcpClientAsync();
+            using TcpClient channel0 = await listener.AcceptTcpClientAsync();
+            using TcpClient channel1 = await listener.AcceptTcpClientAsync();
+            Task drainMain = main.GetStream().CopyToAsync(Stream.Null);
+            Task drain0 = channel0.GetStream().CopyToAsync(Stream.Null);
+            byte[] buffer = new byte[1 << 20];
+            await channel1.GetStream().ReadAtLeastAsync(buffer, buffer.Length);
+            channel1.Client.LingerState = new LingerOption(true, 0);
+            channel1.Close();
+            await Task.WhenAny(Task.WhenAll(drainMain, drain0), Task.Delay(TimeSpan.FromSeconds(30)));
+        });
+
+        var migration = new MigrationSource(source, guest, new MigrationParameters { Channels = 2 }) { IdleTimeout = TimeSpan.FromSeconds(10) };
+        var e = Assert.Throws<IOException>(() => migration.Migrate("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port));
+
+        Assert.Contains("multifd channel 1 failed", e.Message, StringComparison.Ordinal);
+        Assert.True(guest.IsRunning);
+        Assert.Null(source.RamSection.MultifdSender);
+        await fake.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+}
