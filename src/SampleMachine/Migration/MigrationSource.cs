@@ -114,8 +114,10 @@ public sealed class MigrationSource
         // What went out on the main connection and the channels together.
         long Sent() => output.BytesWritten + (multifd?.BytesSent ?? 0);
 
-        // A pass syncs every channel at its end, so with channels each PART is larger: the drain costs once per chunk.
-        int chunk = multifd is null ? _parameters.ChunkBytes : Math.Max(_parameters.ChunkBytes, 32 << 20);
+        // Each PART ends with a sync of every channel (the pipeline drains), so with channels a PART is larger: up to
+        // 128 MiB (50 ms at loopback speed), or a twentieth of a second's worth under a bandwidth limit.
+        int chunk = multifd is null ? _parameters.ChunkBytes
+            : Math.Max(_parameters.ChunkBytes, (int)Math.Min(128 << 20, _parameters.Bandwidth > 0 ? _parameters.Bandwidth / 20 : long.MaxValue));
         MigrationStreamOptions options = _parameters.Postcopy ? _machine.StreamOptions with { OpenReturnPath = true, Postcopy = true } : _machine.StreamOptions;
         if (_parameters.SwitchoverAck)
         {

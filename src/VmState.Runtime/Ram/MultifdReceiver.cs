@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using VmState.Wire;
 
@@ -263,6 +264,8 @@ public sealed class MultifdReceiver : IDisposable
         }
 
         // Checks the header as QEMU's destination does, and more: offsets must be page-aligned.
+        // Optimized from the first call: a migration pass is over before tiering would recompile it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private (uint Flags, ulong Packet, RamBlock? Block, int Count) Parse()
         {
             ReadOnlySpan<byte> h = _header;
@@ -328,6 +331,8 @@ public sealed class MultifdReceiver : IDisposable
         }
 
         // Reads the packet's pages straight into guest RAM, a run of consecutive pages per read.
+        // Optimized from the first call: a migration pass is over before tiering would recompile it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void ReadPages(ulong packet, RamBlock block, int count)
         {
             ReadOnlySpan<long> pages = _pages.AsSpan(0, count);

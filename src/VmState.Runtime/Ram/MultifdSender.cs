@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace VmState.Ram;
 
 /// <summary>
@@ -312,6 +314,8 @@ public sealed class MultifdSender : IDisposable
         }
 
         // The header, then the pages in runs of consecutive offsets: one write per run, from guest memory.
+        // Optimized from the first call: a migration pass is over before tiering would recompile it.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Send()
         {
             ReadOnlySpan<long> offsets = Offsets.AsSpan(0, Count);

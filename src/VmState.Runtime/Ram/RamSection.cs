@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using VmState.Migration;
 using VmState.Wire;
@@ -884,6 +885,8 @@ public sealed class RamSection : LiveSectionHandler
     }
 
     // Sends the requested pages, then pages marked in _toSend from the cursor on, wrapping around, until the budget is spent.
+    // Optimized from the first call: a migration pass is over before tiering would recompile it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SendPages(ref VmStateWriter writer, long budget)
     {
         long start = writer.Position;
