@@ -45,11 +45,15 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
     public Task On_pc_our_incoming_forwards_the_guest_to_qemu_in_postcopy_and_qemu_asks_us_for_pages() => Migrate("pc", PostcopyToQemu);
 
     [QemuGuestFact]
-    public Task On_pc_qemu_migrates_the_guest_over_multifd_into_our_incoming_which_forwards_it_over_multifd_to_qemu() => Migrate("pc", MultifdThroughOurIncoming);
+    public Task On_pc_qemu_migrates_the_guest_over_multifd_into_our_incoming_which_forwards_it_over_multifd_to_qemu() => Migrate("pc", (s, r) => MultifdThroughOurIncoming(s, r, "none"));
+
+    [QemuGuestFact]
+    public Task On_pc_the_same_with_multifd_compression_zstd_both_ways() => Migrate("pc", (s, r) => MultifdThroughOurIncoming(s, r, "zstd"));
 
     // Both legs with QEMU's multifd capability (two channels besides the main connection): QEMU's channels into our
-    // incoming, which reads their packets straight into RAM, then ours into the second QEMU, which loads our packets.
-    private static async Task<QemuMonitor> MultifdThroughOurIncoming(QemuMonitor source, GuestRun run)
+    // incoming, which reads their packets straight into RAM, then ours into the second QEMU, which loads our packets;
+    // with zstd, each channel's pages on one zstd stream of QEMU's, decoded by ours and ours by QEMU's.
+    private static async Task<QemuMonitor> MultifdThroughOurIncoming(QemuMonitor source, GuestRun run, string compression)
     {
         QemuMonitor destination = run.StartDestination("defer");
         try
@@ -58,15 +62,18 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
             {
                 await qemu.Send("migrate_set_capability multifd on");
                 await qemu.Send("migrate_set_parameter multifd-channels 2");
+                await qemu.Send("migrate_set_parameter multifd-compression " + compression);
                 Assert.Contains("multifd: on", await qemu.Send("info migrate_capabilities"), StringComparison.Ordinal);
-                Assert.Contains("multifd-channels: 2", await qemu.Send("info migrate_parameters"), StringComparison.Ordinal);
+                string parameters = await qemu.Send("info migrate_parameters");
+                Assert.Contains("multifd-channels: 2", parameters, StringComparison.Ordinal);
+                Assert.Contains("multifd-compression: " + compression, parameters, StringComparison.Ordinal);
             }
 
             await destination.Send("migrate_incoming tcp:127.0.0.1:0");
             string info = await destination.SendUntil("info migrate", "socket address");
             int port = int.Parse(SocketPort().Match(info).Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
 
-            using Process ours = run.StartOurCli("incoming", "--machine", run.Machine, "--memory", "16M", "--listen", "127.0.0.1:0", "--channels", "2", "--forward-to", "127.0.0.1:" + port, "--forward-channels", "2");
+            using Process ours = run.StartOurCli("incoming", "--machine", run.Machine, "--memory", "16M", "--listen", "127.0.0.1:0", "--channels", "2", "--forward-to", "127.0.0.1:" + port, "--forward-channels", "2", "--multifd-compression", compression);
             string? waiting = await ours.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
             Assert.True(waiting is not null && waiting.StartsWith(Waiting, StringComparison.Ordinal), $"first line: '{waiting}'");
             await source.Send("migrate tcp:" + waiting[Waiting.Length..]);

@@ -40,6 +40,56 @@ public sealed class MultifdMigrationTests
     }
 
     [Fact]
+    public async Task With_zstd_the_channels_carry_compressible_pages_in_far_fewer_bytes_and_the_state_arrives_equal()
+    {
+        using var source = new VirtualMachine(16L << 20);
+
+        // Every page holds text (non-zero, so it goes on a channel, and compressible).
+        byte[] text = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("the quick brown fox jumps over the lazy dog ", 100)));
+        for (long at = 0; at < source.Ram.Length; at += RamBlock.PageSize)
+        {
+            source.Ram.Write(at, text.AsSpan(0, RamBlock.PageSize));
+        }
+
+        using var guest = new GuestWorkload(source, seed: 11, dirtyPagesPerSecond: 2_000);
+        guest.Resume();
+        using var target = new VirtualMachine(16L << 20);
+        var zstd = new ZstdMultifdCompression();
+        using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0), channels: 2, zstd);
+        var incoming = Task.Run(() => destination.Accept(target));
+
+        MigrationStats stats = new MigrationSource(source, guest, new MigrationParameters { Channels = 2, MultifdCompression = zstd }).Migrate("127.0.0.1", destination.LocalEndpoint.Port);
+        (_, string destinationHash) = await incoming.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(stats.Completed, stats.FailureReason);
+        Assert.Equal(stats.SourceHash, destinationHash);
+        Assert.Equal(source.StateHash(), target.StateHash());
+        Assert.True(destination.MultifdBytes < 2L << 20, $"{destination.MultifdBytes} bytes on the channels for 16 MiB of text");
+    }
+
+    [Fact]
+    public async Task A_zstd_destination_refuses_a_source_that_sends_its_pages_plain_and_stays_as_it_was()
+    {
+        using var source = new VirtualMachine(16L << 20);
+        source.FillRandom(seed: 3, fraction: 0.5);
+        using var guest = new GuestWorkload(source, seed: 11, dirtyPagesPerSecond: 1_000);
+        guest.Resume();
+        using var target = new VirtualMachine(16L << 20);
+        string before = target.StateHash();
+        using var destination = new MigrationDestination(new IPEndPoint(IPAddress.Loopback, 0), channels: 2, new ZstdMultifdCompression()) { IdleTimeout = TimeSpan.FromSeconds(10) };
+        var incoming = Task.Run(() => destination.Accept(target));
+
+        var plain = new MigrationSource(source, guest, new MigrationParameters { Channels = 2 }) { IdleTimeout = TimeSpan.FromSeconds(10) };
+        Exception? failure = Record.Exception(() => plain.Migrate("127.0.0.1", destination.LocalEndpoint.Port));
+
+        var e = await Assert.ThrowsAsync<VmState.Wire.VmStateLoadException>(() => incoming.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("flags received 0 flags expected 4 (this destination's multifd compression: zstd)", e.Message, StringComparison.Ordinal);
+        Assert.True(failure is IOException or SocketException, failure?.ToString());
+        Assert.True(guest.IsRunning);
+        Assert.Equal(before, target.StateHash());
+    }
+
+    [Fact]
     public async Task A_destination_waiting_for_more_channels_than_come_rejects_it_and_the_source_runs_on()
     {
         using var source = new VirtualMachine(16L << 20);

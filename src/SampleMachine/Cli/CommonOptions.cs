@@ -76,6 +76,22 @@ internal static class CommonOptions
         DefaultValueFactory = _ => 0,
     };
 
+    public static Option<string> MultifdCompression() => new("--multifd-compression")
+    {
+        Description = "How the multifd channels compress their pages: none or zstd (QEMU's multifd-compression; both sides need the same)",
+        DefaultValueFactory = _ => "none",
+    };
+
+    // QEMU's multifd-compression values this tool speaks (zlib is QEMU's too, but not spoken here).
+    public static VmState.Ram.MultifdCompression? Compression(ParseResult parse, Option<string> option, int channels) =>
+        parse.GetValue(option) switch
+        {
+            "none" => null,
+            "zstd" when channels > 0 => new SampleMachine.Migration.ZstdMultifdCompression(),
+            "zstd" => throw new FormatException($"{option.Name} zstd goes with multifd channels (--channels N)"),
+            var other => throw new FormatException($"{option.Name} is none or zstd, not '{other}'"),
+        };
+
     // A multifd channel count: 0 (no multifd) to 255 (a channel id is one byte on the wire).
     public static int ChannelCount(ParseResult parse, Option<int> option)
     {

@@ -41,10 +41,11 @@ internal static class MigrationCommands
             Description = "Resume a postcopy migration that broke after the switch: FILE is the copy the paused source saved (exit code 7); the destination, still waiting, gets every page it misses",
         };
         var channels = CommonOptions.Channels("Send RAM on this many multifd channels besides the main connection, as QEMU's multifd does (the incoming side needs the same --channels; 0: none)");
+        var compression = CommonOptions.MultifdCompression();
         var command = new Command("migrate", "Live-migrate a running machine to an 'incoming' process over TCP")
         {
             to, memory, seed, rate, bandwidth, downtime, iterations, autoConverge, warmup, fill, report, retry, saveOnFailure, idle, strictDowntime,
-            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume, switchoverAck, channels,
+            postcopy, postcopyAfter, postcopyPasses, postcopyBandwidth, resume, switchoverAck, channels, compression,
         };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
@@ -69,6 +70,7 @@ internal static class MigrationCommands
                 PostcopyBandwidth = CommonOptions.Size(parse, postcopyBandwidth, 0, long.MaxValue),
                 SwitchoverAck = parse.GetValue(switchoverAck),
                 Channels = CommonOptions.ChannelCount(parse, channels),
+                MultifdCompression = CommonOptions.Compression(parse, compression, CommonOptions.ChannelCount(parse, channels)),
             };
             if (parameters.Channels > 0 && parameters.Postcopy)
             {
@@ -294,7 +296,9 @@ internal static class MigrationCommands
         };
         var channels = CommonOptions.Channels("Receive RAM on this many multifd channels besides the main connection (QEMU's multifd capability with multifd-channels N on the source; 0: none)");
         var forwardChannels = CommonOptions.Channels("With --forward-to: send RAM on this many multifd channels (the destination QEMU needs the multifd capability and the same multifd-channels; 0: none)", "--forward-channels");
-        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, forwardChannels, channels, once, idle, resumeTimeout, incomingAck };
+        var incomingCompression = CommonOptions.MultifdCompression();
+        incomingCompression.Description += "; with --forward-channels, the forward's too";
+        var command = new Command("incoming", "Wait for a live migration and take over the guest") { listen, memory, machineOption, noSerial, forward, forwardPostcopy, forwardBandwidth, forwardChannels, channels, incomingCompression, once, idle, resumeTimeout, incomingAck };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             double idleSeconds = parse.GetValue(idle);
@@ -323,8 +327,11 @@ internal static class MigrationCommands
                     throw new FormatException("--forward-postcopy and --forward-channels do not go together: multifd does not carry postcopy");
                 }
 
-                var forwarding = new Forwarding(parse.GetValue(forward), postcopyAfter, CommonOptions.Size(parse, forwardBandwidth, 0, long.MaxValue), CommonOptions.ChannelCount(parse, forwardChannels));
-                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), idleTimeout, parse.GetValue(once), CommonOptions.ChannelCount(parse, channels), forwarding);
+                int forwardCount = CommonOptions.ChannelCount(parse, forwardChannels);
+                int count = CommonOptions.ChannelCount(parse, channels);
+                VmState.Ram.MultifdCompression? method = CommonOptions.Compression(parse, incomingCompression, Math.Max(count, forwardCount));
+                var forwarding = new Forwarding(parse.GetValue(forward), postcopyAfter, CommonOptions.Size(parse, forwardBandwidth, 0, long.MaxValue), forwardCount, forwardCount > 0 ? method : null);
+                return FromQemu(name, parse.GetValue(listen)!, CommonOptions.MemoryBytes(parse, memory), parse.GetValue(noSerial), idleTimeout, parse.GetValue(once), count, count > 0 ? method : null, forwarding);
             }
 
             // The guest's RAM is mapped before listening, so the incoming stream does not wait for page faults.
@@ -337,7 +344,8 @@ internal static class MigrationCommands
             // Nothing has written the new machine's RAM (the rehearsals run on scratch machines): a load need not read
             // a page before it writes it, and a rejected connection's rollback brings back the zeros.
             machine.RamSection.LoadOntoZeroedRam = true;
-            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!), CommonOptions.ChannelCount(parse, channels))
+            int ownChannels = CommonOptions.ChannelCount(parse, channels);
+            using var destination = new MigrationDestination(CommonOptions.Endpoint(parse.GetValue(listen)!), ownChannels, CommonOptions.Compression(parse, incomingCompression, ownChannels))
             {
                 SwitchoverAck = parse.GetValue(incomingAck),
                 IdleTimeout = idleTimeout,
@@ -392,10 +400,10 @@ internal static class MigrationCommands
 
     // Where `incoming --machine` sends the machine on: to a QEMU at Forward (null: nowhere), in postcopy after
     // PostcopyAfter bytes, or over Channels multifd channels.
-    private sealed record Forwarding(string? Forward, long? PostcopyAfter, long PostcopyBandwidth, int Channels);
+    private sealed record Forwarding(string? Forward, long? PostcopyAfter, long PostcopyBandwidth, int Channels, VmState.Ram.MultifdCompression? Compression);
 
     // QEMU to us (and on to QEMU): the machine is QEMU's default layout of that type, built before the stream comes.
-    private static int FromQemu(string name, string listen, long memory, bool noSerial, TimeSpan idleTimeout, bool once, int channels, Forwarding forwarding)
+    private static int FromQemu(string name, string listen, long memory, bool noSerial, TimeSpan idleTimeout, bool once, int channels, VmState.Ram.MultifdCompression? compression, Forwarding forwarding)
     {
         QemuMachineKind kind = CommonOptions.MachineKind(name);
         IPEndPoint? next = forwarding.Forward is null ? null : CommonOptions.Endpoint(forwarding.Forward);
@@ -412,7 +420,7 @@ internal static class MigrationCommands
                 Ui.Line($"waiting for a migration on {listener.LocalEndpoint}");
                 try
                 {
-                    VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine, idleTimeout, channels);
+                    VmState.Migration.MigrationLoadResult result = QemuPeer.Receive(listener, machine, idleTimeout, channels, compression);
                     string onChannels = channels > 0 ? $" on the main connection and {channels} multifd channel(s)" : "";
                     Ui.Line($"received {SizeParser.Format(result.BytesRead)}{onChannels} from QEMU: {PrintableText.Escape(machine.Layout.MachineType)}, {machine.Devices.Count} device sections, {machine.RamBlocks.Count} RAM blocks");
                     break;
@@ -435,7 +443,7 @@ internal static class MigrationCommands
         }
         else if (next is not null)
         {
-            long sent = QemuPeer.Send(machine, next, channels: forwarding.Channels);
+            long sent = QemuPeer.Send(machine, next, channels: forwarding.Channels, compression: forwarding.Compression);
             string onChannels = forwarding.Channels > 0 ? $" over {forwarding.Channels} multifd channel(s) and the main connection" : "";
             Ui.Line($"sent {SizeParser.Format(sent)} to {next}{onChannels}; it loaded them (SHUT 0 on its return path)");
         }

@@ -17,15 +17,18 @@ namespace SampleMachine.Migration;
 public sealed class MigrationDestination : IDisposable
 {
     private readonly TcpListener _listener;
+    private readonly MultifdCompression? _compression;
 
     /// <summary>
     /// Listens on <paramref name="endpoint"/> (port 0 picks a free port) for migrations with <paramref name="channels"/>
-    /// multifd channels besides the main connection (0: none).
+    /// multifd channels besides the main connection (0: none), their pages compressed with <paramref name="compression"/>
+    /// (null: not compressed).
     /// </summary>
-    public MigrationDestination(IPEndPoint endpoint, int channels = 0)
+    public MigrationDestination(IPEndPoint endpoint, int channels = 0, MultifdCompression? compression = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(channels);
         Channels = channels;
+        _compression = compression;
         _listener = new TcpListener(endpoint);
 
         // Room for the channels, which connect at once after the main connection.
@@ -117,7 +120,7 @@ public sealed class MigrationDestination : IDisposable
         {
             if (Channels > 0)
             {
-                multifd = MultifdConnections.Accept(_listener, machine.RamSection, Channels, IdleTimeout);
+                multifd = MultifdConnections.Accept(_listener, machine.RamSection, Channels, IdleTimeout, _compression);
 
                 // A failed channel ends the main connection too, so that its load stops at once.
                 Connection main = connection;

@@ -1,3 +1,5 @@
+using VmState.Ram;
+
 namespace SampleMachine.Migration;
 
 /// <summary>Knobs of a live migration, named and defaulted as QEMU's migration parameters.</summary>
@@ -29,6 +31,9 @@ public sealed record MigrationParameters
     /// 0: none). The destination must be told the same number. Not with <see cref="Postcopy"/>.
     /// </summary>
     public int Channels { get; init; }
+
+    /// <summary>How the multifd channels compress their pages (QEMU's <c>multifd-compression</c>; null: not at all).</summary>
+    public MultifdCompression? MultifdCompression { get; init; }
 
     /// <summary>
     /// Switch to postcopy when precopy has not converged (QEMU's <c>postcopy-ram</c> and <c>migrate-start-postcopy</c>):

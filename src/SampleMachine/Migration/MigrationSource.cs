@@ -52,7 +52,7 @@ public sealed class MigrationSource
 
         // The channels connect after the main connection: the destination tells them apart by that order.
         int timeout = IdleTimeout == Timeout.InfiniteTimeSpan ? 0 : (int)Math.Max(1, IdleTimeout.TotalMilliseconds);
-        using MultifdSender multifd = MultifdConnections.Connect((IPEndPoint)client.Client.RemoteEndPoint!, _parameters.Channels, timeout);
+        using MultifdSender multifd = MultifdConnections.Connect((IPEndPoint)client.Client.RemoteEndPoint!, _parameters.Channels, timeout, _parameters.MultifdCompression);
         _machine.RamSection.MultifdSender = multifd;
         try
         {

@@ -14,8 +14,8 @@ internal static class MultifdConnections
     /// <summary>How long a destination waits for the source's channels after its main connection.</summary>
     public static readonly TimeSpan ChannelWait = TimeSpan.FromSeconds(60);
 
-    /// <summary>Opens <paramref name="count"/> channel connections to <paramref name="destination"/>.</summary>
-    public static MultifdSender Connect(IPEndPoint destination, int count, int timeoutMs = 0)
+    /// <summary>Opens <paramref name="count"/> channel connections to <paramref name="destination"/> (compressed with <paramref name="compression"/>, if given).</summary>
+    public static MultifdSender Connect(IPEndPoint destination, int count, int timeoutMs = 0, MultifdCompression? compression = null)
     {
         // The main connection's peer address may come back IPv4-mapped ([::ffff:a.b.c.d]): connect as IPv4 then.
         if (destination.Address.IsIPv4MappedToIPv6)
@@ -43,7 +43,7 @@ internal static class MultifdConnections
                 streams.Add(new NetworkStream(client.Client, ownsSocket: true));
             }
 
-            return new MultifdSender(streams);
+            return new MultifdSender(streams, compression: compression);
         }
         catch
         {
@@ -62,7 +62,7 @@ internal static class MultifdConnections
     /// </summary>
     /// <exception cref="IOException">Fewer channels came within <see cref="ChannelWait"/> (or the idle timeout, if shorter).</exception>
     /// <exception cref="VmStateLoadException">A connection was not a channel of this migration, or named a channel twice.</exception>
-    public static MultifdReceiver Accept(TcpListener listener, RamSection ram, int count, TimeSpan idleTimeout)
+    public static MultifdReceiver Accept(TcpListener listener, RamSection ram, int count, TimeSpan idleTimeout, MultifdCompression? compression = null)
     {
         var streams = new Stream?[count];
 
@@ -107,7 +107,7 @@ internal static class MultifdConnections
                 streams[id] = stream;
             }
 
-            return new MultifdReceiver(ram, streams!);
+            return new MultifdReceiver(ram, streams!, compression);
         }
         catch
         {

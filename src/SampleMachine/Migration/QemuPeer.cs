@@ -20,7 +20,7 @@ public static class QemuPeer
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream does not fit the machine, or was damaged or cut.</exception>
     /// <exception cref="IOException">The peer stalled longer than <paramref name="idleTimeout"/> or the connection broke.</exception>
-    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine, TimeSpan idleTimeout, int channels = 0)
+    public static MigrationLoadResult Receive(TcpListener listener, QemuMachine machine, TimeSpan idleTimeout, int channels = 0, MultifdCompression? compression = null)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ArgumentNullException.ThrowIfNull(machine);
@@ -36,7 +36,7 @@ public static class QemuPeer
             if (channels > 0)
             {
                 // QEMU 7.2 with the multifd capability: its channels connect right after the main connection.
-                multifd = MultifdConnections.Accept(listener, machine.RamSection, channels, idleTimeout);
+                multifd = MultifdConnections.Accept(listener, machine.RamSection, channels, idleTimeout, compression);
 
                 // A failed channel ends the main connection too: the source stops sending on it once a channel stalls.
                 multifd.Failed = _ => client.Client.Shutdown(SocketShutdown.Both);
@@ -87,7 +87,7 @@ public static class QemuPeer
     /// </summary>
     /// <exception cref="IOException">QEMU said SHUT with an error (it did not load the stream), closed the connection
     /// without SHUT, or stayed silent past the timeout.</exception>
-    public static long Send(QemuMachine machine, IPEndPoint destination, TimeSpan? replyTimeout = null, int channels = 0)
+    public static long Send(QemuMachine machine, IPEndPoint destination, TimeSpan? replyTimeout = null, int channels = 0, MultifdCompression? compression = null)
     {
         ArgumentNullException.ThrowIfNull(machine);
         ArgumentNullException.ThrowIfNull(destination);
@@ -104,7 +104,7 @@ public static class QemuPeer
         else
         {
             // QEMU 7.2 with multifd on (and the same multifd-channels): the channels connect after the main connection.
-            using MultifdSender multifd = MultifdConnections.Connect(destination, channels, client.ReceiveTimeout);
+            using MultifdSender multifd = MultifdConnections.Connect(destination, channels, client.ReceiveTimeout, compression);
             machine.RamSection.MultifdSender = multifd;
             var saver = new MigrationSaver(machine.Registry, output, machine.StreamOptions with { OpenReturnPath = true });
             try

@@ -26,8 +26,10 @@ public sealed class MultifdReceiver : IDisposable
     /// <summary>
     /// Attaches channels to <paramref name="ram"/>: <paramref name="channels"/> in channel-id order, each past its
     /// hello (see <see cref="ReadHello"/>). The receiver owns the streams; it reads nothing until <see cref="Start"/>.
+    /// With <paramref name="compression"/> packets with pages must be compressed with that method (QEMU's
+    /// <c>multifd-compression</c>), each channel decoding one stream.
     /// </summary>
-    public MultifdReceiver(RamSection ram, IReadOnlyList<Stream> channels)
+    public MultifdReceiver(RamSection ram, IReadOnlyList<Stream> channels, MultifdCompression? compression = null)
     {
         ArgumentNullException.ThrowIfNull(ram);
         ArgumentNullException.ThrowIfNull(channels);
@@ -37,7 +39,7 @@ public sealed class MultifdReceiver : IDisposable
         }
 
         _ram = ram;
-        _channels = [.. channels.Select((s, i) => new Channel(this, i, s))];
+        _channels = [.. channels.Select((s, i) => new Channel(this, i, s, compression))];
         ram.MultifdReceiver = this;
     }
 
@@ -192,16 +194,27 @@ public sealed class MultifdReceiver : IDisposable
         private readonly byte[] _header = new byte[MultifdWire.PacketHeaderSize];
         private readonly long[] _pages = new long[MultifdWire.PagesPerPacket];
         private Thread? _thread;
+        private readonly IMultifdDecompressor? _decompressor;
+        private readonly uint _flag;
+        private readonly string _method = "none";
+        private readonly byte[] _compressed = [];
         private long _offset = MultifdWire.HelloSize;
         private volatile bool _stopping;
         public long Pages;
         public long Bytes;
 
-        public Channel(MultifdReceiver owner, int id, Stream stream)
+        public Channel(MultifdReceiver owner, int id, Stream stream, MultifdCompression? compression)
         {
             _owner = owner;
             _id = id;
             _stream = stream;
+            if (compression is not null)
+            {
+                _decompressor = compression.CreateDecompressor();
+                _flag = compression.Flag;
+                _method = compression.Name;
+                _compressed = new byte[compression.MaxPacketBytes];
+            }
         }
 
         public void Start()
@@ -215,6 +228,7 @@ public sealed class MultifdReceiver : IDisposable
             _stopping = true;
             _stream.Dispose();
             _thread?.Join();
+            _decompressor?.Dispose();
         }
 
         private void Run()
@@ -236,10 +250,14 @@ public sealed class MultifdReceiver : IDisposable
                         throw Error(packet, $"the channel ended within a packet header ({got} of {_header.Length} bytes)");
                     }
 
-                    (uint flags, packet, RamBlock? block, int count) = Parse();
+                    (uint flags, packet, RamBlock? block, int count, int size) = Parse();
                     _offset += _header.Length;
                     Interlocked.Add(ref Bytes, _header.Length);
-                    if (count > 0)
+                    if (count > 0 && _decompressor is not null)
+                    {
+                        Decompress(packet, block!, count, size);
+                    }
+                    else if (count > 0)
                     {
                         ReadPages(packet, block!, count);
                     }
@@ -266,7 +284,7 @@ public sealed class MultifdReceiver : IDisposable
         // Checks the header as QEMU's destination does, and more: offsets must be page-aligned.
         // Optimized from the first call: a migration pass is over before tiering would recompile it.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private (uint Flags, ulong Packet, RamBlock? Block, int Count) Parse()
+        private (uint Flags, ulong Packet, RamBlock? Block, int Count, int Size) Parse()
         {
             ReadOnlySpan<byte> h = _header;
             ulong number = BinaryPrimitives.ReadUInt64BigEndian(h[24..]);
@@ -297,18 +315,23 @@ public sealed class MultifdReceiver : IDisposable
 
             if (normal == 0)
             {
-                return (flags, number, null, 0);
+                return (flags, number, null, 0, 0);
             }
 
-            if ((flags & MultifdWire.FlagCompressionMask) != 0)
+            if ((flags & MultifdWire.FlagCompressionMask) != _flag)
             {
-                throw Error(number, string.Create(CultureInfo.InvariantCulture, $"flags received {flags & MultifdWire.FlagCompressionMask:x} flags expected 0 (compressed multifd, zlib or zstd, is not supported)"));
+                throw Error(number, string.Create(CultureInfo.InvariantCulture, $"flags received {flags & MultifdWire.FlagCompressionMask:x} flags expected {_flag:x} (this destination's multifd compression: {_method})"));
             }
 
             uint size = BinaryPrimitives.ReadUInt32BigEndian(h[20..]);
-            if (size != normal * RamBlock.PageSize)
+            if (_decompressor is null && size != normal * RamBlock.PageSize)
             {
                 throw Error(number, string.Create(CultureInfo.InvariantCulture, $"packet of {normal} pages says {size} bytes follow, not {normal * RamBlock.PageSize}"));
+            }
+
+            if (_decompressor is not null && (size == 0 || size > (uint)_compressed.Length))
+            {
+                throw Error(number, string.Create(CultureInfo.InvariantCulture, $"packet of {normal} pages says {size} compressed bytes follow (1 to {_compressed.Length})"));
             }
 
             ReadOnlySpan<byte> name = h.Slice(64, MultifdWire.BlockNameSize - 1);
@@ -327,7 +350,43 @@ public sealed class MultifdReceiver : IDisposable
                 _pages[i] = (long)(offset >> RamBlock.PageShift);
             }
 
-            return (flags, number, block, (int)normal);
+            return (flags, number, block, (int)normal, (int)size);
+        }
+
+        // Reads the packet's compressed bytes, then decodes them into the pages, a run of consecutive pages at a time.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Decompress(ulong packet, RamBlock block, int count, int size)
+        {
+            int got = _stream.ReadAtLeast(_compressed.AsSpan(0, size), size, throwOnEndOfStream: false);
+            _offset += got;
+            Interlocked.Add(ref Bytes, got);
+            if (got < size)
+            {
+                throw Error(packet, $"the channel ended within the compressed pages of a packet ({got} of {size} bytes)");
+            }
+
+            ReadOnlySpan<long> pages = _pages.AsSpan(0, count);
+            _owner._ram.PrepareMultifdPages(block, pages);
+            int used = 0;
+            int start = 0;
+            for (int i = 1; i <= count; i++)
+            {
+                if (i == count || pages[i] != pages[i - 1] + 1)
+                {
+                    try
+                    {
+                        used += _decompressor!.Decompress(_compressed.AsSpan(used, size - used), block.Pages(pages[start], i - start));
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw Error(packet, $"{_method}: {PrintableText.OneLine(e.Message)}", e);
+                    }
+
+                    start = i;
+                }
+            }
+
+            Interlocked.Add(ref Pages, count);
         }
 
         // Reads the packet's pages straight into guest RAM, a run of consecutive pages per read.

@@ -29,9 +29,10 @@ public sealed class MultifdSender : IDisposable
     /// <summary>
     /// Starts a channel on each of <paramref name="channels"/> (in channel-id order; each is written its hello at once)
     /// for the VM <paramref name="uuid"/> (16 bytes, QEMU's <c>-uuid</c>; empty: all zero, QEMU's default). The sender
-    /// owns the streams.
+    /// owns the streams. With <paramref name="compression"/> each channel compresses its packets' pages on one stream
+    /// of that method (QEMU's <c>multifd-compression</c>; the destination needs the same).
     /// </summary>
-    public MultifdSender(IReadOnlyList<Stream> channels, ReadOnlySpan<byte> uuid = default)
+    public MultifdSender(IReadOnlyList<Stream> channels, ReadOnlySpan<byte> uuid = default, MultifdCompression? compression = null)
     {
         ArgumentNullException.ThrowIfNull(channels);
         if (channels.Count is < 1 or > 255)
@@ -48,7 +49,7 @@ public sealed class MultifdSender : IDisposable
         _channels = new Channel[channels.Count];
         for (int i = 0; i < _channels.Length; i++)
         {
-            _channels[i] = new Channel(this, (byte)i, channels[i], id);
+            _channels[i] = new Channel(this, (byte)i, channels[i], id, compression);
         }
     }
 
@@ -185,7 +186,8 @@ public sealed class MultifdSender : IDisposable
         channel.Flags = flags;
         channel.PacketNumber = _packetNumber++;
         channel.Busy = true;
-        Interlocked.Add(ref _bytes, MultifdWire.PacketHeaderSize + ((long)_count * RamBlock.PageSize));
+        // Compressed pages are counted once their size is known, by the channel.
+        Interlocked.Add(ref _bytes, MultifdWire.PacketHeaderSize + (channel.Compressor is null ? (long)_count * RamBlock.PageSize : 0));
         _count = 0;
         _block = null;
     }
@@ -232,11 +234,20 @@ public sealed class MultifdSender : IDisposable
         private readonly byte[] _hello;
         private readonly byte[] _header = new byte[MultifdWire.PacketHeaderSize];
         private readonly Thread _thread;
+        private readonly uint _flag;
+        private readonly byte[] _compressed = [];
         private volatile bool _stopping;
 
-        public Channel(MultifdSender owner, byte id, Stream stream, byte[] uuid)
+        public Channel(MultifdSender owner, byte id, Stream stream, byte[] uuid, MultifdCompression? compression)
         {
             _owner = owner;
+            if (compression is not null)
+            {
+                Compressor = compression.CreateCompressor();
+                _flag = compression.Flag;
+                _compressed = new byte[compression.MaxPacketBytes];
+            }
+
             Id = id;
             _stream = stream;
             _hello = new byte[MultifdWire.HelloSize];
@@ -249,6 +260,8 @@ public sealed class MultifdSender : IDisposable
         }
 
         public byte Id { get; }
+
+        public IMultifdCompressor? Compressor { get; }
 
         public SemaphoreSlim Go { get; } = new(0);
 
@@ -272,6 +285,7 @@ public sealed class MultifdSender : IDisposable
             _stream.Dispose();
             _thread.Join();
             Go.Dispose();
+            Compressor?.Dispose();
         }
 
         private void Run()
@@ -319,17 +333,45 @@ public sealed class MultifdSender : IDisposable
         private void Send()
         {
             ReadOnlySpan<long> offsets = Offsets.AsSpan(0, Count);
-            MultifdWire.WriteHeader(_header, Flags, Block?.Id, offsets, PacketNumber);
-            _stream.Write(_header);
-            int start = 0;
-            for (int i = 1; i <= offsets.Length; i++)
+            if (Compressor is not null && offsets.Length > 0)
             {
-                if (i == offsets.Length || offsets[i] != offsets[i - 1] + RamBlock.PageSize)
+                // The pages through the channel's one compression stream, flushed at the packet's end, as QEMU does.
+                int size = 0;
+                for (int start = 0, end; start < offsets.Length; start = end)
                 {
-                    _stream.Write(Block!.Pages(offsets[start] >> RamBlock.PageShift, i - start));
-                    start = i;
+                    end = RunEnd(offsets, start);
+                    size += Compressor.Compress(Run(offsets, start, end), _compressed.AsSpan(size), end == offsets.Length);
                 }
+
+                MultifdWire.WriteHeader(_header, Flags | _flag, Block!.Id, offsets, PacketNumber, (uint)size);
+                _stream.Write(_header);
+                _stream.Write(_compressed.AsSpan(0, size));
+                Interlocked.Add(ref _owner._bytes, size);
+                return;
+            }
+
+            MultifdWire.WriteHeader(_header, Flags, Block?.Id, offsets, PacketNumber, (uint)(offsets.Length * RamBlock.PageSize));
+            _stream.Write(_header);
+            for (int start = 0, end; start < offsets.Length; start = end)
+            {
+                end = RunEnd(offsets, start);
+                _stream.Write(Run(offsets, start, end));
             }
         }
+
+        // Where the run of consecutive pages that begins at `start` ends.
+        private static int RunEnd(ReadOnlySpan<long> offsets, int start)
+        {
+            int end = start + 1;
+            while (end < offsets.Length && offsets[end] == offsets[end - 1] + RamBlock.PageSize)
+            {
+                end++;
+            }
+
+            return end;
+        }
+
+        private ReadOnlySpan<byte> Run(ReadOnlySpan<long> offsets, int start, int end) =>
+            Block!.Pages(offsets[start] >> RamBlock.PageShift, end - start);
     }
 }

@@ -40,10 +40,10 @@ public static class MultifdWire
     /// <summary>The bits of <c>flags</c> that name the compression.</summary>
     public const uint FlagCompressionMask = 7 << 1;
 
-    /// <summary>Compression bits of zlib (QEMU's <c>multifd-compression zlib</c>); this runtime does not speak it.</summary>
+    /// <summary>Compression bits of zlib (QEMU's <c>multifd-compression zlib</c>).</summary>
     public const uint FlagZlib = 1 << 1;
 
-    /// <summary>Compression bits of zstd (QEMU's <c>multifd-compression zstd</c>); this runtime does not speak it.</summary>
+    /// <summary>Compression bits of zstd (QEMU's <c>multifd-compression zstd</c>).</summary>
     public const uint FlagZstd = 2 << 1;
 
     /// <summary>Writes channel <paramref name="id"/>'s hello for the VM <paramref name="uuid"/> (16 bytes; QEMU's
@@ -107,8 +107,11 @@ public static class MultifdWire
         return hex.Length != 32 ? hex : $"{hex[..8]}-{hex[8..12]}-{hex[12..16]}-{hex[16..20]}-{hex[20..]}";
     }
 
-    /// <summary>Fills a packet header: <paramref name="offsets"/> are byte offsets of pages in <paramref name="block"/>.</summary>
-    public static void WriteHeader(Span<byte> header, uint flags, string? block, ReadOnlySpan<long> offsets, ulong packetNumber)
+    /// <summary>
+    /// Fills a packet header: <paramref name="offsets"/> are byte offsets of pages in <paramref name="block"/>;
+    /// <paramref name="nextPacketSize"/> the bytes that follow (the pages, or their compressed form).
+    /// </summary>
+    public static void WriteHeader(Span<byte> header, uint flags, string? block, ReadOnlySpan<long> offsets, ulong packetNumber, uint nextPacketSize)
     {
         if (header.Length < PacketHeaderSize || offsets.Length > PagesPerPacket)
         {
@@ -121,7 +124,7 @@ public static class MultifdWire
         BinaryPrimitives.WriteUInt32BigEndian(header[8..], flags);
         BinaryPrimitives.WriteUInt32BigEndian(header[12..], PagesPerPacket);
         BinaryPrimitives.WriteUInt32BigEndian(header[16..], (uint)offsets.Length);
-        BinaryPrimitives.WriteUInt32BigEndian(header[20..], (uint)(offsets.Length * RamBlock.PageSize));
+        BinaryPrimitives.WriteUInt32BigEndian(header[20..], nextPacketSize);
         BinaryPrimitives.WriteUInt64BigEndian(header[24..], packetNumber);
         if (block is not null)
         {

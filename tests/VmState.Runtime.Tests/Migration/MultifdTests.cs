@@ -17,10 +17,10 @@ namespace VmState.Runtime.Tests.Migration;
 public sealed class MultifdTests
 {
     // One whole save with the channels as memory streams: the main stream and each channel's bytes.
-    private static (byte[] Main, byte[][] Channels, MultifdSender Sender) SaveWithChannels(StreamTestMachine source, int channels)
+    private static (byte[] Main, byte[][] Channels, MultifdSender Sender) SaveWithChannels(StreamTestMachine source, int channels, MultifdCompression? compression = null)
     {
         var streams = Enumerable.Range(0, channels).Select(_ => new KeepOpenStream()).ToArray();
-        var sender = new MultifdSender(streams);
+        var sender = new MultifdSender(streams, compression: compression);
         source.RamSection.MultifdSender = sender;
         try
         {
@@ -35,7 +35,7 @@ public sealed class MultifdTests
         }
     }
 
-    private static MigrationLoadResult LoadWithChannels(StreamTestMachine target, byte[] main, byte[][] channels)
+    private static MigrationLoadResult LoadWithChannels(StreamTestMachine target, byte[] main, byte[][] channels, MultifdCompression? compression = null)
     {
         Stream[] streams = [.. channels.Select(c => new MemoryStream(c))];
         for (int i = 0; i < streams.Length; i++)
@@ -43,7 +43,7 @@ public sealed class MultifdTests
             Assert.Equal(i, MultifdReceiver.ReadHello(streams[i], streams.Length));
         }
 
-        using var receiver = new MultifdReceiver(target.RamSection, streams);
+        using var receiver = new MultifdReceiver(target.RamSection, streams, compression);
         receiver.Start();
         return new MigrationLoader(target.Registry, StreamTestMachine.Options).Load(main);
     }
@@ -89,6 +89,78 @@ public sealed class MultifdTests
     }
 
     [Fact]
+    public void With_compression_each_channel_keeps_one_stream_and_each_packet_says_its_compressed_size()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        using var target = new StreamTestMachine(fill: false);
+        var compression = new RunLengthCompression();
+
+        (byte[] main, byte[][] channels, _) = SaveWithChannels(source, 2, compression);
+        LoadWithChannels(target, main, channels, compression);
+
+        Assert.Equal(source.Hash(), target.Hash());
+        int packets = 0;
+        foreach (byte[] channel in channels)
+        {
+            for (long at = MultifdWire.HelloSize; at < channel.Length; packets++)
+            {
+                ReadOnlySpan<byte> header = channel.AsSpan((int)at, MultifdWire.PacketHeaderSize);
+                uint pages = BinaryPrimitives.ReadUInt32BigEndian(header[16..]);
+                uint size = BinaryPrimitives.ReadUInt32BigEndian(header[20..]);
+                uint flags = BinaryPrimitives.ReadUInt32BigEndian(header[8..]);
+                Assert.Equal(pages == 0 ? 0 : compression.Flag, flags & MultifdWire.FlagCompressionMask);
+                Assert.True(pages == 0 ? size == 0 : size > 0, $"{pages} pages in {size} bytes");
+                at += MultifdWire.PacketHeaderSize + size;
+            }
+        }
+
+        // Three SYNC packets a channel and the pages' packets, each decoded where the next one's header begins.
+        Assert.True(packets > 6, $"{packets} packets");
+        Assert.Equal(compression.Compressors, compression.Decompressors);
+        Assert.Equal(2, compression.Compressors);
+    }
+
+    [Fact]
+    public void A_destination_expecting_compression_refuses_plain_packets_and_one_expecting_none_refuses_compressed_ones()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        (byte[] plainMain, byte[][] plain, _) = SaveWithChannels(source, 1);
+        (byte[] packedMain, byte[][] packed, _) = SaveWithChannels(source, 1, new RunLengthCompression());
+
+        using var target = new StreamTestMachine(fill: false);
+        var e1 = Assert.Throws<VmStateLoadException>(() => LoadWithChannels(target, plainMain, plain, new RunLengthCompression()));
+        var e2 = Assert.Throws<VmStateLoadException>(() => LoadWithChannels(target, packedMain, packed));
+
+        Assert.Contains("flags received 0 flags expected 2 (this destination's multifd compression: rle)", e1.Message, StringComparison.Ordinal);
+        Assert.Contains("flags received 2 flags expected 0 (this destination's multifd compression: none)", e2.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Compressed_bytes_that_do_not_decode_fail_the_load_naming_the_method_and_leave_the_machine_as_it_was()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        using var target = new StreamTestMachine(fill: false);
+        target.Ram.Write(0, "before"u8);
+        string before = target.Hash();
+        (byte[] main, byte[][] channels, _) = SaveWithChannels(source, 1, new RunLengthCompression());
+        int packet = MultifdWire.HelloSize;
+        while (BinaryPrimitives.ReadUInt32BigEndian(channels[0].AsSpan(packet + 16)) == 0)
+        {
+            packet += MultifdWire.PacketHeaderSize;
+        }
+
+        // A run-length pair that claims more bytes than the page holds.
+        channels[0][packet + MultifdWire.PacketHeaderSize] = 0xff;
+        channels[0][packet + MultifdWire.PacketHeaderSize + 1] = 0xff;
+
+        var e = Assert.Throws<VmStateLoadException>(() => LoadWithChannels(target, main, channels, new RunLengthCompression()));
+
+        Assert.Contains("multifd channel 0, packet ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("rle: a run past the pages", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, target.Hash());
+    }
+
+    [Fact]
     public void The_hello_and_the_packet_header_have_qemus_layout()
     {
         byte[] hello = new byte[MultifdWire.HelloSize];
@@ -98,7 +170,7 @@ public sealed class MultifdTests
         Assert.Equal(3, MultifdWire.ReadHello(hello, uuid, 4));
 
         byte[] header = new byte[MultifdWire.PacketHeaderSize];
-        MultifdWire.WriteHeader(header, MultifdWire.FlagSync, "pc.ram", [0x1000, 0x7000], 9);
+        MultifdWire.WriteHeader(header, MultifdWire.FlagSync, "pc.ram", [0x1000, 0x7000], 9, 0x2000);
         Assert.Equal(1344, header.Length);
         Assert.Equal("11223344" + "00000001" + "00000001" + "00000080" + "00000002" + "00002000" + "0000000000000009", Convert.ToHexString(header, 0, 32));
         Assert.True(header.AsSpan(32, 32).IndexOfAnyExcept((byte)0) < 0);
@@ -114,6 +186,7 @@ public sealed class MultifdTests
     [InlineData("unaligned", "offset 0x1 is not a page of block pc.ram")]
     [InlineData("count", "received packet with 129 pages and expected maximum pages are 128")]
     [InlineData("zstd", "flags received 4 flags expected 0")]
+    [InlineData("size", "pages says 4095 bytes follow, not ")]
     [InlineData("cut", "the channel ended within the pages of a packet")]
     public void A_bad_packet_fails_the_load_naming_channel_packet_and_byte_and_leaves_the_machine_as_it_was(string damage, string expected)
     {
@@ -140,6 +213,7 @@ public sealed class MultifdTests
             case "unaligned": BinaryPrimitives.WriteUInt64BigEndian(h[320..], 1); break;
             case "count": BinaryPrimitives.WriteUInt32BigEndian(h[16..], 129); break;
             case "zstd": BinaryPrimitives.WriteUInt32BigEndian(h[8..], MultifdWire.FlagZstd); break;
+            case "size": BinaryPrimitives.WriteUInt32BigEndian(h[20..], 4095); break;
             case "cut": channels[0] = channel[..(packet + MultifdWire.PacketHeaderSize + 100)]; break;
         }
 
@@ -267,6 +341,87 @@ public sealed class MultifdTests
             {
                 o.Dispose();
                 i.Dispose();
+            }
+        }
+    }
+
+    // A stand-in method for the runtime's compression path: (be16 run length, byte) pairs, one stream per channel
+    // (a run never crosses a packet, so the stream has no state, but each channel still gets its own).
+    private sealed class RunLengthCompression : MultifdCompression
+    {
+        public int Compressors;
+        public int Decompressors;
+
+        public override string Name => "rle";
+
+        public override uint Flag => MultifdWire.FlagZlib;
+
+        public override IMultifdCompressor CreateCompressor()
+        {
+            Interlocked.Increment(ref Compressors);
+            return new Packer();
+        }
+
+        public override IMultifdDecompressor CreateDecompressor()
+        {
+            Interlocked.Increment(ref Decompressors);
+            return new Unpacker();
+        }
+
+        private sealed class Packer : IMultifdCompressor
+        {
+            public int Compress(ReadOnlySpan<byte> pages, Span<byte> output, bool endOfPacket)
+            {
+                int written = 0;
+                for (int at = 0; at < pages.Length;)
+                {
+                    int run = 1;
+                    while (at + run < pages.Length && run < ushort.MaxValue && pages[at + run] == pages[at])
+                    {
+                        run++;
+                    }
+
+                    BinaryPrimitives.WriteUInt16BigEndian(output[written..], (ushort)run);
+                    output[written + 2] = pages[at];
+                    written += 3;
+                    at += run;
+                }
+
+                return written;
+            }
+
+            public void Dispose()
+            {
+            }
+        }
+
+        private sealed class Unpacker : IMultifdDecompressor
+        {
+            public int Decompress(ReadOnlySpan<byte> input, Span<byte> pages)
+            {
+                int read = 0;
+                for (int at = 0; at < pages.Length; read += 3)
+                {
+                    if (read + 3 > input.Length)
+                    {
+                        throw new InvalidDataException("the input ended");
+                    }
+
+                    int run = BinaryPrimitives.ReadUInt16BigEndian(input[read..]);
+                    if (run == 0 || at + run > pages.Length)
+                    {
+                        throw new InvalidDataException("a run past the pages");
+                    }
+
+                    pages.Slice(at, run).Fill(input[read + 2]);
+                    at += run;
+                }
+
+                return read;
+            }
+
+            public void Dispose()
+            {
             }
         }
     }
