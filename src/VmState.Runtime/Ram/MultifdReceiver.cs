@@ -20,6 +20,8 @@ public sealed class MultifdReceiver : IDisposable
     private readonly object _gate = new();
     private int _synced;
     private long _generation;
+    private long _syncedAt = -1;
+    private int _ended;
     private VmStateLoadException? _error;
     private bool _stopped;
 
@@ -123,14 +125,26 @@ public sealed class MultifdReceiver : IDisposable
         }
     }
 
-    // The main stream's RAM EOS at `at`: waits for every channel's SYNC of this window, then lets them go on.
+    // The main stream's RAM EOS at `at`: waits for every channel's SYNC of this window, then lets them go on. A frame
+    // cut short is parsed again once more bytes come, so the same EOS may be met twice: it syncs once.
     internal void Sync(long at)
     {
         lock (_gate)
         {
-            while (_synced < _channels.Length && _error is null && !_stopped)
+            if (at == _syncedAt)
+            {
+                return;
+            }
+
+            // A channel that ended (the source closed it) will not come to this SYNC.
+            while (_synced < _channels.Length && _synced + _ended < _channels.Length && _error is null && !_stopped)
             {
                 Monitor.Wait(_gate);
+            }
+
+            if (_error is null && !_stopped && _synced < _channels.Length)
+            {
+                throw MultifdWire.Fail(string.Create(CultureInfo.InvariantCulture, $"{_ended} multifd channel(s) closed before the SYNC of this RAM EOS"), at);
             }
 
             if (_error is not null)
@@ -147,6 +161,7 @@ public sealed class MultifdReceiver : IDisposable
 
             _synced = 0;
             _generation++;
+            _syncedAt = at;
             Monitor.PulseAll(_gate);
         }
     }
@@ -165,6 +180,16 @@ public sealed class MultifdReceiver : IDisposable
             }
 
             return _generation != generation;
+        }
+    }
+
+    // A channel's source closed it between packets.
+    private void End()
+    {
+        lock (_gate)
+        {
+            _ended++;
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -241,7 +266,9 @@ public sealed class MultifdReceiver : IDisposable
                     int got = _stream.ReadAtLeast(_header, _header.Length, throwOnEndOfStream: false);
                     if (got == 0)
                     {
-                        // The source closed the channel between packets: the end of the migration.
+                        // The source closed the channel between packets: the end of the migration, unless the main
+                        // stream still waits for this channel's SYNC (then that EOS fails).
+                        _owner.End();
                         return;
                     }
 

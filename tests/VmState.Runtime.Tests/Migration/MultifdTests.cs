@@ -88,6 +88,30 @@ public sealed class MultifdTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(1000)]
+    public async Task A_main_stream_that_arrives_in_pieces_syncs_once_per_ram_eos_however_often_its_frames_are_parsed_again(int piece)
+    {
+        using var source = new StreamTestMachine(fill: true);
+        using var target = new StreamTestMachine(fill: false);
+        (byte[] main, byte[][] channels, _) = SaveWithChannels(source, 2);
+        Stream[] streams = [.. channels.Select(c => new MemoryStream(c))];
+        foreach (Stream s in streams)
+        {
+            MultifdReceiver.ReadHello(s, streams.Length);
+        }
+
+        // A frame cut short is parsed again from its start when more bytes come: its EOS, too, is met again.
+        using var receiver = new MultifdReceiver(target.RamSection, streams);
+        receiver.Start();
+        var input = new VmState.Tests.Support.PieceStream(main) { Piece = piece };
+        await Task.Run(() => new MigrationLoader(target.Registry, StreamTestMachine.Options).Load(input)).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(source.Hash(), target.Hash());
+    }
+
     [Fact]
     public void With_compression_each_channel_keeps_one_stream_and_each_packet_says_its_compressed_size()
     {
@@ -224,6 +248,24 @@ public sealed class MultifdTests
         Assert.Contains($"at byte {packet + (damage == "cut" ? MultifdWire.PacketHeaderSize + 100 : 0)} of the channel", e.Message, StringComparison.Ordinal);
         Assert.Equal(RamSection.IdStr, e.Section);
         Assert.True(e.Offset > 0, "the main stream's offset where it waited");
+        Assert.Equal(before, target.Hash());
+    }
+
+    [Fact]
+    public async Task A_channel_closed_before_its_last_sync_fails_the_load_at_that_eos_instead_of_waiting_for_ever()
+    {
+        using var source = new StreamTestMachine(fill: true);
+        using var target = new StreamTestMachine(fill: false);
+        string before = target.Hash();
+        (byte[] main, byte[][] channels, _) = SaveWithChannels(source, 2);
+
+        // Channel 1 without its last packet (the completion's SYNC): it ends cleanly, between packets.
+        channels[1] = channels[1][..^MultifdWire.PacketHeaderSize];
+
+        var e = await Assert.ThrowsAsync<VmStateLoadException>(() => Task.Run(() => LoadWithChannels(target, main, channels)).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains("1 multifd channel(s) closed before the SYNC of this RAM EOS", e.Message, StringComparison.Ordinal);
+        Assert.Equal(RamSection.IdStr, e.Section);
         Assert.Equal(before, target.Hash());
     }
 
