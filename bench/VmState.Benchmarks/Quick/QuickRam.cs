@@ -5,7 +5,7 @@ namespace VmState.Benchmarks.Quick;
 
 /// <summary>
 /// The RAM rows of the quick mode: for each fill, save and load through memory and a file and a migration over
-/// loopback, each run alternately with the raw copy of the same bytes through the same transport; the median of the
+/// loopback (one connection, and two multifd channels beside the raw copy over two connections), each run alternately with the raw copy of the same bytes through the same transport; the median of the
 /// repetitions gives each row, and the ratio ours ÷ raw of guest bytes per second its <c>ratio ... raw</c> line.
 /// </summary>
 public static class QuickRam
@@ -23,7 +23,7 @@ public static class QuickRam
             foreach (RamFill fill in Enum.GetValues<RamFill>())
             {
                 string name = fill switch { RamFill.Zero => "zero", RamFill.Random => "random", _ => "touched10" };
-                string[] kinds = ["memory-save", "memory-load", "file-save", "file-load", "loopback-migrate"];
+                string[] kinds = ["memory-save", "memory-load", "file-save", "file-load", "loopback-migrate", "loopback-multifd2-migrate"];
                 if (filter is not null && !kinds.Any(k => $"ram-{name}-{k}".Contains(filter, StringComparison.Ordinal)))
                 {
                     continue;
@@ -38,6 +38,9 @@ public static class QuickRam
                 Add(rows, filter, $"ram-{name}-file-save", repetitions, () => RamTransfers.SaveToFile(source, ours), () => RamTransfers.RawToFile(source, raw));
                 Add(rows, filter, $"ram-{name}-file-load", repetitions, () => Fresh(guestBytes, d => RamTransfers.LoadFromFile(Saved(ours, () => RamTransfers.SaveToFile(source, ours)), d)), () => Fresh(guestBytes, d => RamTransfers.RawFromFile(Saved(raw, () => RamTransfers.RawToFile(source, raw)), d)));
                 Add(rows, filter, $"ram-{name}-loopback-migrate", repetitions, () => Fresh(guestBytes, d => RamTransfers.MigrateLoopback(source, d)), () => Fresh(guestBytes, d => RamTransfers.RawLoopback(source, d)));
+
+                // Two multifd channels beside the raw copy over two connections: the same transport.
+                Add(rows, filter, $"ram-{name}-loopback-multifd2-migrate", repetitions, () => Fresh(guestBytes, d => RamTransfers.MigrateLoopbackMultifd(source, d, 2)), () => Fresh(guestBytes, d => RamTransfers.RawLoopbackParallel(source, d, 2)));
             }
         }
         finally

@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 using VmState.Migration;
+using VmState.Ram;
 using VmState.Wire;
 
 namespace VmState.Benchmarks.Ram;
@@ -207,6 +209,147 @@ public static partial class RamTransfers
                 return receive.GetAwaiter().GetResult();
             });
         }
+    }
+
+    /// <summary>
+    /// Migrates the guest over loopback TCP into a fresh one with <paramref name="channels"/> multifd channels besides
+    /// the main connection, as the sample machine's <c>migrate --channels N</c> does.
+    /// </summary>
+    public static Transfer MigrateLoopbackMultifd(RamGuest source, RamGuest destination, int channels)
+    {
+        var pairs = Enumerable.Range(0, channels + 1).Select(_ => Connect()).ToList();
+        try
+        {
+            Task<long> load = Task.Factory.StartNew(
+                () =>
+                {
+                    // The channels own their sockets: closing a stream must end a read blocked on it.
+                    Stream[] inbound = [.. pairs.Skip(1).Select(p => new NetworkStream(p.Receiver, ownsSocket: true))];
+                    foreach (Stream s in inbound)
+                    {
+                        MultifdReceiver.ReadHello(s, channels);
+                    }
+
+                    using var receiver = new MultifdReceiver(destination.Section, inbound);
+                    receiver.Start();
+                    using var main = new NetworkStream(pairs[0].Receiver, ownsSocket: false);
+                    return new MigrationLoader(destination.Registry).Load(main).BytesRead + receiver.BytesReceived;
+                },
+                CancellationToken.None,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
+            return Transfer.Time(source.Block.Length, () =>
+            {
+                using var sender = new MultifdSender([.. pairs.Skip(1).Select(p => new NetworkStream(p.Sender, ownsSocket: true))]);
+                source.Section.MultifdSender = sender;
+                using var stream = new NetworkStream(pairs[0].Sender, ownsSocket: false);
+                var output = new StreamBufferWriter(stream, RawChunk);
+                var saver = new MigrationSaver(source.Registry, output);
+                try
+                {
+                    // Each PART's EOS goes out at once: the destination's channels wait for it.
+                    saver.SaveStreamSetup();
+                    output.Flush();
+                    while (!saver.SaveStreamIterate(128 << 20))
+                    {
+                        output.Flush();
+                    }
+
+                    saver.SaveStreamCompletePrecopy();
+                    output.Flush();
+                }
+                finally
+                {
+                    saver.SaveStreamCleanup();
+                    source.Section.MultifdSender = null;
+                }
+
+                long bytes = saver.BytesWritten + sender.BytesSent;
+                sender.Dispose();
+                pairs[0].Sender.Shutdown(SocketShutdown.Send);
+                load.GetAwaiter().GetResult();
+                return bytes;
+            });
+        }
+        finally
+        {
+            foreach ((Socket s, Socket r) in pairs)
+            {
+                s.Dispose();
+                r.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The raw copy over <paramref name="connections"/> loopback connections at once, one Nth of the guest each with a
+    /// sending and a receiving thread: the limit of as many multifd channels.
+    /// </summary>
+    public static unsafe Transfer RawLoopbackParallel(RamGuest source, RamGuest destination, int connections)
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(connections);
+        var pairs = new List<(Socket Out, Socket In)>();
+        for (int i = 0; i < connections; i++)
+        {
+            var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = SocketBuffer };
+            sender.Connect(listener.LocalEndPoint!);
+            Socket receiver = listener.Accept();
+            receiver.ReceiveBufferSize = SocketBuffer;
+            pairs.Add((sender, receiver));
+        }
+
+        long length = source.Block.Length;
+        long share = (length / connections) & ~(long)(VmState.Ram.RamBlock.PageSize - 1);
+        byte* from = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref source.Memory[0]);
+        byte* to = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref destination.Memory[0]);
+        var threads = new List<Thread>();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < connections; i++)
+        {
+            long first = i * share;
+            int size = (int)(i == connections - 1 ? length - first : share);
+            (Socket o, Socket r) = pairs[i];
+            byte* f = from + first;
+            byte* t = to + first;
+            threads.Add(new Thread(() =>
+            {
+                var memory = new ReadOnlySpan<byte>(f, size);
+                for (int at = 0; at < size; at += RawChunk)
+                {
+                    o.Send(memory.Slice(at, Math.Min(RawChunk, size - at)));
+                }
+
+                o.Shutdown(SocketShutdown.Send);
+            }));
+            threads.Add(new Thread(() =>
+            {
+                var memory = new Span<byte>(t, size);
+                int got = 0;
+                while (got < size)
+                {
+                    int k = r.Receive(memory[got..]);
+                    if (k == 0)
+                    {
+                        break;
+                    }
+
+                    got += k;
+                }
+            }));
+        }
+
+        threads.ForEach(th => th.Start());
+        threads.ForEach(th => th.Join());
+        var elapsed = new Transfer(length, length, Stopwatch.GetElapsedTime(start));
+        foreach ((Socket o, Socket r) in pairs)
+        {
+            o.Dispose();
+            r.Dispose();
+        }
+
+        return elapsed;
     }
 
     private static (Socket Sender, Socket Receiver) Connect()

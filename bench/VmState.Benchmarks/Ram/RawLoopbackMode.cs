@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace VmState.Benchmarks.Ram;
 
@@ -26,76 +23,8 @@ public static class RawLoopbackMode
         int connections = c >= 0 && c + 1 < args.Length ? int.Parse(args[c + 1], CultureInfo.InvariantCulture) : 1;
         using RamGuest source = RamGuest.Filled(bytes, RamFill.Random, seed: 1);
         using RamGuest destination = RamGuest.Empty(bytes);
-        TimeSpan elapsed = connections == 1 ? RamTransfers.RawLoopback(source, destination).Elapsed : Parallel(source, destination, connections);
+        TimeSpan elapsed = connections == 1 ? RamTransfers.RawLoopback(source, destination).Elapsed : RamTransfers.RawLoopbackParallel(source, destination, connections).Elapsed;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"raw-loopback {bytes} {elapsed.TotalMilliseconds:F0}"));
         return 0;
-    }
-
-    // One Nth of the buffer per connection, a sending and a receiving thread each, all at once.
-    private static unsafe TimeSpan Parallel(RamGuest source, RamGuest destination, int connections)
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(connections);
-        var pairs = new List<(Socket Out, Socket In)>();
-        for (int i = 0; i < connections; i++)
-        {
-            var sender = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, SendBufferSize = RamTransfers.SocketBuffer };
-            sender.Connect(listener.LocalEndPoint!);
-            Socket receiver = listener.Accept();
-            receiver.ReceiveBufferSize = RamTransfers.SocketBuffer;
-            pairs.Add((sender, receiver));
-        }
-
-        long length = source.Block.Length;
-        long share = (length / connections) & ~(long)(VmState.Ram.RamBlock.PageSize - 1);
-        byte* from = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref source.Memory[0]);
-        byte* to = (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref destination.Memory[0]);
-        var threads = new List<Thread>();
-        long start = Stopwatch.GetTimestamp();
-        for (int i = 0; i < connections; i++)
-        {
-            long first = i * share;
-            int size = (int)(i == connections - 1 ? length - first : share);
-            (Socket o, Socket r) = pairs[i];
-            byte* f = from + first;
-            byte* t = to + first;
-            threads.Add(new Thread(() =>
-            {
-                var memory = new ReadOnlySpan<byte>(f, size);
-                for (int at = 0; at < size; at += RamTransfers.RawChunk)
-                {
-                    o.Send(memory.Slice(at, Math.Min(RamTransfers.RawChunk, size - at)));
-                }
-
-                o.Shutdown(SocketShutdown.Send);
-            }));
-            threads.Add(new Thread(() =>
-            {
-                var memory = new Span<byte>(t, size);
-                int got = 0;
-                while (got < size)
-                {
-                    int k = r.Receive(memory[got..]);
-                    if (k == 0)
-                    {
-                        break;
-                    }
-
-                    got += k;
-                }
-            }));
-        }
-
-        threads.ForEach(th => th.Start());
-        threads.ForEach(th => th.Join());
-        TimeSpan elapsed = Stopwatch.GetElapsedTime(start);
-        foreach ((Socket o, Socket r) in pairs)
-        {
-            o.Dispose();
-            r.Dispose();
-        }
-
-        return elapsed;
     }
 }

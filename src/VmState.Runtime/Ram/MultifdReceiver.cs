@@ -27,7 +27,9 @@ public sealed class MultifdReceiver : IDisposable
 
     /// <summary>
     /// Attaches channels to <paramref name="ram"/>: <paramref name="channels"/> in channel-id order, each past its
-    /// hello (see <see cref="ReadHello"/>). The receiver owns the streams; it reads nothing until <see cref="Start"/>.
+    /// hello (see <see cref="ReadHello"/>). The receiver owns the streams, and stops a channel by disposing its stream,
+    /// so that must end a read blocked on it (a <see cref="System.Net.Sockets.NetworkStream"/> that owns its socket
+    /// does); it reads nothing until <see cref="Start"/>.
     /// With <paramref name="compression"/> packets with pages must be compressed with that method (QEMU's
     /// <c>multifd-compression</c>), each channel decoding one stream.
     /// </summary>
