@@ -89,6 +89,21 @@ public sealed class MultifdMigrationTests
         Assert.Equal(before, target.StateHash());
     }
 
+    [Theory]
+    [InlineData("migrate --to 127.0.0.1:1 --channels 256", "--channels is 0 to 255 multifd channels")]
+    [InlineData("migrate --to 127.0.0.1:1 --channels 2 --postcopy", "--channels and --postcopy do not go together")]
+    [InlineData("migrate --to 127.0.0.1:1 --channels 2 --multifd-compression zlib", "--multifd-compression is none or zstd, not 'zlib'")]
+    [InlineData("migrate --to 127.0.0.1:1 --multifd-compression zstd", "--multifd-compression zstd goes with multifd channels")]
+    [InlineData("incoming --listen 127.0.0.1:0 --machine pc --forward-channels 2", "--forward-postcopy and --forward-channels go with --forward-to")]
+    [InlineData("incoming --listen 127.0.0.1:0 --machine pc --forward-to 127.0.0.1:1 --forward-channels 2 --forward-postcopy 1M", "multifd does not carry postcopy")]
+    public void Multifd_options_that_cannot_work_are_usage_errors_that_say_why(string command, string expected)
+    {
+        (int rc, _, string errors) = InProcessCli.Run(command.Split(' '));
+
+        Assert.Equal(1, rc);
+        Assert.Contains(expected, errors, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_destination_waiting_for_more_channels_than_come_rejects_it_and_the_source_runs_on()
     {
