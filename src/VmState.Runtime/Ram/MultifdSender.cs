@@ -56,7 +56,10 @@ public sealed class MultifdSender : IDisposable
     /// <summary>How many channels.</summary>
     public int Channels => _channels.Length;
 
-    /// <summary>Bytes handed to the channels so far (packet headers and pages), as QEMU counts <c>multifd_bytes</c>.</summary>
+    /// <summary>
+    /// Bytes handed to the channels so far: packet headers and pages, as QEMU counts <c>multifd_bytes</c>; with
+    /// compression, the compressed bytes instead of the pages (counted once each packet is compressed).
+    /// </summary>
     public long BytesSent => Interlocked.Read(ref _bytes);
 
     /// <summary>Pages handed to the channels so far.</summary>
