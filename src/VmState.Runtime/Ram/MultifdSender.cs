@@ -47,9 +47,30 @@ public sealed class MultifdSender : IDisposable
         }
 
         _channels = new Channel[channels.Count];
-        for (int i = 0; i < _channels.Length; i++)
+        try
         {
-            _channels[i] = new Channel(this, (byte)i, channels[i], id, compression);
+            for (int i = 0; i < _channels.Length; i++)
+            {
+                _channels[i] = new Channel(this, (byte)i, channels[i], id, compression);
+            }
+        }
+        catch
+        {
+            // A channel that could not start (its compressor, say) stops the ones already running.
+            _disposed = true;
+            for (int i = 0; i < _channels.Length; i++)
+            {
+                if (_channels[i] is { } started)
+                {
+                    started.Stop();
+                }
+                else
+                {
+                    channels[i].Dispose();
+                }
+            }
+
+            throw;
         }
     }
 

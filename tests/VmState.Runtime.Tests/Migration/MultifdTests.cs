@@ -185,6 +185,32 @@ public sealed class MultifdTests
     }
 
     [Fact]
+    public void A_sender_whose_channel_cannot_start_closes_every_stream_it_was_given()
+    {
+        var streams = Enumerable.Range(0, 3).Select(_ => new MemoryStream()).ToArray();
+
+        Assert.Throws<InvalidOperationException>(() => new MultifdSender(streams, compression: new FailingCompression(failAt: 2)));
+
+        // Written or not, every stream is closed: the two started channels stopped, the third never started.
+        Assert.All(streams, s => Assert.False(s.CanWrite));
+    }
+
+    // A method whose compressor cannot be made for the channel `failAt`.
+    private sealed class FailingCompression(int failAt) : MultifdCompression
+    {
+        private int _made;
+
+        public override string Name => "failing";
+
+        public override uint Flag => MultifdWire.FlagZlib;
+
+        public override IMultifdCompressor CreateCompressor() =>
+            _made++ == failAt ? throw new InvalidOperationException("no compressor") : new RunLengthCompression().CreateCompressor();
+
+        public override IMultifdDecompressor CreateDecompressor() => throw new NotSupportedException();
+    }
+
+    [Fact]
     public void The_hello_and_the_packet_header_have_qemus_layout()
     {
         byte[] hello = new byte[MultifdWire.HelloSize];
