@@ -220,6 +220,8 @@ public sealed class MultifdReceiver : IDisposable
         private readonly Stream _stream;
         private readonly byte[] _header = new byte[MultifdWire.PacketHeaderSize];
         private readonly long[] _pages = new long[MultifdWire.PagesPerPacket];
+        private RamBlock? _lastBlock;
+        private byte[] _lastName = [];
         private Thread? _thread;
         private readonly IMultifdDecompressor? _decompressor;
         private readonly uint _flag;
@@ -365,9 +367,17 @@ public sealed class MultifdReceiver : IDisposable
 
             ReadOnlySpan<byte> name = h.Slice(64, MultifdWire.BlockNameSize - 1);
             int end = name.IndexOf((byte)0);
-            string id = Encoding.UTF8.GetString(end < 0 ? name : name[..end]);
-            RamBlock block = _owner._ram.FindBlock(id)
-                ?? throw Error(number, $"unknown ram block {PrintableText.Escape(id)}");
+            name = end < 0 ? name : name[..end];
+
+            // Packets mostly name the block of the one before: no string is made for them.
+            if (_lastBlock is null || !name.SequenceEqual(_lastName))
+            {
+                string id = Encoding.UTF8.GetString(name);
+                _lastBlock = _owner._ram.FindBlock(id) ?? throw Error(number, $"unknown ram block {PrintableText.Escape(id)}");
+                _lastName = name.ToArray();
+            }
+
+            RamBlock block = _lastBlock;
             for (int i = 0; i < (int)normal; i++)
             {
                 ulong offset = BinaryPrimitives.ReadUInt64BigEndian(h[(MultifdWire.FixedHeaderSize + (i * 8))..]);
