@@ -6,8 +6,8 @@ using VmState.Analysis;
 namespace SampleMachine.Cli;
 
 /// <summary>
-/// <c>analyze FILE [--dump state|desc] [--extract DIR [--max-memory SIZE]]</c>: QEMU's analyze-migration.py, with no
-/// device code. The file is read as a stream, a frame at a time, never whole.
+/// <c>analyze FILE [--dump state|desc] [--extract DIR [--max-memory SIZE]] [--as-qemu 7.2|10.0]</c>: QEMU's
+/// analyze-migration.py (7.2's or 10.0's, after the stream's writer), with no device code. The file is read as a stream, a frame at a time, never whole.
 /// </summary>
 internal static class AnalyzeCliCommand
 {
@@ -24,8 +24,14 @@ internal static class AnalyzeCliCommand
         };
         var frames = new Option<bool>("--frames") { Description = "List every frame instead (commands, postcopy's too, sections with their sizes, RAM record counts), one line each" };
         var desc = new Option<FileInfo?>("--desc") { Description = "With --frames: walk device sections by this stream's VMDESCRIPTION (or this JSON file); a postcopy stream has none of its own" };
+        var asQemu = new Option<string>("--as-qemu")
+        {
+            Description = "Build the state tree as this QEMU release's analyze-migration.py does (7.2 or 10.0); by default, as the script of the release that wrote the stream",
+            DefaultValueFactory = _ => "auto",
+        };
+        asQemu.AcceptOnlyFromAmong("auto", "7.2", "10.0");
         var returnPath = new Option<FileInfo?>("--return-path") { Description = "With --frames: also list this recording of the return path (the destination-to-source bytes)" };
-        var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract, maxMemory, frames, desc, returnPath };
+        var command = new Command("analyze", "Decode a stream from its own VMDESCRIPTION, as QEMU's analyze-migration.py prints it") { file, dump, extract, maxMemory, frames, desc, returnPath, asQemu };
         command.SetAction(parse => CommonOptions.Run(parse, () =>
         {
             long limit = CommonOptions.Size(parse, maxMemory, 1, long.MaxValue);
@@ -35,7 +41,7 @@ internal static class AnalyzeCliCommand
                 return ListFrames(parse.GetValue(file)!.FullName, parse.GetValue(desc)?.FullName, parse.GetValue(returnPath)?.FullName, stdout);
             }
 
-            return Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, stdout, limit);
+            return Run(parse.GetValue(file)!.FullName, parse.GetValue(dump)!, parse.GetValue(extract)?.FullName, stdout, limit, Rules(parse.GetValue(asQemu)!));
         }));
         return command;
     }
@@ -67,21 +73,29 @@ internal static class AnalyzeCliCommand
     }
 
     /// <summary>Prints the state or desc dump of <paramref name="file"/>, or extracts it into <paramref name="extractDir"/>.</summary>
-    internal static int Run(string file, string dump, string? extractDir, TextWriter output, long maxMemory = MigrationStreamExtractor.DefaultMaxMemory)
+    internal static int Run(string file, string dump, string? extractDir, TextWriter output, long maxMemory = MigrationStreamExtractor.DefaultMaxMemory, AnalyzerRules rules = AnalyzerRules.FromStream)
     {
         using FileStream stream = OpenFile(file);
         if (extractDir is not null)
         {
-            MigrationStreamExtractor.ExtractTo(stream, extractDir, output, maxMemory);
+            MigrationStreamExtractor.ExtractTo(stream, extractDir, output, maxMemory, rules);
             return 0;
         }
 
         // The whole tree is decoded before a byte is printed, as the script does: a damaged stream prints only the error.
-        AnalysisNode result = dump == "desc" ? MigrationStreamAnalyzer.Description(stream) : MigrationStreamAnalyzer.State(stream);
+        AnalysisNode result = dump == "desc" ? MigrationStreamAnalyzer.Description(stream) : MigrationStreamAnalyzer.State(stream, rules: rules);
         result.WriteJson(output);
         output.Write('\n');
         return 0;
     }
+
+    /// <summary>The rules <c>--as-qemu</c> names.</summary>
+    internal static AnalyzerRules Rules(string release) => release switch
+    {
+        "7.2" => AnalyzerRules.Qemu72,
+        "10.0" => AnalyzerRules.Qemu10,
+        _ => AnalyzerRules.FromStream,
+    };
 
     /// <summary>Opens a regular file for reading; devices and pipes are refused, since the description is read from the end.</summary>
     internal static FileStream OpenFile(string file)

@@ -18,7 +18,7 @@ internal sealed class AnalysisDecoder
     private readonly Dictionary<(string, long), AnalysisObject?> _descriptions = [];
     private readonly Dictionary<long, (string Key, AnalysisObject? Device, AnalysisObject Data)> _sections = [];
     private readonly int _pageSize;
-    private readonly VmDescriptionWalker _walker = new();
+    private readonly VmDescriptionWalker _walker;
     private byte[]? _page;
     private string _ramName = "";
     private long _lastSection = -1;
@@ -34,9 +34,10 @@ internal sealed class AnalysisDecoder
     /// </summary>
     public Action<MigrationFrame>? FrameSeen { get; init; }
 
-    public AnalysisDecoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock)
+    public AnalysisDecoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock, AnalyzerRules rules = AnalyzerRules.FromStream)
     {
         _desc = desc;
+        _walker = new VmDescriptionWalker { Rules = RulesFor(desc, rules) };
         _ramPage = ramPage;
         _ramBlock = ramBlock;
         _pageSize = desc["page_size"] is AnalysisNumber n && int.TryParse(n.Text, CultureInfo.InvariantCulture, out int ps) && ps > 0 ? ps : RamBlock.PageSize;
@@ -56,6 +57,16 @@ internal sealed class AnalysisDecoder
     }
 
     public delegate bool FrameParser(ref VmStateReader reader);
+
+    /// <summary>
+    /// The rules <paramref name="rules"/> names, or for <see cref="AnalyzerRules.FromStream"/> those of the release
+    /// that wrote <paramref name="desc"/>: QEMU 8.2 and later describe the configuration section in it.
+    /// </summary>
+    public static AnalyzerRules RulesFor(AnalysisObject desc, AnalyzerRules rules) => rules switch
+    {
+        AnalyzerRules.FromStream => desc[ConfigurationSection.Name] is AnalysisObject ? AnalyzerRules.Qemu10 : AnalyzerRules.Qemu72,
+        _ => rules,
+    };
 
     /// <summary>Magic and version, as the script checks them; a frame parser, so always true.</summary>
     public static bool ReadFileHeader(ref VmStateReader reader)

@@ -63,13 +63,14 @@ public static class MigrationStreamAnalyzer
     /// <summary>
     /// Decodes every section: the script's <c>--dump state</c> tree (keys <c>"idstr (section id)"</c>). RAM pages go
     /// to <paramref name="ramPage"/> when given (block id, offset, page bytes, valid only during the call), as the script's <c>-x</c> writes them;
-    /// <paramref name="ramBlock"/> hears each block the stream announces (id, length).
+    /// <paramref name="ramBlock"/> hears each block the stream announces (id, length). The tree is built by
+    /// <paramref name="rules"/>: by default those of the QEMU release whose script matches the stream's writer.
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream is malformed or does not match its description.</exception>
-    public static AnalysisObject State(ReadOnlySpan<byte> stream, Action<string, long, ReadOnlySpan<byte>>? ramPage = null, Action<string, long>? ramBlock = null)
+    public static AnalysisObject State(ReadOnlySpan<byte> stream, Action<string, long, ReadOnlySpan<byte>>? ramPage = null, Action<string, long>? ramBlock = null, AnalyzerRules rules = AnalyzerRules.FromStream)
     {
         AnalysisObject desc = Description(stream);
-        var decoder = new AnalysisDecoder(desc, ramPage, ramBlock);
+        var decoder = new AnalysisDecoder(desc, ramPage, ramBlock, rules);
         var reader = new VmStateReader(stream);
         AnalysisDecoder.ReadFileHeader(ref reader);
         while (!decoder.ReadFrame(ref reader))
@@ -80,16 +81,17 @@ public static class MigrationStreamAnalyzer
     }
 
     /// <summary>
-    /// <see cref="State(ReadOnlySpan{byte}, Action{string, long, ReadOnlySpan{byte}}?, Action{string, long}?)"/> over
+    /// <see cref="State(ReadOnlySpan{byte}, Action{string, long, ReadOnlySpan{byte}}?, Action{string, long}?, AnalyzerRules)"/> over
     /// a seekable stream, read a frame at a time: a frame past <paramref name="maxFrame"/> bytes is an error. A frame
     /// cut by the buffer is decoded again once it is whole, so <paramref name="ramPage"/> may hear a page twice (with
-    /// the same bytes) and <paramref name="ramBlock"/> a block twice (with the same length).
+    /// the same bytes) and <paramref name="ramBlock"/> a block twice (with the same length). The tree is built by
+    /// <paramref name="rules"/>.
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, cannot seek, or does not match its description.</exception>
-    public static AnalysisObject State(Stream stream, Action<string, long, ReadOnlySpan<byte>>? ramPage = null, Action<string, long>? ramBlock = null, int maxFrame = MaxStreamedFrame)
+    public static AnalysisObject State(Stream stream, Action<string, long, ReadOnlySpan<byte>>? ramPage = null, Action<string, long>? ramBlock = null, int maxFrame = MaxStreamedFrame, AnalyzerRules rules = AnalyzerRules.FromStream)
     {
         AnalysisObject desc = Description(stream);
-        var decoder = new AnalysisDecoder(desc, ramPage, ramBlock);
+        var decoder = new AnalysisDecoder(desc, ramPage, ramBlock, rules);
         var input = new MigrationInput(stream, maxFrame);
         decoder.Frame(input, AnalysisDecoder.ReadFileHeader);
         while (!decoder.Frame(input, decoder.ReadFrame))

@@ -14,9 +14,12 @@ public static class MigrationStreamExtractor
     /// <summary>The most RAM (all blocks together) extracted unless a limit is given: 16 GiB.</summary>
     public const long DefaultMaxMemory = 16L << 30;
 
-    /// <summary>Writes desc.json, one file per RAM block and state.json into <paramref name="directory"/>.</summary>
+    /// <summary>
+    /// Writes desc.json, one file per RAM block and state.json (its tree built by <paramref name="rules"/>) into
+    /// <paramref name="directory"/>.
+    /// </summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, or claims more RAM than <paramref name="maxMemory"/>; nothing it wrote is left.</exception>
-    public static void ExtractTo(byte[] stream, string directory, TextWriter output, long maxMemory = DefaultMaxMemory)
+    public static void ExtractTo(byte[] stream, string directory, TextWriter output, long maxMemory = DefaultMaxMemory, AnalyzerRules rules = AnalyzerRules.FromStream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         Extract(
@@ -24,15 +27,15 @@ public static class MigrationStreamExtractor
             output,
             maxMemory,
             () => MigrationStreamAnalyzer.Description(stream),
-            (page, block) => MigrationStreamAnalyzer.State(stream, page, block));
+            (page, block) => MigrationStreamAnalyzer.State(stream, page, block, rules));
     }
 
     /// <summary>
-    /// <see cref="ExtractTo(byte[], string, TextWriter, long)"/> from a seekable stream (a file), read a frame at a
+    /// <see cref="ExtractTo(byte[], string, TextWriter, long, AnalyzerRules)"/> from a seekable stream (a file), read a frame at a
     /// time, so a stream of any size is extracted in bounded memory.
     /// </summary>
     /// <exception cref="VmStateLoadException">The stream is malformed, cannot seek, or claims more RAM than <paramref name="maxMemory"/>; nothing it wrote is left.</exception>
-    public static void ExtractTo(Stream stream, string directory, TextWriter output, long maxMemory = DefaultMaxMemory)
+    public static void ExtractTo(Stream stream, string directory, TextWriter output, long maxMemory = DefaultMaxMemory, AnalyzerRules rules = AnalyzerRules.FromStream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         long start = stream.Position;
@@ -44,7 +47,7 @@ public static class MigrationStreamExtractor
             (page, block) =>
             {
                 stream.Position = start;
-                return MigrationStreamAnalyzer.State(stream, page, block);
+                return MigrationStreamAnalyzer.State(stream, page, block, rules: rules);
             });
     }
 

@@ -23,6 +23,12 @@ internal sealed class VmDescriptionWalker
     public long EmptyValues { get; set; }
 
     /// <summary>
+    /// Whose script's tree to build: <see cref="AnalyzerRules.Qemu72"/> (the default) or
+    /// <see cref="AnalyzerRules.Qemu10"/>; the bytes read are the same.
+    /// </summary>
+    public AnalyzerRules Rules { get; init; } = AnalyzerRules.Qemu72;
+
+    /// <summary>
     /// Reads the body described by <paramref name="description"/> (an object with <c>fields</c> and optional
     /// <c>subsections</c>); its values go into <paramref name="values"/>, or nowhere when that is null.
     /// </summary>
@@ -45,9 +51,11 @@ internal sealed class VmDescriptionWalker
 
             // As the script unfolds arrays: any array_len (even 0 or 1) makes list elements 0..n-1 (at least one);
             // a field with an "index" (QEMU's struct arrays, one field per element) is that element of a list.
+            // QEMU 10's script ignores "index": a name's first value stands alone, a second makes a list of both.
+            bool mergeRepeats = Rules == AnalyzerRules.Qemu10;
             bool isArray = field["array_len"] is not null;
             long count = isArray ? Math.Max(1, Number(field, "array_len")) : 1;
-            bool inList = isArray || field["index"] is not null;
+            bool inList = isArray || (!mergeRepeats && field["index"] is not null);
             long firstIndex = isArray || !inList ? 0 : Number(field, "index");
             AnalysisList? list = null;
             try
@@ -60,7 +68,11 @@ internal sealed class VmDescriptionWalker
                     reader.EnsureAvailable(count, FixedSize(field)!.Value);
                 }
 
-                if (inList && values is not null)
+                if (mergeRepeats && values is not null)
+                {
+                    list = MergeList(values, name, count, bounded);
+                }
+                else if (inList && values is not null)
                 {
                     switch (values[name])
                     {
@@ -166,6 +178,32 @@ internal sealed class VmDescriptionWalker
         _ => throw new VmStateLoadException($"Description member '{PrintableText.Escape(key)}' is not a number", -1),
     };
 
+    // Where QEMU 10's script puts the values of a field met now: null (the value stands alone) for a name not seen
+    // before with one value coming; else the name's list, made (in the name's first place, holding its earlier
+    // value) when there was none.
+    private static AnalysisList? MergeList(AnalysisObject values, string name, long count, bool bounded)
+    {
+        AnalysisNode? existing = values[name];
+        if (existing is AnalysisList merged)
+        {
+            return merged;
+        }
+
+        if (existing is null && count <= 1)
+        {
+            return null;
+        }
+
+        var list = new AnalysisList((int)Math.Min(count + 1, bounded ? int.MaxValue : 1 << 16));
+        if (existing is not null)
+        {
+            list.Items.Add(existing);
+        }
+
+        values.Set(name, list);
+        return list;
+    }
+
     // The byte size of one value of a field that is not a struct or capability (those vary); null for those.
     private static long? FixedSize(AnalysisObject field) =>
         Text(field, "type") is VmStateTypeNames.Struct or "capability" ? null : Number(field, "size");
@@ -226,7 +264,14 @@ internal sealed class VmDescriptionWalker
 
                 // The script reads "uint8 equal" and "uint16 equal" as signed integers, as it reads the int types.
                 return Integer(bytes, signed: type[0] == 'i' || type is "uint8 equal" or "uint16 equal");
-            case VmStateTypeNames.NullPtr:
+            case VmStateTypeNames.NullPtr when Rules == AnalyzerRules.Qemu10:
+                // QEMU 10 marks a NULL element of an array of pointers with the byte '0'; QEMU 7.2's script does not
+                // know the type and prints the bytes.
+                if (bytes.Length != 1 || bytes[0] != (byte)'0')
+                {
+                    throw new VmStateLoadException($"A nullptr field holds {Hex(bytes)}, not the marker 30", reader.Position - bytes.Length);
+                }
+
                 return new AnalysisString(VmStateTypeNames.NullPtr);
             default:
                 return HexValue(bytes);
