@@ -35,6 +35,7 @@ public static class CommandLine
         root.Subcommands.Add(MigrationCommands.Incoming());
         root.Subcommands.Add(AnalyzeCliCommand.Build());
         root.Subcommands.Add(ImportCommand.Build());
+        root.Subcommands.Add(ConvertCommand.Build());
         root.Subcommands.Add(DumpVmState());
         root.Subcommands.Add(CheckCommand.Build());
         return root;

@@ -34,10 +34,15 @@ internal sealed class AnalysisDecoder
     /// </summary>
     public Action<MigrationFrame>? FrameSeen { get; init; }
 
-    public AnalysisDecoder(AnalysisObject desc, Action<string, long, ReadOnlySpan<byte>>? ramPage, Action<string, long>? ramBlock, AnalyzerRules rules = AnalyzerRules.FromStream)
+    public AnalysisDecoder(
+        AnalysisObject desc,
+        Action<string, long, ReadOnlySpan<byte>>? ramPage,
+        Action<string, long>? ramBlock,
+        AnalyzerRules rules = AnalyzerRules.FromStream,
+        Action<bool, string, long, long>? bodyPart = null)
     {
         _desc = desc;
-        _walker = new VmDescriptionWalker { Rules = RulesFor(desc, rules) };
+        _walker = new VmDescriptionWalker { Rules = RulesFor(desc, rules), BodyPart = bodyPart };
         _ramPage = ramPage;
         _ramBlock = ramBlock;
         _pageSize = desc["page_size"] is AnalysisNumber n && int.TryParse(n.Text, CultureInfo.InvariantCulture, out int ps) && ps > 0 ? ps : RamBlock.PageSize;
@@ -57,6 +62,19 @@ internal sealed class AnalysisDecoder
     }
 
     public delegate bool FrameParser(ref VmStateReader reader);
+
+    /// <summary>The bytes of one frame read whole, and where it starts.</summary>
+    public delegate void FrameBytes(long offset, ReadOnlySpan<byte> bytes);
+
+    /// <summary>
+    /// Hears each section's header as it is read (a frame cut short is read again, so it may hear one twice): its
+    /// type, id, id string, instance and version (-1 for PART and END), where its body starts, and its description
+    /// (null for RAM).
+    /// </summary>
+    public Action<QemuSectionType, long, string, long, long, long, AnalysisObject?>? SectionHeader { get; init; }
+
+    /// <summary>Hears the bytes of every frame once it is read whole, before the next one is read.</summary>
+    public FrameBytes? FrameRead { get; init; }
 
     /// <summary>
     /// The rules <paramref name="rules"/> names, or for <see cref="AnalyzerRules.FromStream"/> those of the release
@@ -96,6 +114,7 @@ internal sealed class AnalysisDecoder
             try
             {
                 bool result = parse(ref reader);
+                FrameRead?.Invoke(input.Offset, input.Available[..(int)(reader.Position - input.Offset)]);
                 input.Consume(reader.Position - input.Offset);
                 return result;
             }
@@ -166,6 +185,7 @@ internal sealed class AnalysisDecoder
                     var data = new AnalysisObject();
                     long bodyAt = reader.Position;
                     (_pages, _zeros, _blockList) = (0, 0, null);
+                    SectionHeader?.Invoke((QemuSectionType)type, id, name, instance, sectionVersion, bodyAt, device);
                     ReadSection(ref reader, device, data);
                     _sections[id] = (name, device, data);
                     if (FrameSeen is not null)
@@ -188,6 +208,7 @@ internal sealed class AnalysisDecoder
                     _lastName = section.Key;
                     long bodyAt = reader.Position;
                     (_pages, _zeros, _blockList) = (0, 0, null);
+                    SectionHeader?.Invoke((QemuSectionType)type, id, section.Key, -1, -1, bodyAt, section.Device);
                     if (section.Device is null)
                     {
                         // RAM adds block sizes and pages; setting a size again is harmless when the frame is read again.

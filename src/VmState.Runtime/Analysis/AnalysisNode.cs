@@ -125,6 +125,27 @@ public sealed class AnalysisObject : AnalysisNode
         }
     }
 
+    /// <summary>Removes a member, if there is one.</summary>
+    internal void Remove(string key)
+    {
+        int i = IndexOf(key);
+        if (i < 0)
+        {
+            return;
+        }
+
+        _members.RemoveAt(i);
+        _index = null;
+        if (_members.Count > ScanLimit)
+        {
+            _index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (int m = 0; m < _members.Count; m++)
+            {
+                _index[_members[m].Key] = m;
+            }
+        }
+    }
+
     private int IndexOf(string key)
     {
         if (_index is not null)

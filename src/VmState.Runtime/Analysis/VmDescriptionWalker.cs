@@ -29,11 +29,32 @@ internal sealed class VmDescriptionWalker
     public AnalyzerRules Rules { get; init; } = AnalyzerRules.Qemu72;
 
     /// <summary>
+    /// Hears every part of a section body at its top level once it is read: each value of a field (subsection false,
+    /// its name, where it starts and ends) and each subsection (true, its name, from its <c>05</c> to its end).
+    /// </summary>
+    public Action<bool, string, long, long>? BodyPart { get; init; }
+
+    private int _depth;
+
+    /// <summary>
     /// Reads the body described by <paramref name="description"/> (an object with <c>fields</c> and optional
     /// <c>subsections</c>); its values go into <paramref name="values"/>, or nowhere when that is null.
     /// </summary>
     /// <exception cref="VmStateLoadException">The bytes do not match the description, or the description is unusable.</exception>
     public void ReadBody(ref VmStateReader reader, AnalysisObject description, AnalysisObject? values)
+    {
+        _depth++;
+        try
+        {
+            ReadBodyAtDepth(ref reader, description, values);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private void ReadBodyAtDepth(ref VmStateReader reader, AnalysisObject description, AnalysisObject? values)
     {
         if (description["fields"] is not AnalysisList fields)
         {
@@ -106,6 +127,11 @@ internal sealed class VmDescriptionWalker
                 try
                 {
                     AnalysisNode? value = ReadField(ref reader, field, decode: values is not null);
+                    if (_depth == 1)
+                    {
+                        BodyPart?.Invoke(false, name, before, reader.Position);
+                    }
+
                     if (reader.Position == before && ++EmptyValues > EmptyValueLimit)
                     {
                         throw new VmStateLoadException(
@@ -156,6 +182,10 @@ internal sealed class VmDescriptionWalker
                 }
 
                 values?.Set(name, subValues!);
+                if (_depth == 1)
+                {
+                    BodyPart?.Invoke(true, name, at, reader.Position);
+                }
             }
         }
     }

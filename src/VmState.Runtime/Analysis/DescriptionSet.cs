@@ -1,0 +1,130 @@
+using System.Text.Json;
+using VmState.Wire;
+
+namespace VmState.Analysis;
+
+/// <summary>One description of a <c>-dump-vmstate</c> file: a device's or a subsection's.</summary>
+/// <param name="Name">Its vmsd name (<c>hpet</c>, <c>i8259/ltim</c>).</param>
+/// <param name="Version">Its <c>version_id</c>.</param>
+/// <param name="MinimumVersion">Its <c>minimum_version_id</c>: the oldest stream version it loads.</param>
+/// <param name="Fields">Its fields in wire order.</param>
+/// <param name="Subsections">Its subsections.</param>
+public sealed record DumpDescription(string Name, int Version, int MinimumVersion, IReadOnlyList<DumpField> Fields, IReadOnlyList<DumpDescription> Subsections);
+
+/// <summary>One field of a <see cref="DumpDescription"/>.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="VersionId">The version it appeared in (0: always there).</param>
+/// <param name="Size">Bytes of one element (for a struct, QEMU's C <c>sizeof</c>, not its wire size).</param>
+/// <param name="Struct">The nested description of a struct field, else null.</param>
+public sealed record DumpField(string Name, int VersionId, long Size, DumpDescription? Struct);
+
+/// <summary>
+/// A QEMU release's descriptions, read from its <c>-dump-vmstate</c> file: each vmsd name (a device's section
+/// description, as a stream's VMDESCRIPTION names it) with its fields, versions and subsections. The rules of
+/// <see cref="ConversionPlan"/> come from two of these.
+/// </summary>
+public sealed class DescriptionSet
+{
+    private readonly Dictionary<string, DumpDescription> _byName;
+
+    private DescriptionSet(string release, string machine, Dictionary<string, DumpDescription> byName)
+    {
+        Release = release;
+        Machine = machine;
+        _byName = byName;
+    }
+
+    /// <summary>The release the set describes (<c>7.2</c>, <c>10.0</c>).</summary>
+    public string Release { get; }
+
+    /// <summary>The dump's <c>vmschkmachine</c> machine type.</summary>
+    public string Machine { get; }
+
+    /// <summary>Every description, by vmsd name.</summary>
+    public IReadOnlyDictionary<string, DumpDescription> Descriptions => _byName;
+
+    /// <summary>The description named <paramref name="vmsdName"/>, or null.</summary>
+    public DumpDescription? Find(string vmsdName) => _byName.GetValueOrDefault(vmsdName);
+
+    /// <summary>
+    /// This set with <paramref name="more"/> added where it has no description of their name (QEMU's dump lists device
+    /// types only, so a machine's other sections, <c>timer</c> or <c>globalstate</c>, come from elsewhere).
+    /// </summary>
+    public DescriptionSet With(IEnumerable<DumpDescription> more)
+    {
+        ArgumentNullException.ThrowIfNull(more);
+        var byName = new Dictionary<string, DumpDescription>(_byName, StringComparer.Ordinal);
+        foreach (DumpDescription d in more)
+        {
+            byName.TryAdd(d.Name, d);
+        }
+
+        return new DescriptionSet(Release, Machine, byName);
+    }
+
+    /// <summary>Reads a <c>-dump-vmstate</c> file's text (QEMU's shape: device types, each with its <c>Description</c>).</summary>
+    /// <exception cref="VmStateLoadException">The text is not such a dump.</exception>
+    public static DescriptionSet Parse(string json, string release)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(release);
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var byName = new Dictionary<string, DumpDescription>(StringComparer.Ordinal);
+            string machine = "";
+            foreach (JsonProperty device in doc.RootElement.EnumerateObject())
+            {
+                if (device.Name == "vmschkmachine")
+                {
+                    machine = device.Value.TryGetProperty("Name", out JsonElement m) ? m.GetString() ?? "" : "";
+                    continue;
+                }
+
+                if (device.Value.TryGetProperty("Description", out JsonElement d))
+                {
+                    DumpDescription description = Read(d);
+                    byName.TryAdd(description.Name, description);
+                }
+            }
+
+            return new DescriptionSet(release, machine, byName);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new VmStateLoadException($"QEMU {release}'s descriptions are not a -dump-vmstate file: {PrintableText.OneLine(e.Message)}", -1, e);
+        }
+    }
+
+    private static DumpDescription Read(JsonElement d)
+    {
+        var fields = new List<DumpField>();
+        if (d.TryGetProperty("Fields", out JsonElement fs))
+        {
+            foreach (JsonElement f in fs.EnumerateArray())
+            {
+                fields.Add(new DumpField(
+                    f.GetProperty("field").GetString()!,
+                    f.GetProperty("version_id").GetInt32(),
+                    f.GetProperty("size").GetInt64(),
+                    f.TryGetProperty("Description", out JsonElement nested) ? Read(nested) : null));
+            }
+        }
+
+        var subsections = new List<DumpDescription>();
+        if (d.TryGetProperty("Subsections", out JsonElement ss))
+        {
+            foreach (JsonElement s in ss.EnumerateArray())
+            {
+                subsections.Add(Read(s));
+            }
+        }
+
+        return new DumpDescription(
+            d.GetProperty("name").GetString()!,
+            d.GetProperty("version_id").GetInt32(),
+            d.GetProperty("minimum_version_id").GetInt32(),
+            fields,
+            subsections);
+    }
+}
