@@ -275,7 +275,7 @@ public sealed partial class GuestMigrationTests(ITestOutputHelper output)
     }
 
     // Reads the guest's words until they satisfy the condition (polling; QEMU's own patience as the limit).
-    private static async Task<GuestWords> WaitFor(QemuMonitor qemu, Func<GuestWords, bool> condition, string what)
+    internal static async Task<GuestWords> WaitFor(QemuMonitor qemu, Func<GuestWords, bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (true)

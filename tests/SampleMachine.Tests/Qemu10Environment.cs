@@ -97,10 +97,3 @@ public sealed class Qemu10ScriptTheoryAttribute : TheoryAttribute
 {
     public Qemu10ScriptTheoryAttribute() => Skip = QemuEnvironment.SkipReason(Qemu10Environment.Scripts, QemuEnvironment.IsCi);
 }
-
-/// <summary>A fact that needs QEMU 10.0 (its chroot) and QEMU 7.2: skipped without them, except under CI.</summary>
-public sealed class Qemu10FactAttribute : FactAttribute
-{
-    public Qemu10FactAttribute() => Skip = QemuEnvironment.SkipReason(Qemu10Environment.Root, QemuEnvironment.IsCi)
-        ?? QemuEnvironment.SkipReason(QemuEnvironment.Qemu, QemuEnvironment.IsCi);
-}

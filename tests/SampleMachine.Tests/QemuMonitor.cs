@@ -73,6 +73,9 @@ internal sealed class QemuMonitor : IDisposable
         }
     }
 
+    /// <summary>Waits for QEMU to exit by itself (a failed incoming migration ends it).</summary>
+    public async Task WaitForExit() => await _process.WaitForExitAsync().WaitAsync(Patience);
+
     public async Task Quit()
     {
         await _process.StandardInput.WriteLineAsync("quit");

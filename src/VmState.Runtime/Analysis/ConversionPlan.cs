@@ -16,6 +16,9 @@ public sealed class DeviceConversion
     /// <summary>The target release has no description of this name: a section of it cannot be converted.</summary>
     public bool Missing { get; internal set; }
 
+    /// <summary>The target release's description it maps to, or null when <see cref="Missing"/>.</summary>
+    public DumpDescription? Target { get; internal set; }
+
     /// <summary>The source release's version of it.</summary>
     public int SourceVersion { get; internal set; }
 
@@ -123,11 +126,18 @@ public sealed class DeviceConversion
 public sealed class ConversionPlan
 {
     private readonly Dictionary<string, DeviceConversion> _devices = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), DeviceConversion?> _sections = [];
+    private readonly IReadOnlyList<FieldRename> _renames;
+    private readonly IReadOnlyList<FieldSplit> _splits;
+    private readonly bool _goingOld;
 
-    private ConversionPlan(DescriptionSet from, DescriptionSet to)
+    private ConversionPlan(DescriptionSet from, DescriptionSet to, IReadOnlyList<FieldRename> renames, IReadOnlyList<FieldSplit> splits, bool goingOld)
     {
         From = from;
         To = to;
+        _renames = renames;
+        _splits = splits;
+        _goingOld = goingOld;
     }
 
     /// <summary>The source release's descriptions.</summary>
@@ -143,6 +153,49 @@ public sealed class ConversionPlan
     public DeviceConversion? Find(string vmsd) => _devices.GetValueOrDefault(vmsd);
 
     /// <summary>
+    /// The rules for a stream's section of <paramref name="vmsd"/> whose VMDESCRIPTION entry has the top-level
+    /// <paramref name="fieldNames"/>: of the descriptions sharing the name, those most like it on each side. Null
+    /// when the source release has none of that name.
+    /// </summary>
+    public DeviceConversion? ForSection(string vmsd, IReadOnlyCollection<string> fieldNames)
+    {
+        ArgumentNullException.ThrowIfNull(fieldNames);
+        string key = string.Join(",", fieldNames);
+        if (_sections.TryGetValue((vmsd, key), out DeviceConversion? cached))
+        {
+            return cached;
+        }
+
+        DeviceConversion? result = null;
+        if (From.Find(vmsd, fieldNames) is { } source)
+        {
+            var renamed = source.Fields.Select(f => f.Name).Select(n => _renames.FirstOrDefault(r => r.Vmsd == vmsd && (_goingOld ? r.NewName : r.OldName) == n) is { } r ? (_goingOld ? r.OldName : r.NewName) : n).ToList();
+            result = Rules(vmsd, source, To.Find(vmsd, renamed));
+        }
+
+        _sections[(vmsd, key)] = result;
+        return result;
+    }
+
+    private DeviceConversion Rules(string name, DumpDescription source, DumpDescription? target)
+    {
+        var device = new DeviceConversion(name) { SourceVersion = source.Version };
+        if (target is null)
+        {
+            device.Missing = true;
+        }
+        else
+        {
+            device.TargetVersion = target.Version;
+            device.TargetMinimumVersion = target.MinimumVersion;
+            device.Target = target;
+            Compare(device, source, target, source.Version, _renames, _splits, _goingOld, name);
+        }
+
+        return device;
+    }
+
+    /// <summary>
     /// The plan from <paramref name="from"/> to <paramref name="to"/>. <paramref name="mappings"/> name the two
     /// releases as older and newer; a conversion between a set and itself needs none.
     /// </summary>
@@ -154,23 +207,10 @@ public sealed class ConversionPlan
         bool goingNew = mappings is not null && from.Release == mappings.OldRelease && to.Release == mappings.NewRelease;
         IReadOnlyList<FieldRename> renames = goingOld || goingNew ? mappings!.Renames : [];
         IReadOnlyList<FieldSplit> splits = goingOld || goingNew ? mappings!.Splits : [];
-        var plan = new ConversionPlan(from, to);
+        var plan = new ConversionPlan(from, to, renames, splits, goingOld);
         foreach ((string name, DumpDescription source) in from.Descriptions)
         {
-            var device = new DeviceConversion(name) { SourceVersion = source.Version };
-            DumpDescription? target = to.Find(name);
-            if (target is null)
-            {
-                device.Missing = true;
-            }
-            else
-            {
-                device.TargetVersion = target.Version;
-                device.TargetMinimumVersion = target.MinimumVersion;
-                Compare(device, source, target, source.Version, renames, splits, goingOld, name);
-            }
-
-            plan._devices[name] = device;
+            plan._devices[name] = plan.Rules(name, source, to.Find(name, [.. source.Fields.Select(f => f.Name)]));
         }
 
         return plan;
@@ -245,6 +285,11 @@ public sealed class ConversionPlan
             }
             else
             {
+                if (sub.Version < other.MinimumVersion || sub.Version > other.Version)
+                {
+                    device._problems.Add(string.Create(CultureInfo.InvariantCulture, $"subsection {sub.Name}: version {sub.Version} in the source, the target loads {other.MinimumVersion}..{other.Version}"));
+                }
+
                 Compare(device, sub, other, sub.Version, renames, splits, goingOld, sub.Name);
             }
         }

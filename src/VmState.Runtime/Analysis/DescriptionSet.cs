@@ -26,12 +26,14 @@ public sealed record DumpField(string Name, int VersionId, long Size, DumpDescri
 public sealed class DescriptionSet
 {
     private readonly Dictionary<string, DumpDescription> _byName;
+    private readonly Dictionary<string, List<DumpDescription>> _variants;
 
-    private DescriptionSet(string release, string machine, Dictionary<string, DumpDescription> byName)
+    private DescriptionSet(string release, string machine, Dictionary<string, DumpDescription> byName, Dictionary<string, List<DumpDescription>> variants)
     {
         Release = release;
         Machine = machine;
         _byName = byName;
+        _variants = variants;
     }
 
     /// <summary>The release the set describes (<c>7.2</c>, <c>10.0</c>).</summary>
@@ -43,8 +45,28 @@ public sealed class DescriptionSet
     /// <summary>Every description, by vmsd name.</summary>
     public IReadOnlyDictionary<string, DumpDescription> Descriptions => _byName;
 
-    /// <summary>The description named <paramref name="vmsdName"/>, or null.</summary>
+    /// <summary>The (first) description named <paramref name="vmsdName"/>, or null.</summary>
     public DumpDescription? Find(string vmsdName) => _byName.GetValueOrDefault(vmsdName);
+
+    /// <summary>
+    /// The description named <paramref name="vmsdName"/> whose top-level fields are most like
+    /// <paramref name="fieldNames"/> (a stream's VMDESCRIPTION entry): device types may share a vmsd name with other
+    /// fields (isa-serial's <c>serial</c> holds a struct <c>state</c>, serial-mm's another shape). Null when none.
+    /// </summary>
+    public DumpDescription? Find(string vmsdName, IReadOnlyCollection<string> fieldNames)
+    {
+        ArgumentNullException.ThrowIfNull(fieldNames);
+        if (!_variants.TryGetValue(vmsdName, out List<DumpDescription>? variants))
+        {
+            return null;
+        }
+
+        return variants.Count == 1 ? variants[0] : variants.MaxBy(v =>
+        {
+            var names = v.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+            return fieldNames.Count(names.Contains) - fieldNames.Count(n => !names.Contains(n));
+        });
+    }
 
     /// <summary>
     /// This set with <paramref name="more"/> added where it has no description of their name (QEMU's dump lists device
@@ -54,12 +76,16 @@ public sealed class DescriptionSet
     {
         ArgumentNullException.ThrowIfNull(more);
         var byName = new Dictionary<string, DumpDescription>(_byName, StringComparer.Ordinal);
+        var variants = _variants.ToDictionary(v => v.Key, v => new List<DumpDescription>(v.Value), StringComparer.Ordinal);
         foreach (DumpDescription d in more)
         {
-            byName.TryAdd(d.Name, d);
+            if (byName.TryAdd(d.Name, d))
+            {
+                variants[d.Name] = [d];
+            }
         }
 
-        return new DescriptionSet(Release, Machine, byName);
+        return new DescriptionSet(Release, Machine, byName, variants);
     }
 
     /// <summary>Reads a <c>-dump-vmstate</c> file's text (QEMU's shape: device types, each with its <c>Description</c>).</summary>
@@ -72,6 +98,7 @@ public sealed class DescriptionSet
         {
             using var doc = JsonDocument.Parse(json);
             var byName = new Dictionary<string, DumpDescription>(StringComparer.Ordinal);
+            var variants = new Dictionary<string, List<DumpDescription>>(StringComparer.Ordinal);
             string machine = "";
             foreach (JsonProperty device in doc.RootElement.EnumerateObject())
             {
@@ -85,16 +112,26 @@ public sealed class DescriptionSet
                 {
                     DumpDescription description = Read(d);
                     byName.TryAdd(description.Name, description);
+                    List<DumpDescription> list = variants.TryGetValue(description.Name, out List<DumpDescription>? l) ? l : variants[description.Name] = [];
+                    string shape = Shape(description);
+                    if (!list.Exists(v => Shape(v) == shape))
+                    {
+                        list.Add(description);
+                    }
                 }
             }
 
-            return new DescriptionSet(release, machine, byName);
+            return new DescriptionSet(release, machine, byName, variants);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
             throw new VmStateLoadException($"QEMU {release}'s descriptions are not a -dump-vmstate file: {PrintableText.OneLine(e.Message)}", -1, e);
         }
     }
+
+    // Names of the fields, nested ones too: what tells two same-named descriptions apart.
+    private static string Shape(DumpDescription d) =>
+        string.Join(",", d.Fields.Select(f => f.Struct is null ? f.Name : f.Name + "{" + Shape(f.Struct) + "}"));
 
     private static DumpDescription Read(JsonElement d)
     {

@@ -99,7 +99,7 @@ public static class MigrationStreamConverter
                     continue; // an old-style section (slirp): its bytes are its handler's, the same in both
                 }
 
-                DeviceConversion? rules = plan.Find(vmsd);
+                DeviceConversion? rules = plan.ForSection(vmsd, FieldNames(d));
                 if (rules is null)
                 {
                     problems.Add($"'{name}' {instance}: QEMU {plan.From.Release} has no description '{vmsd}'");
@@ -129,7 +129,7 @@ public static class MigrationStreamConverter
             if (type is QemuSectionType.SectionStart or QemuSectionType.SectionFull)
             {
                 string vmsd = device is null ? "" : VmDescriptionWalker.Text(device, "vmsd_name");
-                _sections[id] = new Section(name, instance, device, vmsd.Length == 0 ? null : plan.Find(vmsd));
+                _sections[id] = new Section(name, instance, device, vmsd.Length == 0 ? null : plan.ForSection(vmsd, FieldNames(device!)));
             }
 
             _current = _sections[id];
@@ -188,7 +188,7 @@ public static class MigrationStreamConverter
         private void WriteSection(long offset, ReadOnlySpan<byte> bytes)
         {
             if ((QemuSectionType)bytes[0] == QemuSectionType.Eof || _current is not { Rules: { } rules } section
-                || (rules.Identical && _parts.TrueForAll(p => !p.Subsection || TargetHas(rules.Vmsd, p.Name))))
+                || (rules.Identical && _parts.TrueForAll(p => !p.Subsection || TargetHas(rules, p.Name))))
             {
                 if ((QemuSectionType)bytes[0] is QemuSectionType.SectionFull or QemuSectionType.SectionStart && _current?.Rules is not null)
                 {
@@ -209,7 +209,7 @@ public static class MigrationStreamConverter
                 int from = (int)(s - offset);
                 int to = (int)(e - offset);
                 // By what the stream sends, not only by the plan: a subsection the target's description lacks.
-                if (subsection && (rules.DroppedSubsections.Contains(name) || !TargetHas(rules.Vmsd, name)))
+                if (subsection && (rules.DroppedSubsections.Contains(name) || !TargetHas(rules, name)))
                 {
                     string values = SubsectionValues(section, name, copy.AsSpan(from, to - from), s);
                     Refuse(section, $"subsection {name} ({values})", "dropped", s);
@@ -232,8 +232,14 @@ public static class MigrationStreamConverter
             }
         }
 
-        private bool TargetHas(string vmsd, string subsection) =>
-            plan.To.Find(vmsd) is { } target && target.Subsections.Any(s => s.Name == subsection);
+        private static bool TargetHas(DeviceConversion rules, string subsection) =>
+            rules.Target is { } target && target.Subsections.Any(s => s.Name == subsection);
+
+        // The distinct top-level field names of a VMDESCRIPTION entry, in order.
+        private static List<string> FieldNames(AnalysisObject entry) =>
+            entry["fields"] is AnalysisList fields
+                ? [.. fields.Items.Select(f => VmDescriptionWalker.Text(f, "name")).Distinct(StringComparer.Ordinal)]
+                : [];
 
         private void ApplySplits(Section section, DeviceConversion rules, string field, Span<byte> value, long at)
         {
@@ -325,7 +331,7 @@ public static class MigrationStreamConverter
                 foreach (AnalysisObject d in devices.Items.OfType<AnalysisObject>())
                 {
                     string vmsd = VmDescriptionWalker.Text(d, "vmsd_name");
-                    if (vmsd.Length > 0 && plan.Find(vmsd) is { Identical: false } rules)
+                    if (vmsd.Length > 0 && plan.ForSection(vmsd, FieldNames(d)) is { } rules)
                     {
                         Rewrite(d, rules, VmDescriptionWalker.Text(d, "name"), VmDescriptionWalker.Number(d, "instance_id"));
                     }
