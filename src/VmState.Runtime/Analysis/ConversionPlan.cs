@@ -149,6 +149,15 @@ public sealed class ConversionPlan
     /// <summary>Every description of the source release, with its rules, by vmsd name in name order.</summary>
     public IEnumerable<DeviceConversion> Devices => _devices.Values.OrderBy(d => d.Vmsd, StringComparer.Ordinal);
 
+    /// <summary>
+    /// Every distinct description of the source release (those sharing a vmsd name too) with the device types that
+    /// use it and its rules against the target's description most like it, in vmsd name order.
+    /// </summary>
+    public IEnumerable<(DeviceConversion Rules, IReadOnlyList<string> DeviceTypes)> Variants =>
+        From.Variants
+            .OrderBy(v => v.Description.Name, StringComparer.Ordinal)
+            .Select(v => (ForSection(v.Description.Name, [.. v.Description.Fields.Select(f => f.Name)])!, v.DeviceTypes));
+
     /// <summary>The rules for <paramref name="vmsd"/>; null when the source release has no such description.</summary>
     public DeviceConversion? Find(string vmsd) => _devices.GetValueOrDefault(vmsd);
 
@@ -263,7 +272,16 @@ public sealed class ConversionPlan
             (string name, long size, DumpDescription? nested) = ours[i];
             if (name != theirs[i].Name)
             {
-                device._problems.Add($"field {path}.{name}: the target has {theirs[i].Name} in its place");
+                // One line for the rest: after a field inserted or removed, every later place differs too.
+                var left = ours.Skip(i).Select(f => f.Name).ToList();
+                var right = theirs.Skip(i).Select(f => f.Name).ToList();
+                string onlyOurs = string.Join(", ", left.Except(right, StringComparer.Ordinal));
+                string onlyTheirs = string.Join(", ", right.Except(left, StringComparer.Ordinal));
+                device._problems.Add($"field {path}.{name}: the fields differ from here on (the target has {theirs[i].Name} in its place"
+                    + (onlyOurs.Length > 0 ? $"; only the source has {onlyOurs}" : "")
+                    + (onlyTheirs.Length > 0 ? $"; only the target has {onlyTheirs}" : "")
+                    + ")");
+                break;
             }
             else if (nested is not null && theirs[i].Struct is { } other)
             {

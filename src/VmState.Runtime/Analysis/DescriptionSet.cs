@@ -27,6 +27,7 @@ public sealed class DescriptionSet
 {
     private readonly Dictionary<string, DumpDescription> _byName;
     private readonly Dictionary<string, List<DumpDescription>> _variants;
+    private readonly Dictionary<DumpDescription, List<string>> _types = new(ReferenceEqualityComparer.Instance);
 
     private DescriptionSet(string release, string machine, Dictionary<string, DumpDescription> byName, Dictionary<string, List<DumpDescription>> variants)
     {
@@ -42,8 +43,12 @@ public sealed class DescriptionSet
     /// <summary>The dump's <c>vmschkmachine</c> machine type.</summary>
     public string Machine { get; }
 
-    /// <summary>Every description, by vmsd name.</summary>
+    /// <summary>Every description, by vmsd name (the first of those sharing a name).</summary>
     public IReadOnlyDictionary<string, DumpDescription> Descriptions => _byName;
+
+    /// <summary>Every distinct description, those sharing a vmsd name too, with the device types that use it.</summary>
+    public IEnumerable<(DumpDescription Description, IReadOnlyList<string> DeviceTypes)> Variants =>
+        _variants.Values.SelectMany(v => v).Select(d => (d, (IReadOnlyList<string>)(_types.GetValueOrDefault(d) ?? [])));
 
     /// <summary>The (first) description named <paramref name="vmsdName"/>, or null.</summary>
     public DumpDescription? Find(string vmsdName) => _byName.GetValueOrDefault(vmsdName);
@@ -99,6 +104,7 @@ public sealed class DescriptionSet
             using var doc = JsonDocument.Parse(json);
             var byName = new Dictionary<string, DumpDescription>(StringComparer.Ordinal);
             var variants = new Dictionary<string, List<DumpDescription>>(StringComparer.Ordinal);
+            var types = new List<(DumpDescription, string)>();
             string machine = "";
             foreach (JsonProperty device in doc.RootElement.EnumerateObject())
             {
@@ -114,14 +120,23 @@ public sealed class DescriptionSet
                     byName.TryAdd(description.Name, description);
                     List<DumpDescription> list = variants.TryGetValue(description.Name, out List<DumpDescription>? l) ? l : variants[description.Name] = [];
                     string shape = Shape(description);
-                    if (!list.Exists(v => Shape(v) == shape))
+                    DumpDescription? same = list.Find(v => Shape(v) == shape);
+                    if (same is null)
                     {
                         list.Add(description);
                     }
+
+                    types.Add((same ?? description, device.Name));
                 }
             }
 
-            return new DescriptionSet(release, machine, byName, variants);
+            var set = new DescriptionSet(release, machine, byName, variants);
+            foreach ((DumpDescription d, string type) in types)
+            {
+                (set._types.TryGetValue(d, out List<string>? list) ? list : set._types[d] = []).Add(type);
+            }
+
+            return set;
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException or FormatException)
         {
