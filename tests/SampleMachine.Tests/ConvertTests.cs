@@ -35,6 +35,10 @@ public sealed class ConvertTests : IDisposable
         Assert.Null(desc["configuration"]);
         Assert.Equal(["config", "isr", "hpet_counter", "num_timers", "timer"], FieldNames(desc, "hpet"));
         Assert.Equal(["size", "runstate"], FieldNames(desc, "globalstate"));
+
+        // QEMU 10 leaves "index" off ide's last bmdma element; restored, QEMU 7.2's script sees both elements.
+        Assert.Equal(AnalyzerRules.Qemu72, RulesOf(down));
+        Assert.Contains("\"bmdma\": [", MigrationStreamAnalyzer.State(File.ReadAllBytes(down)).ToJson(), StringComparison.Ordinal);
         Assert.Equal(1, InProcessCli.Run("convert", source, Path.Combine(_dir, "x.mig"), "--to", "7.2", "--machine", "pc-i440fx-10.0").Rc);
 
         Assert.Equal(0, InProcessCli.Run("convert", down, up, "--to", "10.0").Rc);
@@ -223,8 +227,9 @@ public sealed class CheckExplainTests
         Assert.Contains("hpet (hpet):\n  field num_timers is num_timers_save in 10.0, same bytes: renamed in the VMDESCRIPTION\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("i8259 (kvm-i8259, pic-common, isa-i8259):\n  subsection i8259/ltim: only 10.0 has it", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
         Assert.Contains("qxl (pci-qxl, qxl, qxl-vga):\n  QEMU 10.0 has no such description: a stream with its section is refused", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
-        Assert.Contains("descriptions: 133 the same, 3 converted by the rules above, 10 refused", text, StringComparison.Ordinal);
+        Assert.Contains("descriptions: 141 the same, 4 converted by the rules above, 10 refused", text, StringComparison.Ordinal);
         Assert.DoesNotContain("e1000 (", text, StringComparison.Ordinal);
+        Assert.Contains("globalstate:\n  field runstate (100 bytes) is runstate, has_vm_was_suspended, vm_was_suspended, unused in 10.0: same bytes; the bytes of has_vm_was_suspended, vm_was_suspended must be zero", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
         (rc, text, _) = InProcessCli.Run("check", Fixtures.Qemu10Path("pc.vmstate.json"), Fixtures.Path_("pc.vmstate.json"), "--explain");
 

@@ -73,6 +73,10 @@ internal static class CheckCommand
         target = DescriptionSet.Parse(newText, named.Length == 2 ? named[1] : ReleaseOf(target.Machine, newPath));
         QemuRelease? a = QemuRelease.Find(source.Release);
         QemuRelease? b = QemuRelease.Find(target.Release);
+
+        // A known release's dump lacks the sections no device type lists; the library has them, as convert uses them.
+        source = a?.Complete(source) ?? source;
+        target = b?.Complete(target) ?? target;
         ReleaseMappings? mappings = a is not null && b is not null ? QemuReleaseMappings.Between(a, b) : null;
         ConversionPlan plan = ConversionPlan.Between(source, target, mappings);
         output.WriteLine($"convert from QEMU {source.Release} ({source.Machine}) to QEMU {target.Release} ({target.Machine}){(mappings is null ? ", no declared mappings" : "")}:");

@@ -99,12 +99,22 @@ public sealed class QemuRelease
         using Stream stream = typeof(QemuRelease).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"The library was built without {name}");
         using var reader = new StreamReader(stream);
-        DescriptionSet dump = DescriptionSet.Parse(reader.ReadToEnd(), version);
+        return (Find(version) ?? throw new InvalidOperationException("No release " + version)).Complete(DescriptionSet.Parse(reader.ReadToEnd(), version));
+    }
+
+    /// <summary>
+    /// <paramref name="dump"/> (this release's <c>-dump-vmstate</c>, or any dump of it) with the library's descriptions
+    /// of the sections no device type lists (<c>timer</c>, <c>cpu</c>, <c>globalstate</c>, 7.2's <c>ide</c>), as this
+    /// release describes them.
+    /// </summary>
+    public DescriptionSet Complete(DescriptionSet dump)
+    {
+        ArgumentNullException.ThrowIfNull(dump);
         string libraryJson = VmState.Schema.DumpVmStateWriter.Write(
             "library",
             QemuDeviceCatalog.Names.Select(QemuDeviceCatalog.Find).Select(t => t!.Description).OfType<VmState.Description.VmStateDescription>());
         IEnumerable<DumpDescription> library = DescriptionSet.Parse(libraryJson, "7.2").Descriptions.Values;
-        ReleaseMappings? mappings = version == "7.2" ? null : QemuReleaseMappings.Between(Qemu72, Find(version)!);
+        ReleaseMappings? mappings = this == Qemu72 ? null : QemuReleaseMappings.Between(Qemu72, this);
         return dump.With(mappings is null ? library : library.Select(mappings.ToNew));
     }
 }

@@ -90,7 +90,13 @@ public sealed class DescriptionSet
             }
         }
 
-        return new DescriptionSet(Release, Machine, byName, variants);
+        var set = new DescriptionSet(Release, Machine, byName, variants);
+        foreach ((DumpDescription d, List<string> types) in _types)
+        {
+            set._types[d] = types;
+        }
+
+        return set;
     }
 
     /// <summary>Reads a <c>-dump-vmstate</c> file's text (QEMU's shape: device types, each with its <c>Description</c>).</summary>

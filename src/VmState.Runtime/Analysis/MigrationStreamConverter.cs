@@ -380,11 +380,53 @@ public static class MigrationStreamConverter
             return field;
         }
 
+        // QEMU 10.0 leaves "index" off the last element of a struct array, which QEMU 7.2's script then prints alone:
+        // for a 7.2 target that element gets its index back (after "name", where QEMU puts it).
+        private static void RestoreLastIndex(AnalysisList fields)
+        {
+            List<AnalysisNode> items = fields.Items;
+            for (int i = 1; i < items.Count; i++)
+            {
+                if (items[i] is AnalysisObject last && last["index"] is null && last["array_len"] is null
+                    && items[i - 1] is AnalysisObject before && before["index"] is AnalysisNumber n
+                    && VmDescriptionWalker.Text(before, "name") == VmDescriptionWalker.Text(last, "name")
+                    && long.TryParse(n.Text, NumberStyles.None, CultureInfo.InvariantCulture, out long index))
+                {
+                    var entry = new AnalysisObject();
+                    foreach ((string key, AnalysisNode value) in last.Members)
+                    {
+                        entry.Set(key, value);
+                        if (key == "name")
+                        {
+                            entry.Set("index", new AnalysisNumber((index + 1).ToString(CultureInfo.InvariantCulture)));
+                        }
+                    }
+
+                    items[i] = entry;
+                }
+
+                if (items[i] is AnalysisObject f && f["struct"] is AnalysisObject nested && nested["fields"] is AnalysisList inner)
+                {
+                    RestoreLastIndex(inner);
+                }
+            }
+
+            if (items.Count > 0 && items[0] is AnalysisObject first && first["struct"] is AnalysisObject s0 && s0["fields"] is AnalysisList f0)
+            {
+                RestoreLastIndex(f0);
+            }
+        }
+
         private void Rewrite(AnalysisObject description, DeviceConversion rules, string idStr, long instance)
         {
             string scope = VmDescriptionWalker.Text(description, "vmsd_name");
             if (description["fields"] is AnalysisList fields)
             {
+                if (!target.DescribeConfiguration)
+                {
+                    RestoreLastIndex(fields);
+                }
+
                 foreach ((string s, string from, string to) in rules.Renames.Where(r => r.Scope == scope))
                 {
                     foreach (AnalysisObject f in fields.Items.OfType<AnalysisObject>().Where(f => VmDescriptionWalker.Text(f, "name") == from))
