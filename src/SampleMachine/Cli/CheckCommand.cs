@@ -67,10 +67,10 @@ internal static class CheckCommand
             throw new ArgumentException($"--releases {releases}: two releases, such as 7.2,10.0");
         }
 
-        DescriptionSet source = DescriptionSet.Parse(oldText, named.Length == 2 ? named[0] : "?");
-        DescriptionSet target = DescriptionSet.Parse(newText, named.Length == 2 ? named[1] : "?");
-        source = DescriptionSet.Parse(oldText, named.Length == 2 ? named[0] : ReleaseOf(source.Machine, oldPath));
-        target = DescriptionSet.Parse(newText, named.Length == 2 ? named[1] : ReleaseOf(target.Machine, newPath));
+        DescriptionSet source = DescriptionSet.Parse(oldText, "?");
+        DescriptionSet target = DescriptionSet.Parse(newText, "?");
+        source = source.AsRelease(named.Length == 2 ? named[0] : ReleaseOf(source.Machine, oldPath));
+        target = target.AsRelease(named.Length == 2 ? named[1] : ReleaseOf(target.Machine, newPath));
         QemuRelease? a = QemuRelease.Find(source.Release);
         QemuRelease? b = QemuRelease.Find(target.Release);
 

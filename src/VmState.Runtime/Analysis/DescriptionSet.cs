@@ -99,6 +99,19 @@ public sealed class DescriptionSet
         return set;
     }
 
+    /// <summary>This set as the descriptions of <paramref name="release"/> (a dump whose release is known only once its machine type is read).</summary>
+    public DescriptionSet AsRelease(string release)
+    {
+        ArgumentNullException.ThrowIfNull(release);
+        var set = new DescriptionSet(release, Machine, _byName, _variants);
+        foreach ((DumpDescription d, List<string> types) in _types)
+        {
+            set._types[d] = types;
+        }
+
+        return set;
+    }
+
     /// <summary>Reads a <c>-dump-vmstate</c> file's text (QEMU's shape: device types, each with its <c>Description</c>).</summary>
     /// <exception cref="VmStateLoadException">The text is not such a dump.</exception>
     public static DescriptionSet Parse(string json, string release)
